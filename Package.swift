@@ -1,0 +1,50 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Kernels and the model code are compiled for the host CPU (AVX-512 FMA on the target machine);
+// without it SIMD FMA lowers to scalar library calls (see README, "Performance flags").
+// `-Ounchecked` is applied only to the numeric kernels, whose indices come from validated shapes —
+// never to code that parses input.
+let hostCPU: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "native"])]
+let kernelFlags: [SwiftSetting] = hostCPU + [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "LNTune",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "lntune", targets: ["lntune"]),
+        .library(name: "LNTune", targets: ["LNTune"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CUTF8Proc", path: "Sources/CUTF8Proc", providers: [.apt(["libutf8proc-dev"])]),
+
+        .target(name: "Kernels", dependencies: ["CBLAS"], swiftSettings: kernelFlags),
+        .target(name: "Tokenizers", dependencies: ["CUTF8Proc"]),
+        .target(name: "GPT2", dependencies: ["Kernels"], swiftSettings: hostCPU),
+        .target(name: "Tuning", dependencies: ["GPT2", "Kernels"], swiftSettings: hostCPU),
+        .target(name: "Decoding", dependencies: ["GPT2"], swiftSettings: hostCPU),
+        .target(name: "Metrics"),
+        .target(name: "Datasets", dependencies: ["Tokenizers"]),
+        .target(
+            name: "LNTune",
+            dependencies: ["Tokenizers", "GPT2", "Tuning", "Decoding", "Metrics", "Datasets", "Kernels"],
+            swiftSettings: hostCPU),
+        .executableTarget(
+            name: "lntune",
+            dependencies: ["LNTune", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(name: "TestSupport", dependencies: ["Kernels", "GPT2"]),
+
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "TestSupport"]),
+        .testTarget(name: "GPT2Tests", dependencies: ["GPT2", "TestSupport"]),
+        .testTarget(name: "TuningTests", dependencies: ["Tuning", "TestSupport"]),
+        .testTarget(name: "DecodingTests", dependencies: ["Decoding", "TestSupport"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TestSupport"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
+        .testTarget(name: "LNTuneTests", dependencies: ["LNTune", "TestSupport"]),
+    ]
+)

@@ -1,0 +1,1 @@
+// The Kernels module. See ../shared/docs/architecture.md for what belongs here.

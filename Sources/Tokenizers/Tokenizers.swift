@@ -1,0 +1,1 @@
+// The Tokenizers module. See ../shared/docs/architecture.md for what belongs here.
