@@ -1,0 +1,77 @@
+/// sacreBLEU 2.6.0's BLEU tokenizers. Each maps a (lowercased, right-stripped) segment to the text whose
+/// whitespace-separated parts are the tokens.
+public enum BLEUTokenizer: String, CaseIterable, Sendable {
+    /// `Tokenizer13a`: mteval-v13a's western tokenization (the WMT default).
+    case thirteenA = "13a"
+    /// `TokenizerV14International`: mteval-v14 with Unicode punctuation and symbol classes.
+    case intl
+    /// `TokenizerChar`: every non-space character is a token.
+    case char
+    /// `NoneTokenizer`: split on whitespace only.
+    case none
+
+    /// The tokenized text (its Python `split()` gives the tokens).
+    public func tokenize(_ line: [UInt32]) -> [UInt32] {
+        switch self {
+        case .thirteenA: return Self.tokenize13a(line)
+        case .intl: return Self.tokenizeIntl(line)
+        case .char:
+            // " ".join(line): whitespace characters end up as separators of their own.
+            var out = [UInt32]()
+            out.reserveCapacity(line.count * 2)
+            for (k, c) in line.enumerated() {
+                if k > 0 { out.append(0x20) }
+                out.append(c)
+            }
+            return out
+        case .none: return line
+        }
+    }
+
+    /// sacreBLEU's `_preprocess_segment` followed by `split()`: lowercase (optionally), strip trailing
+    /// whitespace, tokenize, and intern the tokens. NIST and CIDEr reuse it so all word metrics see the
+    /// same tokens.
+    func tokenIDs(_ segment: String, lowercase: Bool, ids: TokenIDs) -> [UInt32] {
+        var text = PythonText.scalars(segment)
+        if lowercase { text = PythonText.lowercased(text) }
+        return ids.ids(splitting: tokenize(PythonText.rstripped(text)))
+    }
+
+    private static let skipped = MtevalPasses.ascii("<skipped>")
+    private static let hyphenNewline = MtevalPasses.ascii("-\n")
+    private static let entities: [([UInt32], [UInt32])] = [
+        (MtevalPasses.ascii("&quot;"), MtevalPasses.ascii("\"")),
+        (MtevalPasses.ascii("&amp;"), MtevalPasses.ascii("&")),
+        (MtevalPasses.ascii("&lt;"), MtevalPasses.ascii("<")),
+        (MtevalPasses.ascii("&gt;"), MtevalPasses.ascii(">")),
+    ]
+
+    static func tokenize13a(_ line: [UInt32]) -> [UInt32] {
+        var s = line
+        if s.contains(0x3C) { s = MtevalPasses.replace(s, skipped, with: []) }
+        if s.contains(0x0A) {
+            s = MtevalPasses.replace(s, hyphenNewline, with: [])
+            s = s.map { $0 == 0x0A ? 0x20 : $0 }
+        }
+        if s.contains(0x26) {
+            for (entity, replacement) in entities { s = MtevalPasses.replace(s, entity, with: replacement) }
+        }
+        var padded = [UInt32]()
+        padded.reserveCapacity(s.count + 2)
+        padded.append(0x20)
+        padded.append(contentsOf: s)
+        padded.append(0x20)
+        let punct = MtevalPasses.padEach(padded, where: MtevalPasses.isMtevalPunct)
+        return MtevalPasses.splitPeriodsCommasDashes(punct)
+    }
+
+    static func tokenizeIntl(_ line: [UInt32]) -> [UInt32] {
+        var s = MtevalPasses.splitPairs(
+            line, first: { !UnicodeClasses.isNumber($0) }, second: UnicodeClasses.isPunctuation,
+            layout: .spaceAfterEach)
+        s = MtevalPasses.splitPairs(
+            s, first: UnicodeClasses.isPunctuation, second: { !UnicodeClasses.isNumber($0) },
+            layout: .spaceBeforeEach)
+        return MtevalPasses.padEach(s, where: UnicodeClasses.isSymbol)
+    }
+}
