@@ -105,28 +105,36 @@ public struct BLEU: Sendable {
         try validate()
         try Corpus.check(hypotheses: hypotheses, references: references)
         let ids = TokenIDs()
+        var tables = Tables()
         return zip(hypotheses, references).map { hypothesis, refs in
-            segmentStatistics(hypothesis: tokens(hypothesis, ids: ids), references: refs.map { tokens($0, ids: ids) })
+            segmentStatistics(
+                hypothesis: tokens(hypothesis, ids: ids), references: refs.map { tokens($0, ids: ids) }, tables: &tables)
         }
     }
 
+    /// Scratch n-gram tables reused across segments.
+    struct Tables {
+        var references = NGramTable(), single = NGramTable(), hypothesis = NGramTable()
+    }
+
     /// `_extract_reference_info` + `_compute_segment_statistics` on token ids.
-    func segmentStatistics(hypothesis: [UInt32], references: [[UInt32]]) -> Statistics {
-        // Reference n-gram counts merged by maximum over the references.
-        var referenceCounts = [[NGram: Int]](repeating: [:], count: maxOrder)
+    func segmentStatistics(hypothesis: [UInt32], references: [[UInt32]], tables: inout Tables) -> Statistics {
+        // Reference n-gram counts merged by maximum over the references (orders share one table: n-grams
+        // of different orders never compare equal).
+        tables.references.removeAll()
         for reference in references {
-            for n in 1...maxOrder {
-                for (gram, count) in NGramCounter.counts(reference, order: n) {
-                    referenceCounts[n - 1][gram] = Swift.max(referenceCounts[n - 1][gram] ?? 0, count)
-                }
-            }
+            tables.single.removeAll()
+            for n in 1...maxOrder { tables.single.addNGrams(of: reference, order: n) }
+            tables.single.forEach { gram, count in tables.references.raise(gram, to: count) }
         }
         var matches = [Int](repeating: 0, count: maxOrder)
         var totals = [Int](repeating: 0, count: maxOrder)
         for n in 1...maxOrder {
-            for (gram, count) in NGramCounter.counts(hypothesis, order: n) {
+            tables.hypothesis.removeAll()
+            tables.hypothesis.addNGrams(of: hypothesis, order: n)
+            tables.hypothesis.forEach { gram, count in
                 totals[n - 1] += count
-                if let referenceCount = referenceCounts[n - 1][gram] { matches[n - 1] += Swift.min(count, referenceCount) }
+                matches[n - 1] += Swift.min(count, tables.references.count(of: gram))
             }
         }
         return Statistics(

@@ -56,12 +56,20 @@ public enum BLEUTokenizer: String, CaseIterable, Sendable {
         if s.contains(0x26) {
             for (entity, replacement) in entities { s = MtevalPasses.replace(s, entity, with: replacement) }
         }
-        var padded = [UInt32]()
-        padded.reserveCapacity(s.count + 2)
-        padded.append(0x20)
-        padded.append(contentsOf: s)
-        padded.append(0x20)
-        let punct = MtevalPasses.padEach(padded, where: MtevalPasses.isMtevalPunct)
+        // f" {line} " and the punctuation pass in one sweep.
+        var punct = [UInt32]()
+        punct.reserveCapacity(s.count + s.count / 2 + 2)
+        punct.append(0x20)
+        for c in s {
+            if MtevalPasses.isMtevalPunct(c) {
+                punct.append(0x20)
+                punct.append(c)
+                punct.append(0x20)
+            } else {
+                punct.append(c)
+            }
+        }
+        punct.append(0x20)
         return MtevalPasses.splitPeriodsCommasDashes(punct)
     }
 

@@ -25,6 +25,7 @@ enum MtevalPasses {
     }
 
     /// `re.sub(r'(X)', r' \1 ', s)`: pads every character of a class with spaces.
+    @inline(__always)
     static func padEach(_ s: [UInt32], where matches: (UInt32) -> Bool) -> [UInt32] {
         var out = [UInt32]()
         out.reserveCapacity(s.count + s.count / 2)
@@ -44,6 +45,7 @@ enum MtevalPasses {
     enum PairLayout { case spaceAfterEach, spaceBeforeEach }
 
     /// `re.sub(r'(A)(B)', layout, s)` for character classes A and B.
+    @inline(__always)
     static func splitPairs(
         _ s: [UInt32], first: (UInt32) -> Bool, second: (UInt32) -> Bool, layout: PairLayout
     ) -> [UInt32] {
@@ -77,12 +79,17 @@ enum MtevalPasses {
     @inline(__always) static func isDigit(_ c: UInt32) -> Bool { c >= 0x30 && c <= 0x39 }
     @inline(__always) static func isPeriodOrComma(_ c: UInt32) -> Bool { c == 0x2E || c == 0x2C }
 
-    /// The shared tail of 13a and tercom normalisation: period/comma unless next to digits, then a dash
-    /// after a digit (`TokenizerRegexp` passes 2–4).
+    /// The shared tail of 13a and tercom normalisation (`TokenizerRegexp` passes 2–4): split a period or
+    /// comma from a preceding non-digit, then from a following non-digit, then a dash from a preceding
+    /// digit. Passes whose character does not occur are skipped (they would copy the text unchanged).
     static func splitPeriodsCommasDashes(_ s: [UInt32]) -> [UInt32] {
-        var t = splitPairs(s, first: { !isDigit($0) }, second: isPeriodOrComma, layout: .spaceAfterEach)
-        t = splitPairs(t, first: isPeriodOrComma, second: { !isDigit($0) }, layout: .spaceBeforeEach)
-        return splitPairs(t, first: isDigit, second: { $0 == 0x2D }, layout: .spaceAfterEach)
+        var t = s
+        if t.contains(where: isPeriodOrComma) {
+            t = splitPairs(t, first: { !isDigit($0) }, second: isPeriodOrComma, layout: .spaceAfterEach)
+            t = splitPairs(t, first: isPeriodOrComma, second: { !isDigit($0) }, layout: .spaceBeforeEach)
+        }
+        if t.contains(0x2D) { t = splitPairs(t, first: isDigit, second: { $0 == 0x2D }, layout: .spaceAfterEach) }
+        return t
     }
 
     /// Converts an ASCII literal to scalar values.

@@ -3,16 +3,21 @@ enum LCS {
     /// The LCS length, in two rows of the table (ROUGE-L needs nothing else).
     static func length(_ a: [UInt32], _ b: [UInt32]) -> Int {
         guard !a.isEmpty, !b.isEmpty else { return 0 }
-        var previous = [Int32](repeating: 0, count: b.count + 1)
-        var current = previous
-        for i in 1...a.count {
-            let x = a[i - 1]
-            for j in 1...b.count {
-                current[j] = x == b[j - 1] ? previous[j - 1] + 1 : Swift.max(previous[j], current[j - 1])
+        let width = b.count + 1
+        var rows = [Int32](repeating: 0, count: 2 * width)
+        return rows.withUnsafeMutableBufferPointer { rows in
+            b.withUnsafeBufferPointer { b in
+                var previous = 0, current = width
+                for x in a {
+                    for j in 1..<width {
+                        rows[current + j] =
+                            x == b[j - 1] ? rows[previous + j - 1] + 1 : Swift.max(rows[previous + j], rows[current + j - 1])
+                    }
+                    swap(&previous, &current)
+                }
+                return Int(rows[previous + width - 1])
             }
-            swap(&previous, &current)
         }
-        return Int(previous[b.count])
     }
 
     /// `lcs_ind(ref, can)`: the indices into `ref` of the LCS that rouge-score's backtracking reads out
@@ -22,13 +27,17 @@ enum LCS {
         guard rows > 0, cols > 0 else { return [] }
         let width = cols + 1
         var table = [Int32](repeating: 0, count: (rows + 1) * width)
-        for i in 1...rows {
-            let x = ref[i - 1]
-            for j in 1...cols {
-                table[i * width + j] =
-                    x == can[j - 1]
-                    ? table[(i - 1) * width + j - 1] + 1
-                    : Swift.max(table[(i - 1) * width + j], table[i * width + j - 1])
+        table.withUnsafeMutableBufferPointer { table in
+            can.withUnsafeBufferPointer { can in
+                for i in 1...rows {
+                    let x = ref[i - 1]
+                    for j in 1...cols {
+                        table[i * width + j] =
+                            x == can[j - 1]
+                            ? table[(i - 1) * width + j - 1] + 1
+                            : Swift.max(table[(i - 1) * width + j], table[i * width + j - 1])
+                    }
+                }
             }
         }
         var result = [Int]()
@@ -56,19 +65,20 @@ enum RougeLsum {
         // Python also returns zero when either side has no sentence; empty lines carry no tokens, so the
         // token totals decide the same cases.
         guard m > 0, n > 0 else { return .zero }
-        var referenceCounts = [UInt32: Int](), candidateCounts = [UInt32: Int]()
-        for sentence in target { for token in sentence { referenceCounts[token, default: 0] += 1 } }
-        for sentence in prediction { for token in sentence { candidateCounts[token, default: 0] += 1 } }
+        var referenceCounts = NGramTable(capacity: m), candidateCounts = NGramTable(capacity: n)
+        for sentence in target { for token in sentence { referenceCounts.add(NGram(unigram: token)) } }
+        for sentence in prediction { for token in sentence { candidateCounts.add(NGram(unigram: token)) } }
         var hits = 0
         for reference in target where !reference.isEmpty {
-            var union = Set<Int>()
-            for candidate in prediction { union.formUnion(LCS.indices(reference, candidate)) }
-            for index in union.sorted() {
-                let token = reference[index]
-                if let c = candidateCounts[token], c > 0, let r = referenceCounts[token], r > 0 {
+            // The union of LCS index sets, in index order.
+            var inUnion = [Bool](repeating: false, count: reference.count)
+            for candidate in prediction { for index in LCS.indices(reference, candidate) { inUnion[index] = true } }
+            for (index, selected) in inUnion.enumerated() where selected {
+                let token = NGram(unigram: reference[index])
+                if candidateCounts.count(of: token) > 0 && referenceCounts.count(of: token) > 0 {
                     hits += 1
-                    candidateCounts[token] = c - 1
-                    referenceCounts[token] = r - 1
+                    candidateCounts.add(token, -1)
+                    referenceCounts.add(token, -1)
                 }
             }
         }

@@ -137,10 +137,11 @@ public struct Rouge: Sendable {
 
     /// `_score_ngrams`.
     static func ngramScore(target: [UInt32], prediction: [UInt32], order n: Int) -> Score {
-        let targetCounts = NGramCounter.counts(target, order: n)
-        let predictionCounts = NGramCounter.counts(prediction, order: n)
+        var targetCounts = NGramTable(capacity: target.count), predictionCounts = NGramTable(capacity: prediction.count)
+        targetCounts.addNGrams(of: target, order: n)
+        predictionCounts.addNGrams(of: prediction, order: n)
         var overlap = 0
-        for (gram, count) in targetCounts { overlap += Swift.min(count, predictionCounts[gram] ?? 0) }
+        targetCounts.forEach { gram, count in overlap += Swift.min(count, predictionCounts.count(of: gram)) }
         let targetTotal = Swift.max(target.count - n + 1, 0), predictionTotal = Swift.max(prediction.count - n + 1, 0)
         return Score(
             precision: Double(overlap) / Double(Swift.max(predictionTotal, 1)),

@@ -49,7 +49,7 @@ final class RougeTokenizer {
 
     /// All tokens of `text` as strings (rouge-score's `tokenize`).
     func tokenStrings(_ text: String) -> [String] {
-        sentences(text).joined().map { PythonText.string(ids.tokens[Int($0)]) }
+        sentences(text).joined().map { PythonText.string(ids.token($0)) }
     }
 
     @inline(__always) private static func isTokenCharacter(_ c: UInt32) -> Bool {

@@ -4,6 +4,10 @@
 struct NGram: Hashable {
     static let maxOrder = 6
     static let empty: UInt64 = .max
+    /// All slots unused: no n-gram of order ≥ 1 (marks free slots in `NGramTable`).
+    static let unused = NGram()
+
+    private init() {}
 
     var w0: UInt64 = NGram.empty
     var w1: UInt64 = NGram.empty
@@ -12,18 +16,18 @@ struct NGram: Hashable {
     /// The n-gram `values[start ..< start + n]` (n ≤ `maxOrder`).
     @inline(__always)
     init(_ values: UnsafeBufferPointer<UInt32>, start: Int, n: Int) {
-        var words = (NGram.empty, NGram.empty, NGram.empty)
-        for k in 0..<n {
-            let shift = UInt64((k & 1) * 32)
-            let mask = ~(UInt64(0xFFFF_FFFF) << shift)
-            let v = UInt64(values[start + k]) << shift
-            switch k >> 1 {
-            case 0: words.0 = (words.0 & mask) | v
-            case 1: words.1 = (words.1 & mask) | v
-            default: words.2 = (words.2 & mask) | v
-            }
-        }
-        (w0, w1, w2) = words
+        @inline(__always) func slot(_ k: Int) -> UInt64 { k < n ? UInt64(values[start + k]) : 0xFFFF_FFFF }
+        w0 = slot(0) | slot(1) << 32
+        w1 = n > 2 ? slot(2) | slot(3) << 32 : NGram.empty
+        w2 = n > 4 ? slot(4) | slot(5) << 32 : NGram.empty
+    }
+
+    /// The unigram of one value (for counting tokens in an `NGramTable`).
+    @inline(__always)
+    init(unigram value: UInt32) {
+        w0 = UInt64(value) | 0xFFFF_FFFF_0000_0000
+        w1 = NGram.empty
+        w2 = NGram.empty
     }
 
     func hash(into hasher: inout Hasher) {

@@ -1,38 +1,80 @@
 /// Interning of tokens (runs of scalar values) into dense integer ids, so n-gram tables hash small fixed
 /// keys instead of strings. Two tokens get the same id exactly when their scalar values are equal — the
 /// code-point equality Python uses, not Swift's canonical-equivalence `String ==`.
+///
+/// An open-addressing table over a flat arena of scalars: `Dictionary` with an array key spent most of
+/// its time in SipHash and allocations.
 final class TokenIDs {
-    private var ids: [TokenKey: UInt32] = [:]
-    /// The token of each id.
-    private(set) var tokens: [ArraySlice<UInt32>] = []
+    /// Token k is `arena[starts[k] ..< starts[k + 1]]`.
+    private var arena: [UInt32] = []
+    private var starts: [Int] = [0]
+    private var hashes: [UInt64] = []
+    /// Slot → id + 1 (0 = free).
+    private var slots = [Int32](repeating: 0, count: 1024)
+
+    var count: Int { hashes.count }
+
+    /// The scalars of token `id`.
+    func token(_ id: UInt32) -> ArraySlice<UInt32> { arena[starts[Int(id)]..<starts[Int(id) + 1]] }
 
     /// The id of `token`, assigning the next free one on first sight.
     func id(_ token: ArraySlice<UInt32>) -> UInt32 {
-        if let id = ids[TokenKey(token)] { return id }
-        let id = UInt32(ids.count)
-        let copy = ArraySlice(Array(token))  // the key must not pin the caller's whole line
-        ids[TokenKey(copy)] = id
-        tokens.append(copy)
-        return id
+        // FNV-1a over the scalar values, then a multiplicative finaliser for the slot index.
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for c in token { hash = (hash ^ UInt64(c)) &* 0x0000_0100_0000_01B3 }
+        switch lookup(token, hash: hash) {
+        case .found(let id):
+            return id
+        case .free(let slot):
+            let id = hashes.count
+            arena.append(contentsOf: token)
+            starts.append(arena.count)
+            hashes.append(hash)
+            slots[slot] = Int32(id + 1)
+            if hashes.count * 2 > slots.count { grow() }
+            return UInt32(id)
+        }
+    }
+
+    private enum Probe { case found(UInt32), free(Int) }
+
+    /// The probe reads through local copies of the arrays: one retain instead of a dynamic exclusivity
+    /// check per element access of the class's stored properties (the locals are gone before `id`
+    /// mutates the arrays, so no copy-on-write is triggered).
+    private func lookup(_ token: ArraySlice<UInt32>, hash: UInt64) -> Probe {
+        let slots = self.slots, hashes = self.hashes, arena = self.arena, starts = self.starts
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: ((hash &* 0x9E37_79B9_7F4A_7C15) >> 32)) & mask
+        while slots[i] != 0 {
+            let id = Int(slots[i] - 1)
+            if hashes[id] == hash && arena[starts[id]..<starts[id + 1]].elementsEqual(token) { return .found(UInt32(id)) }
+            i = (i + 1) & mask
+        }
+        return .free(i)
+    }
+
+    private func grow() {
+        slots = [Int32](repeating: 0, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (id, hash) in hashes.enumerated() {
+            var i = Int(truncatingIfNeeded: ((hash &* 0x9E37_79B9_7F4A_7C15) >> 32)) & mask
+            while slots[i] != 0 { i = (i + 1) & mask }
+            slots[i] = Int32(id + 1)
+        }
     }
 
     /// The ids of the whitespace-separated tokens of `text` (Python's `text.split()`).
     func ids(splitting text: [UInt32]) -> [UInt32] {
-        PythonText.splitRanges(text).map { id(text[$0]) }
+        var ids = [UInt32]()
+        var i = 0
+        let n = text.count
+        while i < n {
+            while i < n && PythonText.isSpace(text[i]) { i += 1 }
+            if i == n { break }
+            let start = i
+            while i < n && !PythonText.isSpace(text[i]) { i += 1 }
+            ids.append(id(text[start..<i]))
+        }
+        return ids
     }
-
-    var count: Int { ids.count }
-}
-
-/// A token's scalar values as a dictionary key, hashed as raw bytes in one call.
-struct TokenKey: Hashable {
-    let scalars: ArraySlice<UInt32>
-
-    init(_ scalars: ArraySlice<UInt32>) { self.scalars = scalars }
-
-    func hash(into hasher: inout Hasher) {
-        scalars.withUnsafeBufferPointer { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-    }
-
-    static func == (a: TokenKey, b: TokenKey) -> Bool { a.scalars == b.scalars }
 }
