@@ -47,7 +47,8 @@ private let bleuTable = MetricFixtures.load(CorpusTable<BLEUCase>.self, "bleu")
 
 struct BLEUTests {
     /// Each tokenizer's token sequence equals sacreBLEU's `_preprocess_segment(s).split()` for every case
-    /// (digits around , . -, entities, <skipped>, Unicode spaces, punctuation, symbols, case mappings).
+    /// (digits around , . -, entities, <skipped>, Unicode spaces, punctuation, symbols, case mappings),
+    /// both through the pass-by-pass `tokenize` and through the streaming path scoring uses.
     @Test(arguments: MetricFixtures.load([TokenizerCase].self, "bleu_tokenizers"))
     func tokenizerMatchesSacreBLEU(_ c: TokenizerCase) {
         let tokenizer = BLEUTokenizer(rawValue: c.tokenize)!
@@ -59,6 +60,7 @@ struct BLEUTests {
             let expectedScalars = PythonText.scalars(expected)
             let expectedWords = PythonText.splitRanges(expectedScalars).map { PythonText.string(expectedScalars[$0]) }
             #expect(words == expectedWords, "input \(input.debugDescription)")
+            #expect(tokenizer.tokens(input, lowercase: c.lowercase) == expectedWords, "input \(input.debugDescription)")
         }
     }
 

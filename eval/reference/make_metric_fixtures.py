@@ -82,6 +82,13 @@ SENTENCES = [
     "Dashes -- and --- and ‐ hyphen ‑ nb ‒ figure.",
 ]
 
+# Pile-ups of mteval's digit rules, for the tokenizers only.
+TOKENIZER_EXTRAS = [
+    ".,.,", "1.-2", "a.1,b", "--5", "5--", "1,-2", "..1..", ". . 1", ",5", "5,", "-.5", "5.-", "a-1-b-2-",
+    "x,,y..z", "9.9.9-9,9", "(1.5)", "[2,000]", "3.", ".3", "'3'", "a\u00a0.\u00a05", "1 . 2 , 3 - 4",
+    "&amp;-1", "-\n1", "1-\n2", "&quot;1.&quot;", "A.B.C-1.2,3",
+]
+
 # A few English sentences for ROUGE and the word metrics.
 PROSE = [
     "The cats were running quickly towards the happiest children in the park.",
@@ -202,8 +209,9 @@ def tokenizer_cases():
     for t in ["13a", "intl", "char", "none"]:
         for lc in [False, True]:
             bleu = BLEU(tokenize=t, lowercase=lc)
-            cases.append({"tokenize": t, "lowercase": lc, "inputs": SENTENCES,
-                          "outputs": [bleu._preprocess_segment(s) for s in SENTENCES]})
+            inputs = SENTENCES + TOKENIZER_EXTRAS
+            cases.append({"tokenize": t, "lowercase": lc, "inputs": inputs,
+                          "outputs": [bleu._preprocess_segment(s) for s in inputs]})
     return cases
 
 

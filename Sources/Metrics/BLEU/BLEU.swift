@@ -96,20 +96,13 @@ public struct BLEU: Sendable {
         }
     }
 
-    func tokens(_ segment: String, ids: TokenIDs) -> [UInt32] {
-        tokenizer.tokenIDs(segment, lowercase: lowercase, ids: ids)
-    }
-
     /// Per-segment statistics (`_extract_corpus_statistics`).
     public func segmentStatistics(hypotheses: [String], references: [[String]]) throws -> [Statistics] {
         try validate()
         try Corpus.check(hypotheses: hypotheses, references: references)
-        let ids = TokenIDs()
+        let (hyps, refs) = tokenizer.tokenIDs(hypotheses: hypotheses, references: references, lowercase: lowercase)
         var tables = Tables()
-        return zip(hypotheses, references).map { hypothesis, refs in
-            segmentStatistics(
-                hypothesis: tokens(hypothesis, ids: ids), references: refs.map { tokens($0, ids: ids) }, tables: &tables)
-        }
+        return zip(hyps, refs).map { segmentStatistics(hypothesis: $0, references: $1, tables: &tables) }
     }
 
     /// Scratch n-gram tables reused across segments.

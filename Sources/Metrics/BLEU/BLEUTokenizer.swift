@@ -31,10 +31,37 @@ public enum BLEUTokenizer: String, CaseIterable, Sendable {
     /// sacreBLEU's `_preprocess_segment` followed by `split()`: lowercase (optionally), strip trailing
     /// whitespace, tokenize, and intern the tokens. NIST and CIDEr reuse it so all word metrics see the
     /// same tokens.
-    func tokenIDs(_ segment: String, lowercase: Bool, ids: TokenIDs) -> [UInt32] {
+    func tokenIDs(_ segment: String, lowercase: Bool, ids: inout TokenIDs) -> [UInt32] {
         var text = PythonText.scalars(segment)
         if lowercase { text = PythonText.lowercased(text) }
+        if self == .thirteenA {
+            var end = text.count
+            while end > 0 && PythonText.isSpace(text[end - 1]) { end -= 1 }
+            return Mteval13aStream.tokenize(Self.normalize13a(text[..<end]), vocabulary: &ids)
+        }
         return ids.ids(splitting: tokenize(PythonText.rstripped(text)))
+    }
+
+    /// The tokens BLEU counts for `segment`: `_preprocess_segment(segment).split()`, through the same
+    /// (for 13a, streaming) path as scoring.
+    public func tokens(_ segment: String, lowercase: Bool = false) -> [String] {
+        var ids = TokenIDs()
+        return tokenIDs(segment, lowercase: lowercase, ids: &ids).map { PythonText.string(ids.token($0)) }
+    }
+
+    /// A whole corpus tokenized into ids over one shared vocabulary.
+    func tokenIDs(hypotheses: [String], references: [[String]], lowercase: Bool) -> ([[UInt32]], [[[UInt32]]]) {
+        var ids = TokenIDs()
+        var hyps = [[UInt32]](), refs = [[[UInt32]]]()
+        hyps.reserveCapacity(hypotheses.count)
+        refs.reserveCapacity(references.count)
+        for (hypothesis, segmentReferences) in zip(hypotheses, references) {
+            hyps.append(tokenIDs(hypothesis, lowercase: lowercase, ids: &ids))
+            var tokenized = [[UInt32]]()
+            for reference in segmentReferences { tokenized.append(tokenIDs(reference, lowercase: lowercase, ids: &ids)) }
+            refs.append(tokenized)
+        }
+        return (hyps, refs)
     }
 
     private static let skipped = MtevalPasses.ascii("<skipped>")
@@ -45,6 +72,22 @@ public enum BLEUTokenizer: String, CaseIterable, Sendable {
         (MtevalPasses.ascii("&lt;"), MtevalPasses.ascii("<")),
         (MtevalPasses.ascii("&gt;"), MtevalPasses.ascii(">")),
     ]
+
+    /// 13a's language-independent part: drop `<skipped>`, join hyphenated line breaks, newlines to spaces,
+    /// unescape four XML entities (each `str.replace` in turn, so "&amp;lt;" becomes "<").
+    static func normalize13a(_ line: ArraySlice<UInt32>) -> ArraySlice<UInt32> {
+        guard line.contains(where: { $0 == 0x3C || $0 == 0x0A || $0 == 0x26 }) else { return line }
+        var s = Array(line)
+        if s.contains(0x3C) { s = MtevalPasses.replace(s, skipped, with: []) }
+        if s.contains(0x0A) {
+            s = MtevalPasses.replace(s, hyphenNewline, with: [])
+            s = s.map { $0 == 0x0A ? 0x20 : $0 }
+        }
+        if s.contains(0x26) {
+            for (entity, replacement) in entities { s = MtevalPasses.replace(s, entity, with: replacement) }
+        }
+        return s[...]
+    }
 
     static func tokenize13a(_ line: [UInt32]) -> [UInt32] {
         var s = line

@@ -5,7 +5,7 @@
 /// same result, much less work). One instance serves a whole corpus; it is not thread-safe.
 final class RougeTokenizer {
     let useStemmer: Bool
-    private let ids = TokenIDs()
+    private var ids = TokenIDs()
     /// Stemmed id per raw token id (`UInt32.max` = not computed yet).
     private var stemmedID = [UInt32]()
     /// Id of the empty token, which the final validity filter drops.

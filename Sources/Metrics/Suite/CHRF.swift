@@ -42,12 +42,13 @@ public struct CHRF: Sendable {
     public func segmentStatistics(hypotheses: [String], references: [[String]]) throws -> [[Int]] {
         try validate()
         try Corpus.check(hypotheses: hypotheses, references: references)
-        let words = TokenIDs()
-        return zip(hypotheses, references).map { hypothesis, refs in
-            let hyp = ngrams(hypothesis, words: words)
+        var words = TokenIDs()
+        var statistics = [[Int]]()
+        for (hypothesis, refs) in zip(hypotheses, references) {
+            let hyp = ngrams(hypothesis, words: &words)
             var best = [Int](), bestF = -1.0
             for reference in refs {
-                let ref = ngrams(reference, words: words)
+                let ref = ngrams(reference, words: &words)
                 var stats = [Int]()
                 stats.reserveCapacity(3 * hyp.count)
                 for (h, r) in zip(hyp, ref) { stats += Self.matchStatistics(h, r) }
@@ -57,8 +58,9 @@ public struct CHRF: Sendable {
                     best = stats
                 }
             }
-            return best
+            statistics.append(best)
         }
+        return statistics
     }
 
     /// chrF of a corpus, in [0, 100].
@@ -81,14 +83,15 @@ public struct CHRF: Sendable {
     }
 
     /// The n-gram tables of one segment: character orders 1…charOrder, then word orders 1…wordOrder.
-    func ngrams(_ segment: String, words: TokenIDs) -> [[NGram: Int]] {
+    func ngrams(_ segment: String, words: inout TokenIDs) -> [[NGram: Int]] {
         var text = PythonText.scalars(segment)
         if lowercase { text = PythonText.lowercased(text) }
         // extract_all_char_ngrams: ''.join(line.split()) unless whitespace is kept.
         let characters = whitespace ? text : PythonText.splitRanges(text).flatMap { text[$0] }
         var tables = (1...charOrder).map { NGramCounter.counts(characters, order: $0) }
         if wordOrder > 0 {
-            let ids = Self.wordsWithPunctuationSplit(text).map { words.id($0) }
+            var ids = [UInt32]()
+            for word in Self.wordsWithPunctuationSplit(text) { ids.append(words.id(word)) }
             tables += (1...wordOrder).map { NGramCounter.counts(ids, order: $0) }
         }
         return tables

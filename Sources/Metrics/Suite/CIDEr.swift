@@ -23,9 +23,10 @@ public struct CIDEr: Sendable {
             throw MetricsError.invalidOption(what: "CIDEr order", value: "\(order)", hint: "use 1...\(NGram.maxOrder)")
         }
         try Corpus.check(hypotheses: hypotheses, references: references)
-        let ids = TokenIDs()
-        let tests = hypotheses.map { precook(tokenizer.tokenIDs($0, lowercase: lowercase, ids: ids)) }
-        let refs = references.map { $0.map { precook(tokenizer.tokenIDs($0, lowercase: lowercase, ids: ids)) } }
+        let (hypothesisTokens, referenceTokens) = tokenizer.tokenIDs(
+            hypotheses: hypotheses, references: references, lowercase: lowercase)
+        let tests = hypothesisTokens.map(precook)
+        let refs = referenceTokens.map { $0.map(precook) }
 
         // compute_doc_freq: in how many segments' reference sets each n-gram occurs.
         var documentFrequency = [[NGram: Double]](repeating: [:], count: order)

@@ -29,9 +29,7 @@ public struct NIST: Sendable {
     public func corpusScore(hypotheses: [String], references: [[String]]) throws -> Double {
         try validate()
         try Corpus.check(hypotheses: hypotheses, references: references)
-        let ids = TokenIDs()
-        let hyps = hypotheses.map { tokenizer.tokenIDs($0, lowercase: lowercase, ids: ids) }
-        let refs = references.map { $0.map { tokenizer.tokenIDs($0, lowercase: lowercase, ids: ids) } }
+        let (hyps, refs) = tokenizer.tokenIDs(hypotheses: hypotheses, references: references, lowercase: lowercase)
         return Self.corpusNIST(hypotheses: hyps, references: refs, order: order)
     }
 

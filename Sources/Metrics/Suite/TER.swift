@@ -23,8 +23,9 @@ public struct TER: Sendable {
 
     public func segmentStatistics(hypotheses: [String], references: [[String]]) throws -> [Statistics] {
         try Corpus.check(hypotheses: hypotheses, references: references)
-        let ids = TokenIDs()
-        return try zip(hypotheses, references).map { hypothesis, refs in
+        var ids = TokenIDs()
+        var statistics = [Statistics]()
+        for (hypothesis, refs) in zip(hypotheses, references) {
             let hyp = ids.ids(splitting: tokenize(hypothesis))
             var best = Int(1e16)
             var referenceLengths = 0
@@ -34,8 +35,10 @@ public struct TER: Sendable {
                 referenceLengths += length
                 best = Swift.min(best, edits)
             }
-            return Statistics(edits: best, averageReferenceLength: Double(referenceLengths) / Double(refs.count))
+            statistics.append(
+                Statistics(edits: best, averageReferenceLength: Double(referenceLengths) / Double(refs.count)))
         }
+        return statistics
     }
 
     /// TER of a corpus in percent (can exceed 100).

@@ -3,8 +3,8 @@
 /// code-point equality Python uses, not Swift's canonical-equivalence `String ==`.
 ///
 /// An open-addressing table over a flat arena of scalars: `Dictionary` with an array key spent most of
-/// its time in SipHash and allocations.
-final class TokenIDs {
+/// its time in SipHash and allocations. A value type, so lookups need no dynamic exclusivity checks.
+struct TokenIDs {
     /// Token k is `arena[starts[k] ..< starts[k + 1]]`.
     private var arena: [UInt32] = []
     private var starts: [Int] = [0]
@@ -18,42 +18,39 @@ final class TokenIDs {
     func token(_ id: UInt32) -> ArraySlice<UInt32> { arena[starts[Int(id)]..<starts[Int(id) + 1]] }
 
     /// The id of `token`, assigning the next free one on first sight.
-    func id(_ token: ArraySlice<UInt32>) -> UInt32 {
+    mutating func id(_ token: ArraySlice<UInt32>) -> UInt32 {
         // FNV-1a over the scalar values, then a multiplicative finaliser for the slot index.
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for c in token { hash = (hash ^ UInt64(c)) &* 0x0000_0100_0000_01B3 }
-        switch lookup(token, hash: hash) {
-        case .found(let id):
-            return id
-        case .free(let slot):
-            let id = hashes.count
-            arena.append(contentsOf: token)
-            starts.append(arena.count)
-            hashes.append(hash)
-            slots[slot] = Int32(id + 1)
-            if hashes.count * 2 > slots.count { grow() }
-            return UInt32(id)
-        }
-    }
-
-    private enum Probe { case found(UInt32), free(Int) }
-
-    /// The probe reads through local copies of the arrays: one retain instead of a dynamic exclusivity
-    /// check per element access of the class's stored properties (the locals are gone before `id`
-    /// mutates the arrays, so no copy-on-write is triggered).
-    private func lookup(_ token: ArraySlice<UInt32>, hash: UInt64) -> Probe {
-        let slots = self.slots, hashes = self.hashes, arena = self.arena, starts = self.starts
         let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: ((hash &* 0x9E37_79B9_7F4A_7C15) >> 32)) & mask
         while slots[i] != 0 {
             let id = Int(slots[i] - 1)
-            if hashes[id] == hash && arena[starts[id]..<starts[id + 1]].elementsEqual(token) { return .found(UInt32(id)) }
+            if hashes[id] == hash && equal(id, token) { return UInt32(id) }
             i = (i + 1) & mask
         }
-        return .free(i)
+        let id = hashes.count
+        arena.append(contentsOf: token)
+        starts.append(arena.count)
+        hashes.append(hash)
+        slots[i] = Int32(id + 1)
+        if hashes.count * 2 > slots.count { grow() }
+        return UInt32(id)
     }
 
-    private func grow() {
+    @inline(__always)
+    private func equal(_ id: Int, _ token: ArraySlice<UInt32>) -> Bool {
+        let start = starts[id]
+        guard starts[id + 1] - start == token.count else { return false }
+        var k = start
+        for c in token {
+            if arena[k] != c { return false }
+            k += 1
+        }
+        return true
+    }
+
+    private mutating func grow() {
         slots = [Int32](repeating: 0, count: slots.count * 2)
         let mask = slots.count - 1
         for (id, hash) in hashes.enumerated() {
@@ -64,7 +61,7 @@ final class TokenIDs {
     }
 
     /// The ids of the whitespace-separated tokens of `text` (Python's `text.split()`).
-    func ids(splitting text: [UInt32]) -> [UInt32] {
+    mutating func ids(splitting text: [UInt32]) -> [UInt32] {
         var ids = [UInt32]()
         var i = 0
         let n = text.count
