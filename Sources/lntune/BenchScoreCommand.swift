@@ -19,8 +19,12 @@ struct BenchScoreCommand: ParsableCommand {
     @Flag(help: "Print JSON (for eval/bench_metrics.py).")
     var json = false
 
+    @Option(help: "Time only this metric (bleu or rouge-stem), e.g. for profiling.")
+    var only: String?
+
     func validate() throws {
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
+        if let only, !["bleu", "rouge-stem"].contains(only) { throw ValidationError("--only takes bleu or rouge-stem") }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: shared, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ValidationError("no shared data folder at \(shared); pass --shared PATH")
@@ -43,12 +47,16 @@ struct BenchScoreCommand: ParsableCommand {
                 ("e2e", try BenchmarkCorpora.e2eTest(shared: root)), ("dialogsum", try BenchmarkCorpora.dialogSumTest(shared: root)),
             ] {
                 let (h, r) = (corpus.hypotheses, corpus.references)
-                let (bleuSeconds, bleu) = try best { try BLEU().corpusScore(hypotheses: h, references: r).score }
-                rows.append(Row(corpus: name, metric: "bleu", segments: h.count, seconds: bleuSeconds, score: bleu))
-                let (rougeSeconds, rouge) = try best {
-                    Rouge.mean(try Rouge(useStemmer: true).scores(predictions: h, targets: r))[0].fmeasure
+                if only != "rouge-stem" {
+                    let (seconds, bleu) = try best { try BLEU().corpusScore(hypotheses: h, references: r).score }
+                    rows.append(Row(corpus: name, metric: "bleu", segments: h.count, seconds: seconds, score: bleu))
                 }
-                rows.append(Row(corpus: name, metric: "rouge-stem", segments: h.count, seconds: rougeSeconds, score: rouge))
+                if only != "bleu" {
+                    let (seconds, rouge) = try best {
+                        Rouge.mean(try Rouge(useStemmer: true).scores(predictions: h, targets: r))[0].fmeasure
+                    }
+                    rows.append(Row(corpus: name, metric: "rouge-stem", segments: h.count, seconds: seconds, score: rouge))
+                }
             }
         } catch let error as MetricsError {
             throw ValidationError(error.description)

@@ -101,34 +101,21 @@ public struct BLEU: Sendable {
         try validate()
         try Corpus.check(hypotheses: hypotheses, references: references)
         let (hyps, refs) = tokenizer.tokenIDs(hypotheses: hypotheses, references: references, lowercase: lowercase)
-        var tables = Tables()
-        return zip(hyps, refs).map { segmentStatistics(hypothesis: $0, references: $1, tables: &tables) }
-    }
-
-    /// Scratch n-gram tables reused across segments.
-    struct Tables {
-        var references = NGramTable(), single = NGramTable(), hypothesis = NGramTable()
+        var table = ClippedCounts()
+        return zip(hyps, refs).map { segmentStatistics(hypothesis: $0, references: $1, table: &table) }
     }
 
     /// `_extract_reference_info` + `_compute_segment_statistics` on token ids.
-    func segmentStatistics(hypothesis: [UInt32], references: [[UInt32]], tables: inout Tables) -> Statistics {
-        // Reference n-gram counts merged by maximum over the references (orders share one table: n-grams
-        // of different orders never compare equal).
-        tables.references.removeAll()
-        for reference in references {
-            tables.single.removeAll()
-            for n in 1...maxOrder { tables.single.addNGrams(of: reference, order: n) }
-            tables.single.forEach { gram, count in tables.references.raise(gram, to: count) }
+    func segmentStatistics(hypothesis: [UInt32], references: [[UInt32]], table: inout ClippedCounts) -> Statistics {
+        table.reset()
+        for (index, reference) in references.enumerated() {
+            table.addReference(reference, index: Int32(index), maxOrder: maxOrder)
         }
         var matches = [Int](repeating: 0, count: maxOrder)
         var totals = [Int](repeating: 0, count: maxOrder)
         for n in 1...maxOrder {
-            tables.hypothesis.removeAll()
-            tables.hypothesis.addNGrams(of: hypothesis, order: n)
-            tables.hypothesis.forEach { gram, count in
-                totals[n - 1] += count
-                matches[n - 1] += Swift.min(count, tables.references.count(of: gram))
-            }
+            totals[n - 1] = Swift.max(hypothesis.count - n + 1, 0)
+            matches[n - 1] = table.matches(hypothesis, order: n)
         }
         return Statistics(
             hypothesisLength: hypothesis.count,

@@ -19,6 +19,11 @@ struct TokenIDs {
 
     /// The id of `token`, assigning the next free one on first sight.
     mutating func id(_ token: ArraySlice<UInt32>) -> UInt32 {
+        token.withUnsafeBufferPointer { id($0) }
+    }
+
+    /// The id of the token in `token`.
+    mutating func id(_ token: UnsafeBufferPointer<UInt32>) -> UInt32 {
         // FNV-1a over the scalar values, then a multiplicative finaliser for the slot index.
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for c in token { hash = (hash ^ UInt64(c)) &* 0x0000_0100_0000_01B3 }
@@ -39,15 +44,13 @@ struct TokenIDs {
     }
 
     @inline(__always)
-    private func equal(_ id: Int, _ token: ArraySlice<UInt32>) -> Bool {
+    private func equal(_ id: Int, _ token: UnsafeBufferPointer<UInt32>) -> Bool {
         let start = starts[id]
         guard starts[id + 1] - start == token.count else { return false }
-        var k = start
-        for c in token {
-            if arena[k] != c { return false }
-            k += 1
+        return arena.withUnsafeBufferPointer { arena in
+            for k in 0..<token.count where arena[start + k] != token[k] { return false }
+            return true
         }
-        return true
     }
 
     private mutating func grow() {
