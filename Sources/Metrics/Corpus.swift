@@ -1,3 +1,5 @@
+import Foundation
+
 /// Input checks shared by every corpus-level metric, and sacreBLEU's signature format.
 enum Corpus {
     /// One reference list per hypothesis, at least one segment, at least one reference per segment.
@@ -22,5 +24,29 @@ enum SacreBLEUSignature {
 
     static func format(nrefs: String, fields: [(String, String)]) -> String {
         (["nrefs:\(nrefs)"] + fields.map { "\($0.0):\($0.1)" } + ["version:\(version)"]).joined(separator: "|")
+    }
+}
+
+/// Splits per-segment work over the cores: contiguous chunks, each with its own state (vocabulary,
+/// tables) so nothing mutable is shared, results in segment order. Segment statistics do not depend on
+/// how the corpus is chunked, so the scores are the same for any core count.
+enum ParallelSegments {
+    static func map<T: Sendable>(
+        count: Int, minimumChunk: Int = 128, _ body: @Sendable (Range<Int>) throws -> [T]
+    ) throws -> [T] {
+        let chunks = Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, count / minimumChunk))
+        if chunks == 1 { return try body(0..<count) }
+        let bounds = (0...chunks).map { $0 * count / chunks }
+        var results = [Result<[T], Error>?](repeating: nil, count: chunks)
+        results.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let slots = buffer
+            DispatchQueue.concurrentPerform(iterations: chunks) { k in
+                slots[k] = Result { try body(bounds[k]..<bounds[k + 1]) }
+            }
+        }
+        var out = [T]()
+        out.reserveCapacity(count)
+        for result in results { if let result { out += try result.get() } }
+        return out
     }
 }

@@ -24,7 +24,9 @@ struct BenchScoreCommand: ParsableCommand {
 
     func validate() throws {
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
-        if let only, !["bleu", "rouge-stem"].contains(only) { throw ValidationError("--only takes bleu or rouge-stem") }
+        if let only, !["bleu", "rouge-stem"].contains(only) {
+            throw ValidationError("--only takes bleu or rouge-stem")
+        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: shared, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ValidationError("no shared data folder at \(shared); pass --shared PATH")
@@ -42,24 +44,22 @@ struct BenchScoreCommand: ParsableCommand {
     func run() throws {
         let root = URL(fileURLWithPath: shared)
         var rows = [Row]()
-        do {
-            for (name, corpus) in [
-                ("e2e", try BenchmarkCorpora.e2eTest(shared: root)), ("dialogsum", try BenchmarkCorpora.dialogSumTest(shared: root)),
-            ] {
-                let (h, r) = (corpus.hypotheses, corpus.references)
-                if only != "rouge-stem" {
-                    let (seconds, bleu) = try best { try BLEU().corpusScore(hypotheses: h, references: r).score }
-                    rows.append(Row(corpus: name, metric: "bleu", segments: h.count, seconds: seconds, score: bleu))
-                }
-                if only != "bleu" {
-                    let (seconds, rouge) = try best {
-                        Rouge.mean(try Rouge(useStemmer: true).scores(predictions: h, targets: r))[0].fmeasure
-                    }
-                    rows.append(Row(corpus: name, metric: "rouge-stem", segments: h.count, seconds: seconds, score: rouge))
-                }
+        let corpora = [
+            ("e2e", try BenchmarkCorpora.e2eTest(shared: root)),
+            ("dialogsum", try BenchmarkCorpora.dialogSumTest(shared: root)),
+        ]
+        for (name, corpus) in corpora {
+            let (h, r) = (corpus.hypotheses, corpus.references)
+            if only != "rouge-stem" {
+                let (seconds, bleu) = try best { try BLEU().corpusScore(hypotheses: h, references: r).score }
+                rows.append(Row(corpus: name, metric: "bleu", segments: h.count, seconds: seconds, score: bleu))
             }
-        } catch let error as MetricsError {
-            throw ValidationError(error.description)
+            if only != "bleu" {
+                let (seconds, rouge) = try best {
+                    Rouge.mean(try Rouge(useStemmer: true).scores(predictions: h, targets: r))[0].fmeasure
+                }
+                rows.append(Row(corpus: name, metric: "rouge-stem", segments: h.count, seconds: seconds, score: rouge))
+            }
         }
         if json {
             let encoder = JSONEncoder()

@@ -29,7 +29,7 @@ struct ScoreCommand: ParsableCommand {
     @Option(name: .customLong("jsonl"), help: "Predictions with references, one JSON object per line.")
     var jsonlPath: String?
 
-    @Option(help: "Comma-separated: bleu,rouge,nist,cider,ter,chrf,chrf++ (default: all but chrf++).")
+    @Option(help: "Comma-separated, from bleu,rouge,nist,cider,ter,chrf,chrf++.")
     var metrics: String = MetricName.defaults.map(\.rawValue).joined(separator: ",")
 
     @Option(help: "Tokenizer for BLEU, NIST and CIDEr: 13a, intl, char, none.")
@@ -82,20 +82,17 @@ struct ScoreCommand: ParsableCommand {
             smoothing: smoothing, stem: stem, perExample: perExample, bootstrapSamples: bootstrap, seed: seed)
     }
 
+    /// Errors from reading or scoring (a MetricsError naming file and line) print as `Error: …`, exit 1.
     func run() throws {
-        do {
-            let corpus: ScoringCorpus
-            if let jsonlPath {
-                corpus = try .jsonl(path: jsonlPath)
-            } else if let groupedPath, let hypothesisPath {
-                corpus = try .grouped(hypothesisPath: hypothesisPath, groupedPath: groupedPath)
-            } else {
-                corpus = try .parallel(hypothesisPath: hypothesisPath ?? "", referencePaths: referencePaths)
-            }
-            let report = try Scorer.score(corpus, options: options())
-            print(json ? try report.json() : report.table())
-        } catch let error as MetricsError {
-            throw ValidationError(error.description)
+        let corpus: ScoringCorpus
+        if let jsonlPath {
+            corpus = try .jsonl(path: jsonlPath)
+        } else if let groupedPath, let hypothesisPath {
+            corpus = try .grouped(hypothesisPath: hypothesisPath, groupedPath: groupedPath)
+        } else {
+            corpus = try .parallel(hypothesisPath: hypothesisPath ?? "", referencePaths: referencePaths)
         }
+        let report = try Scorer.score(corpus, options: options())
+        print(json ? try report.json() : report.table())
     }
 }

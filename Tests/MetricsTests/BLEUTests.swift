@@ -27,10 +27,10 @@ struct BLEUCase: Decodable, Sendable, CustomTestStringConvertible {
     var sentenceScores: [Double]
     var testDescription: String { name }
 
-    var bleu: BLEU {
+    func bleu() throws -> BLEU {
         BLEU(
-            tokenizer: BLEUTokenizer(rawValue: options.tokenize)!, lowercase: options.lowercase,
-            smoothing: BLEU.Smoothing(rawValue: options.smooth)!, smoothValue: options.smoothValue,
+            tokenizer: try #require(BLEUTokenizer(rawValue: options.tokenize)), lowercase: options.lowercase,
+            smoothing: try #require(BLEU.Smoothing(rawValue: options.smooth)), smoothValue: options.smoothValue,
             effectiveOrder: options.effectiveOrder)
     }
 }
@@ -50,8 +50,8 @@ struct BLEUTests {
     /// (digits around , . -, entities, <skipped>, Unicode spaces, punctuation, symbols, case mappings),
     /// both through the pass-by-pass `tokenize` and through the streaming path scoring uses.
     @Test(arguments: MetricFixtures.load([TokenizerCase].self, "bleu_tokenizers"))
-    func tokenizerMatchesSacreBLEU(_ c: TokenizerCase) {
-        let tokenizer = BLEUTokenizer(rawValue: c.tokenize)!
+    func tokenizerMatchesSacreBLEU(_ c: TokenizerCase) throws {
+        let tokenizer = try #require(BLEUTokenizer(rawValue: c.tokenize))
         for (input, expected) in zip(c.inputs, c.outputs) {
             var text = PythonText.scalars(input)
             if c.lowercase { text = PythonText.lowercased(text) }
@@ -69,7 +69,7 @@ struct BLEUTests {
     @Test(arguments: bleuTable.cases)
     func corpusBLEUMatchesSacreBLEU(_ c: BLEUCase) throws {
         let corpus = try #require(bleuTable.corpora[c.corpus])
-        let bleu = c.bleu
+        let bleu = try c.bleu()
         let stats = try bleu.segmentStatistics(hypotheses: corpus.hypotheses, references: corpus.references)
         let flat = stats.map { [$0.hypothesisLength, $0.referenceLength] + $0.matches + $0.totals }
         #expect(flat == c.segmentStatistics)
@@ -77,7 +77,8 @@ struct BLEUTests {
         #expect(close(score.score, c.score), "BLEU \(score.score) vs \(c.score)")
         // Undo sacreBLEU's in-place add-k smoothing of its reported counts (only applied when some order matched).
         let k = c.options.smooth == "add-k" && c.counts.contains { $0 != 0 } ? (c.options.smoothValue ?? 1) : 0
-        let unsmooth = { (values: [Double]) in values.enumerated().map { $0.offset == 0 ? $0.element : $0.element - k } }
+        let unsmooth = { (values: [Double]) in values.enumerated().map { $0.offset == 0 ? $0.element : $0.element - k }
+        }
         #expect(score.statistics.matches.map(Double.init) == unsmooth(c.counts))
         #expect(score.statistics.totals.map(Double.init) == unsmooth(c.totals))
         #expect(score.statistics.hypothesisLength == c.sysLen && score.statistics.referenceLength == c.refLen)
@@ -90,7 +91,7 @@ struct BLEUTests {
     @Test(arguments: bleuTable.cases)
     func sentenceBLEUMatchesSacreBLEU(_ c: BLEUCase) throws {
         let corpus = try #require(bleuTable.corpora[c.corpus])
-        var bleu = c.bleu
+        var bleu = try c.bleu()
         bleu.effectiveOrder = true
         for (k, expected) in c.sentenceScores.enumerated() {
             let score = try bleu.sentenceScore(hypothesis: corpus.hypotheses[k], references: corpus.references[k])
@@ -108,5 +109,19 @@ struct BLEUTests {
             try BLEU().corpusScore(hypotheses: ["a", "b"], references: [["a"], []])
         }
         #expect(throws: MetricsError.self) { try BLEU(maxOrder: 9).corpusScore(hypotheses: ["a"], references: [["a"]]) }
+    }
+}
+
+extension BLEUTests {
+    /// A corpus large enough to be split over the cores gives the same per-segment statistics as the
+    /// fixture (the random corpus repeated four times, 480 segments).
+    @Test func statisticsDoNotDependOnChunking() throws {
+        let c = try #require(bleuTable.cases.first { $0.corpus == "random" })
+        let corpus = try #require(bleuTable.corpora["random"])
+        let hypotheses = Array(repeating: corpus.hypotheses, count: 4).flatMap { $0 }
+        let references = Array(repeating: corpus.references, count: 4).flatMap { $0 }
+        let stats = try c.bleu().segmentStatistics(hypotheses: hypotheses, references: references)
+        let flat = stats.map { [$0.hypothesisLength, $0.referenceLength] + $0.matches + $0.totals }
+        #expect(flat == Array(repeating: c.segmentStatistics, count: 4).flatMap { $0 })
     }
 }

@@ -56,10 +56,11 @@ struct ScoringInputTests {
 
     /// Invalid UTF-8 — a stray continuation byte, an overlong form, an encoded surrogate, a truncated
     /// sequence — is reported with its line and byte column.
-    @Test(arguments: [
-        ([0x61, 0x0A, 0x62, 0x80], 2, 2), ([0xC0, 0xAF], 1, 1), ([0x0A, 0x0A, 0x78, 0xED, 0xA0, 0x80], 3, 2),
-        ([0x61, 0x62, 0x63, 0xE2, 0x82], 1, 4), ([0xF4, 0x90, 0x80, 0x80], 1, 1),
-    ] as [([UInt8], Int, Int)])
+    @Test(
+        arguments: [
+            ([0x61, 0x0A, 0x62, 0x80], 2, 2), ([0xC0, 0xAF], 1, 1), ([0x0A, 0x0A, 0x78, 0xED, 0xA0, 0x80], 3, 2),
+            ([0x61, 0x62, 0x63, 0xE2, 0x82], 1, 4), ([0xF4, 0x90, 0x80, 0x80], 1, 1),
+        ] as [([UInt8], Int, Int)])
     func invalidUTF8IsLocated(_ bytes: [UInt8], line: Int, column: Int) throws {
         let s = try Scratch()
         let path = try s.file("bad", bytes)
@@ -95,8 +96,10 @@ struct ScoringInputTests {
     /// JSON Lines with `prediction` and `references`; a bad line is named by number.
     @Test func jsonlPredictions() throws {
         let s = try Scratch()
-        let good = try s.file("p.jsonl", "{\"prediction\": \"a b\", \"references\": [\"a\", \"b c\"], \"id\": 3}\n\n"
-            + "{\"references\": [\"x\"], \"prediction\": \"é\"}\n")
+        let good = try s.file(
+            "p.jsonl",
+            "{\"prediction\": \"a b\", \"references\": [\"a\", \"b c\"], \"id\": 3}\n\n"
+                + "{\"references\": [\"x\"], \"prediction\": \"é\"}\n")
         let corpus = try ScoringCorpus.jsonl(path: good)
         #expect(corpus.hypotheses == ["a b", "é"])
         #expect(corpus.references == [["a", "b c"], ["x"]])
@@ -119,10 +122,14 @@ struct ScoringInputTests {
     /// The scorer runs every metric and reports sacreBLEU's signature for BLEU; JSON round-trips.
     @Test func scorerReportsEveryMetric() throws {
         let corpus = try ScoringCorpus(
-            hypotheses: ["the cat sat on the mat", "a dog"], references: [["the cat is on the mat"], ["a dog", "the dog"]])
+            hypotheses: ["the cat sat on the mat", "a dog"],
+            references: [["the cat is on the mat"], ["a dog", "the dog"]])
         let report = try Scorer.score(
             corpus, options: ScoringOptions(metrics: MetricName.allCases, perExample: true, bootstrapSamples: 100))
-        #expect(report.metrics.map(\.name) == ["BLEU", "rouge1", "rouge2", "rougeL", "rougeLsum", "NIST", "CIDEr", "TER", "chrF2", "chrF2++"])
+        #expect(
+            report.metrics.map(\.name) == [
+                "BLEU", "rouge1", "rouge2", "rougeL", "rougeLsum", "NIST", "CIDEr", "TER", "chrF2", "chrF2++",
+            ])
         #expect(report.metrics[0].signature == "nrefs:var|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0")
         let bleu = try BLEU().corpusScore(hypotheses: corpus.hypotheses, references: corpus.references)
         #expect(report.metrics[0].score == bleu.score)

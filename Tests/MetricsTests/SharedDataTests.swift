@@ -30,7 +30,9 @@ struct SharedDataTests {
             return
         }
         let expected = try #require(MetricFixtures.load([String: SharedExpected].self, "shared_expected")[name])
-        let corpus = try name == "e2e" ? BenchmarkCorpora.e2eTest(shared: shared) : BenchmarkCorpora.dialogSumTest(shared: shared)
+        let corpus =
+            try name == "e2e"
+            ? BenchmarkCorpora.e2eTest(shared: shared) : BenchmarkCorpora.dialogSumTest(shared: shared)
         let (h, r) = (corpus.hypotheses, corpus.references)
         #expect(h.count == expected.segments)
 

@@ -55,7 +55,9 @@ struct SuiteTests {
         let chrf = CHRF(
             charOrder: o.charOrder, wordOrder: o.wordOrder, beta: o.beta, lowercase: o.lowercase,
             whitespace: o.whitespace, epsSmoothing: o.epsSmoothing)
-        #expect(try chrf.segmentStatistics(hypotheses: corpus.hypotheses, references: corpus.references) == c.segmentStatistics)
+        #expect(
+            try chrf.segmentStatistics(hypotheses: corpus.hypotheses, references: corpus.references)
+                == c.segmentStatistics)
         let score = try chrf.corpusScore(hypotheses: corpus.hypotheses, references: corpus.references)
         #expect(close(score, c.score), "\(score) vs \(c.score)")
         #expect(chrf.name == c.name_)
@@ -82,7 +84,7 @@ struct SuiteTests {
     @Test(arguments: nistCiderTable.cases)
     func nistMatchesNLTK(_ c: NISTCIDErCase) throws {
         let corpus = try #require(nistCiderTable.corpora[c.corpus])
-        let nist = NIST(tokenizer: BLEUTokenizer(rawValue: c.tokenize)!, lowercase: c.lowercase)
+        let nist = NIST(tokenizer: try #require(BLEUTokenizer(rawValue: c.tokenize)), lowercase: c.lowercase)
         let score = try nist.corpusScore(hypotheses: corpus.hypotheses, references: corpus.references)
         #expect(close(score, c.nist), "\(score) vs \(c.nist)")
         for (k, expected) in c.sentenceNist.enumerated() {
@@ -99,7 +101,7 @@ struct SuiteTests {
     @Test(arguments: nistCiderTable.cases)
     func ciderMatchesPycocoevalcap(_ c: NISTCIDErCase) throws {
         let corpus = try #require(nistCiderTable.corpora[c.corpus])
-        let cider = CIDEr(tokenizer: BLEUTokenizer(rawValue: c.tokenize)!, lowercase: c.lowercase)
+        let cider = CIDEr(tokenizer: try #require(BLEUTokenizer(rawValue: c.tokenize)), lowercase: c.lowercase)
         let (score, segments) = try cider.scores(hypotheses: corpus.hypotheses, references: corpus.references)
         #expect(close(score, c.cider), "\(score) vs \(c.cider)")
         #expect(close(segments, c.ciderSegments))

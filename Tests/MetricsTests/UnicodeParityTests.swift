@@ -71,7 +71,8 @@ struct UnicodeParityTests {
         var unassignedDifferences = 0
         var assignedDifferences = [UInt32]()
         for c in allScalars {
-            let same = UnicodeClasses.isPunctuation(c) == p.contains(c) && UnicodeClasses.isSymbol(c) == s.contains(c)
+            let same =
+                UnicodeClasses.isPunctuation(c) == p.contains(c) && UnicodeClasses.isSymbol(c) == s.contains(c)
                 && UnicodeClasses.isNumber(c) == n.contains(c)
             if same { continue }
             if Unicode.Scalar(c)?.properties.generalCategory == .unassigned {
@@ -80,8 +81,10 @@ struct UnicodeParityTests {
                 assignedDifferences.append(c)
             }
         }
-        #expect(assignedDifferences.isEmpty, "differs at \(assignedDifferences.prefix(10).map { String($0, radix: 16) })")
-        print("intl categories: \(unassignedDifferences) code points differ, all unassigned in Swift's Unicode "
-            + "tables (regex \(tables.regexVersion) knows a newer Unicode)")
+        #expect(
+            assignedDifferences.isEmpty, "differs at \(assignedDifferences.prefix(10).map { String($0, radix: 16) })")
+        print(
+            "intl categories: \(unassignedDifferences) code points differ, all unassigned in Swift's Unicode "
+                + "tables (regex \(tables.regexVersion) knows a newer Unicode)")
     }
 }

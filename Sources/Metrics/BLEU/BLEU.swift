@@ -100,9 +100,12 @@ public struct BLEU: Sendable {
     public func segmentStatistics(hypotheses: [String], references: [[String]]) throws -> [Statistics] {
         try validate()
         try Corpus.check(hypotheses: hypotheses, references: references)
-        let (hyps, refs) = tokenizer.tokenIDs(hypotheses: hypotheses, references: references, lowercase: lowercase)
-        var table = ClippedCounts()
-        return zip(hyps, refs).map { segmentStatistics(hypothesis: $0, references: $1, table: &table) }
+        return try ParallelSegments.map(count: hypotheses.count) { range in
+            let (hyps, refs) = tokenizer.tokenIDs(
+                hypotheses: Array(hypotheses[range]), references: Array(references[range]), lowercase: lowercase)
+            var table = ClippedCounts()
+            return zip(hyps, refs).map { segmentStatistics(hypothesis: $0, references: $1, table: &table) }
+        }
     }
 
     /// `_extract_reference_info` + `_compute_segment_statistics` on token ids.

@@ -58,7 +58,9 @@ public enum BLEUTokenizer: String, CaseIterable, Sendable {
         for (hypothesis, segmentReferences) in zip(hypotheses, references) {
             hyps.append(tokenIDs(hypothesis, lowercase: lowercase, ids: &ids))
             var tokenized = [[UInt32]]()
-            for reference in segmentReferences { tokenized.append(tokenIDs(reference, lowercase: lowercase, ids: &ids)) }
+            for reference in segmentReferences {
+                tokenized.append(tokenIDs(reference, lowercase: lowercase, ids: &ids))
+            }
             refs.append(tokenized)
         }
         return (hyps, refs)

@@ -34,7 +34,8 @@ struct ClippedCounts {
 
     @inline(__always)
     private static func slot(of gram: NGram, in slots: UnsafeMutableBufferPointer<Slot>, mask: Int) -> Int {
-        let mixed = gram.w0 &* 0x9E37_79B9_7F4A_7C15 ^ (gram.w1 &* 0xC2B2_AE3D_27D4_EB4F) ^ (gram.w2 &* 0x1656_67B1_9E37_79F9)
+        let mixed =
+            gram.w0 &* 0x9E37_79B9_7F4A_7C15 ^ (gram.w1 &* 0xC2B2_AE3D_27D4_EB4F) ^ (gram.w2 &* 0x1656_67B1_9E37_79F9)
         var i = Int(truncatingIfNeeded: (mixed ^ (mixed >> 29)) & UInt64(mask))
         while slots[i].key != gram && slots[i].key != NGram.unused { i = (i + 1) & mask }
         return i

@@ -11,7 +11,8 @@ enum LCS {
                 for x in a {
                     for j in 1..<width {
                         rows[current + j] =
-                            x == b[j - 1] ? rows[previous + j - 1] + 1 : Swift.max(rows[previous + j], rows[current + j - 1])
+                            x == b[j - 1]
+                            ? rows[previous + j - 1] + 1 : Swift.max(rows[previous + j], rows[current + j - 1])
                     }
                     swap(&previous, &current)
                 }

@@ -117,7 +117,9 @@ public enum PorterStemmer {
         return w
     }
 
-    private static func rule(_ suffix: String, _ replacement: String, _ condition: (@Sendable (Word) -> Bool)? = nil) -> Rule {
+    private static func rule(_ suffix: String, _ replacement: String, _ condition: (@Sendable (Word) -> Bool)? = nil)
+        -> Rule
+    {
         Rule(suffix: Array(suffix.utf8), replacement: Array(replacement.utf8), condition: condition)
     }
 
@@ -182,9 +184,10 @@ public enum PorterStemmer {
         ("icate", "ic"), ("ative", ""), ("alize", "al"), ("iciti", "ic"), ("ical", "ic"), ("ful", ""), ("ness", ""),
     ].map { rule($0.0, $0.1, positiveMeasure) }
 
-    private static let step4Rules: [Rule] = [
-        "al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent",
-    ].map { rule($0, "", measureAboveOne) }
+    private static let step4Rules: [Rule] =
+        [
+            "al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent",
+        ].map { rule($0, "", measureAboveOne) }
         + [rule("ion", "", { measure($0) > 1 && ($0.last == 0x73 || $0.last == 0x74) })]
         + ["ou", "ism", "ate", "iti", "ous", "ive", "ize"].map { rule($0, "", measureAboveOne) }
 

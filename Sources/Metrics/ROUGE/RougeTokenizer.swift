@@ -60,7 +60,9 @@ final class RougeTokenizer {
     private func finish(_ token: [UInt32]) -> UInt32? {
         let raw = ids.id(token[...])
         guard useStemmer, token.count > 3 else { return raw }
-        if Int(raw) >= stemmedID.count { stemmedID.append(contentsOf: repeatElement(.max, count: Int(raw) + 1 - stemmedID.count)) }
+        if Int(raw) >= stemmedID.count {
+            stemmedID.append(contentsOf: repeatElement(.max, count: Int(raw) + 1 - stemmedID.count))
+        }
         if stemmedID[Int(raw)] == .max {
             let stem = PorterStemmer.stem(token.map { UInt8(truncatingIfNeeded: $0) })
             stemmedID[Int(raw)] = ids.id(stem.map { UInt32($0) }[...])

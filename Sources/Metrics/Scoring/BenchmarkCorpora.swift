@@ -13,7 +13,8 @@ public enum BenchmarkCorpora {
         var order = [String](), groups = [String: [String]]()
         for (index, row) in rows.enumerated().dropFirst() {
             guard row.count == 2 else {
-                throw MetricsError.malformedLine(path: path, line: index + 1, reason: "expected 2 fields, found \(row.count)")
+                throw MetricsError.malformedLine(
+                    path: path, line: index + 1, reason: "expected 2 fields, found \(row.count)")
             }
             if groups[row[0]] == nil { order.append(row[0]) }
             groups[row[0], default: []].append(row[1])

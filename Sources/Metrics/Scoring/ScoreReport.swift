@@ -37,10 +37,12 @@ public struct ScoreReport: Codable, Equatable, Sendable {
         let width = Swift.max(8, metrics.map(\.name.count).max() ?? 0)
         lines.append(pad("metric", width) + "  " + pad("score", 9, left: true) + "  signature")
         for metric in metrics {
-            lines.append(pad(metric.name, width) + "  " + pad(format(metric.score), 9, left: true) + "  " + metric.signature)
+            lines.append(
+                pad(metric.name, width) + "  " + pad(format(metric.score), 9, left: true) + "  " + metric.signature)
             if let summary = metric.summary { lines.append(String(repeating: " ", count: width + 13) + summary) }
             if let low = metric.details["fmeasure_low"], let high = metric.details["fmeasure_high"] {
-                lines.append(String(repeating: " ", count: width + 13) + "95% CI of F: [\(format(low)), \(format(high))]")
+                lines.append(
+                    String(repeating: " ", count: width + 13) + "95% CI of F: [\(format(low)), \(format(high))]")
             }
         }
         if let examples = perExample, let first = examples.first {
@@ -49,7 +51,8 @@ public struct ScoreReport: Codable, Equatable, Sendable {
             lines.append("")
             lines.append(pad("#", 6) + names.map { pad($0, 10, left: true) }.joined())
             for (k, example) in examples.enumerated() {
-                lines.append(pad("\(k + 1)", 6) + names.map { pad(example[$0].map(format) ?? "-", 10, left: true) }.joined())
+                lines.append(
+                    pad("\(k + 1)", 6) + names.map { pad(example[$0].map(format) ?? "-", 10, left: true) }.joined())
             }
         }
         return lines.joined(separator: "\n")

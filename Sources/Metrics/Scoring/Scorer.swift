@@ -15,7 +15,9 @@ public enum MetricName: String, CaseIterable, Sendable {
             guard let metric = MetricName(rawValue: name) else {
                 throw MetricsError.invalidOption(
                     what: "metric", value: name,
-                    hint: "choose from \(allCases.map(\.rawValue).joined(separator: ", ")) (METEOR is not implemented yet)")
+                    hint:
+                        "choose from \(allCases.map(\.rawValue).joined(separator: ", ")) (METEOR is not implemented yet)"
+                )
             }
             return metric
         }
@@ -62,7 +64,8 @@ public enum Scorer {
         for metric in options.metrics {
             switch metric {
             case .bleu:
-                let bleu = BLEU(tokenizer: options.tokenizer, lowercase: options.lowercase, smoothing: options.smoothing)
+                let bleu = BLEU(
+                    tokenizer: options.tokenizer, lowercase: options.lowercase, smoothing: options.smoothing)
                 let stats = try bleu.segmentStatistics(hypotheses: hyps, references: refs)
                 let score = bleu.score(stats.dropFirst().reduce(stats[0], +))
                 var details = [
@@ -89,7 +92,9 @@ public enum Scorer {
                         seed: options.seed)
                 }
                 for (k, kind) in rouge.kinds.enumerated() {
-                    var details = ["precision": means[k].precision, "recall": means[k].recall, "fmeasure": means[k].fmeasure]
+                    var details = [
+                        "precision": means[k].precision, "recall": means[k].recall, "fmeasure": means[k].fmeasure,
+                    ]
                     if let interval = intervals {
                         for (m, measure) in ["precision", "recall", "fmeasure"].enumerated() {
                             details["\(measure)_low"] = interval.low[3 * k + m]

@@ -22,7 +22,8 @@ struct BeamEditDistance {
         width = reference.count + 1
         lengthRatio = hypothesis.isEmpty ? 1 : Double(reference.count) / Double(hypothesis.count)
         // "in some crazy sentences … we may end up with zero overlap with previous row"
-        beam = Double(TERAlignment.beamWidth) < lengthRatio / 2
+        beam =
+            Double(TERAlignment.beamWidth) < lengthRatio / 2
             ? Int((lengthRatio / 2 + Double(TERAlignment.beamWidth)).rounded(.up)) : TERAlignment.beamWidth
         costs = [Int](repeating: TERAlignment.infinity, count: (hypothesis.count + 1) * width)
         ops = [UInt8](repeating: Self.undefined, count: costs.count)

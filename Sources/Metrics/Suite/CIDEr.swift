@@ -72,7 +72,8 @@ public struct CIDEr: Sendable {
                         value += Swift.min(hypValue, refValue) * refValue
                     }
                     if norm[k] != 0 && refNorm[k] != 0 { value /= norm[k] * refNorm[k] }
-                    value *= Foundation.pow(2.718281828459045, -Foundation.pow(delta, 2) / (2 * Foundation.pow(sigma, 2)))
+                    value *= Foundation.pow(
+                        2.718281828459045, -Foundation.pow(delta, 2) / (2 * Foundation.pow(sigma, 2)))
                     score[k] += value
                 }
             }

@@ -44,7 +44,11 @@ public struct NIST: Sendable {
         var totalReferenceWords = 0
         for refs in references {
             for ref in refs {
-                for i in 1...n { for (gram, count) in NGramCounter.counts(ref, order: i) { frequency[i - 1][gram, default: 0] += count } }
+                for i in 1...n {
+                    for (gram, count) in NGramCounter.counts(ref, order: i) {
+                        frequency[i - 1][gram, default: 0] += count
+                    }
+                }
                 totalReferenceWords += ref.count
             }
         }
@@ -76,8 +80,9 @@ public struct NIST: Sendable {
                         precision: denominator == 0 ? 0 : numerator / Double(denominator), numerator: numerator,
                         denominator: denominator, length: ref.count
                     )
-                    if let b = best, (b.precision, b.numerator, b.denominator, b.length)
-                        >= (candidate.precision, candidate.numerator, candidate.denominator, candidate.length)
+                    if let b = best,
+                        (b.precision, b.numerator, b.denominator, b.length)
+                            >= (candidate.precision, candidate.numerator, candidate.denominator, candidate.length)
                     {
                         continue
                     }
