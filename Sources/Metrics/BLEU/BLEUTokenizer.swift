@@ -68,12 +68,6 @@ public enum BLEUTokenizer: String, CaseIterable, Sendable {
 
     private static let skipped = MtevalPasses.ascii("<skipped>")
     private static let hyphenNewline = MtevalPasses.ascii("-\n")
-    private static let entities: [([UInt32], [UInt32])] = [
-        (MtevalPasses.ascii("&quot;"), MtevalPasses.ascii("\"")),
-        (MtevalPasses.ascii("&amp;"), MtevalPasses.ascii("&")),
-        (MtevalPasses.ascii("&lt;"), MtevalPasses.ascii("<")),
-        (MtevalPasses.ascii("&gt;"), MtevalPasses.ascii(">")),
-    ]
 
     /// 13a's language-independent part: drop `<skipped>`, join hyphenated line breaks, newlines to spaces,
     /// unescape four XML entities (each `str.replace` in turn, so "&amp;lt;" becomes "<").
@@ -85,37 +79,14 @@ public enum BLEUTokenizer: String, CaseIterable, Sendable {
             s = MtevalPasses.replace(s, hyphenNewline, with: [])
             s = s.map { $0 == 0x0A ? 0x20 : $0 }
         }
-        if s.contains(0x26) {
-            for (entity, replacement) in entities { s = MtevalPasses.replace(s, entity, with: replacement) }
-        }
+        if s.contains(0x26) { s = MtevalPasses.unescapeEntities(s) }
         return s[...]
     }
 
+    /// 13a pass by pass on arrays (the scoring path streams the same passes, see `Mteval13aStream`).
     static func tokenize13a(_ line: [UInt32]) -> [UInt32] {
-        var s = line
-        if s.contains(0x3C) { s = MtevalPasses.replace(s, skipped, with: []) }
-        if s.contains(0x0A) {
-            s = MtevalPasses.replace(s, hyphenNewline, with: [])
-            s = s.map { $0 == 0x0A ? 0x20 : $0 }
-        }
-        if s.contains(0x26) {
-            for (entity, replacement) in entities { s = MtevalPasses.replace(s, entity, with: replacement) }
-        }
-        // f" {line} " and the punctuation pass in one sweep.
-        var punct = [UInt32]()
-        punct.reserveCapacity(s.count + s.count / 2 + 2)
-        punct.append(0x20)
-        for c in s {
-            if MtevalPasses.isMtevalPunct(c) {
-                punct.append(0x20)
-                punct.append(c)
-                punct.append(0x20)
-            } else {
-                punct.append(c)
-            }
-        }
-        punct.append(0x20)
-        return MtevalPasses.splitPeriodsCommasDashes(punct)
+        let padded = [0x20] + normalize13a(line[...]) + [0x20]  // f" {line} "
+        return MtevalPasses.splitPeriodsCommasDashes(MtevalPasses.padEach(padded, where: MtevalPasses.isMtevalPunct))
     }
 
     static func tokenizeIntl(_ line: [UInt32]) -> [UInt32] {

@@ -92,6 +92,16 @@ enum MtevalPasses {
         return t
     }
 
+    private static let entities: [([UInt32], [UInt32])] = [
+        (ascii("&quot;"), ascii("\"")), (ascii("&amp;"), ascii("&")), (ascii("&lt;"), ascii("<")), (ascii("&gt;"), ascii(">")),
+    ]
+
+    /// `&quot;` `&amp;` `&lt;` `&gt;` unescaped by one `replace` each, in that order (so "&amp;lt;" → "<"),
+    /// as both 13a and tercom do.
+    static func unescapeEntities(_ s: [UInt32]) -> [UInt32] {
+        entities.reduce(s) { text, entity in replace(text, entity.0, with: entity.1) }
+    }
+
     /// Converts an ASCII literal to scalar values.
     static func ascii(_ text: StaticString) -> [UInt32] {
         text.withUTF8Buffer { $0.map { UInt32($0) } }

@@ -77,9 +77,7 @@ public struct TER: Sendable {
     static func normalizeWestern(_ sentence: [UInt32]) -> [UInt32] {
         var s = MtevalPasses.replace(sentence, MtevalPasses.ascii("\n-"), with: [])
         s = s.map { $0 == 0x0A ? 0x20 : $0 }
-        for (entity, text) in [("&quot;", "\""), ("&amp;", "&"), ("&lt;", "<"), ("&gt;", ">")] {
-            s = MtevalPasses.replace(s, PythonText.scalars(entity), with: PythonText.scalars(text))
-        }
+        s = MtevalPasses.unescapeEntities(s)
         s = [0x20] + s + [0x20]
         s = MtevalPasses.padEach(s, where: MtevalPasses.isMtevalPunct)
         s = MtevalPasses.replace(s, possessive, with: spacedPossessive)
