@@ -73,26 +73,32 @@ public struct CHRF: Sendable {
 
     /// `_get_match_statistics`: hypothesis count (0 when the reference has no n-gram of the order),
     /// reference count, clipped matches.
-    static func matchStatistics(_ hyp: [NGram: Int], _ ref: [NGram: Int]) -> [Int] {
-        var matches = 0, hypCount = 0
-        for (gram, count) in hyp {
+    static func matchStatistics(_ hyp: NGramTable, _ ref: NGramTable) -> [Int] {
+        var matches = 0, hypCount = 0, refCount = 0
+        hyp.forEach { gram, count in
             hypCount += count
-            if let r = ref[gram] { matches += Swift.min(count, r) }
+            matches += Swift.min(count, ref.count(of: gram))
         }
-        return [ref.isEmpty ? 0 : hypCount, ref.values.reduce(0, +), matches]
+        ref.forEach { _, count in refCount += count }
+        return [ref.isEmpty ? 0 : hypCount, refCount, matches]
     }
 
     /// The n-gram tables of one segment: character orders 1…charOrder, then word orders 1…wordOrder.
-    func ngrams(_ segment: String, words: inout TokenIDs) -> [[NGram: Int]] {
+    func ngrams(_ segment: String, words: inout TokenIDs) -> [NGramTable] {
         var text = PythonText.scalars(segment)
         if lowercase { text = PythonText.lowercased(text) }
         // extract_all_char_ngrams: ''.join(line.split()) unless whitespace is kept.
         let characters = whitespace ? text : PythonText.splitRanges(text).flatMap { text[$0] }
-        var tables = (1...charOrder).map { NGramCounter.counts(characters, order: $0) }
+        func table(_ sequence: [UInt32], _ n: Int) -> NGramTable {
+            var table = NGramTable(capacity: sequence.count)
+            table.addNGrams(of: sequence, order: n)
+            return table
+        }
+        var tables = (1...charOrder).map { table(characters, $0) }
         if wordOrder > 0 {
             var ids = [UInt32]()
             for word in Self.wordsWithPunctuationSplit(text) { ids.append(words.id(word)) }
-            tables += (1...wordOrder).map { NGramCounter.counts(ids, order: $0) }
+            tables += (1...wordOrder).map { table(ids, $0) }
         }
         return tables
     }

@@ -29,47 +29,51 @@ public struct CIDEr: Sendable {
         let refs = referenceTokens.map { $0.map(precook) }
 
         // compute_doc_freq: in how many segments' reference sets each n-gram occurs.
-        var documentFrequency = [[NGram: Double]](repeating: [:], count: order)
+        var documentFrequency = [NGramTable](repeating: NGramTable(capacity: 1024), count: order)
         for segmentRefs in refs {
             for k in 0..<order {
-                var seen = Set<NGram>()
-                for ref in segmentRefs { seen.formUnion(ref[k].keys) }
-                for gram in seen { documentFrequency[k][gram, default: 0] += 1 }
+                var seen = NGramTable()
+                for ref in segmentRefs { ref[k].forEach { gram, _ in if seen.count(of: gram) == 0 { seen.add(gram) } } }
+                seen.forEach { gram, _ in documentFrequency[k].add(gram) }
             }
         }
         let logReferenceLength = Foundation.log(Double(refs.count))
 
-        func vector(_ counts: [Precooked]) -> (vec: [[NGram: Double]], norm: [Double], length: Int) {
-            var vec = [[NGram: Double]](repeating: [:], count: order)
+        /// counts2vec's weight of one n-gram: tf · (log N − log max(1, df)).
+        func tfidf(_ k: Int, _ gram: NGram, _ termFrequency: Int) -> Double {
+            let df = Foundation.log(Swift.max(1.0, Double(documentFrequency[k].count(of: gram))))
+            return Double(termFrequency) * (logReferenceLength - df)
+        }
+
+        /// counts2vec's norms (summed in the dict's insertion order) and length.
+        func norms(_ counts: [NGramTable]) -> (norm: [Double], length: Int) {
             var norm = [Double](repeating: 0, count: order)
             var length = 0
             for k in 0..<order {
-                for gram in counts[k].keys {
-                    let termFrequency = counts[k].counts[gram] ?? 0
-                    let df = Foundation.log(Swift.max(1.0, documentFrequency[k][gram] ?? 0))
-                    let value = Double(termFrequency) * (logReferenceLength - df)
-                    vec[k][gram] = value
-                    norm[k] += Foundation.pow(value, 2)
+                counts[k].forEach { gram, termFrequency in
+                    norm[k] += Foundation.pow(tfidf(k, gram, termFrequency), 2)
                     // pycocoevalcap counts the *bigrams* as the length (`if n == 1`, n 0-based).
                     if k == 1 { length += termFrequency }
                 }
             }
-            return (vec, norm.map { $0.squareRoot() }, length)
+            return (norm.map { $0.squareRoot() }, length)
         }
 
         var segments = [Double]()
         segments.reserveCapacity(tests.count)
         for (test, segmentRefs) in zip(tests, refs) {
-            let (vec, norm, length) = vector(test)
+            let (norm, length) = norms(test)
             var score = [Double](repeating: 0, count: order)
             for ref in segmentRefs {
-                let (refVec, refNorm, refLength) = vector(ref)
+                let (refNorm, refLength) = norms(ref)
                 let delta = Double(length - refLength)
                 for k in 0..<order {
                     var value = 0.0
-                    for gram in test[k].keys {
-                        let hypValue = vec[k][gram] ?? 0, refValue = refVec[k][gram] ?? 0
-                        value += Swift.min(hypValue, refValue) * refValue
+                    test[k].forEach { gram, termFrequency in
+                        // vec_ref[n][ngram] is 0.0 for an n-gram the reference lacks.
+                        let refTermFrequency = ref[k].count(of: gram)
+                        let refValue = refTermFrequency == 0 ? 0 : tfidf(k, gram, refTermFrequency)
+                        value += Swift.min(tfidf(k, gram, termFrequency), refValue) * refValue
                     }
                     if norm[k] != 0 && refNorm[k] != 0 { value /= norm[k] * refNorm[k] }
                     value *= Foundation.pow(
@@ -88,17 +92,13 @@ public struct CIDEr: Sendable {
         return (corpus, segments)
     }
 
-    /// `precook`: the n-grams of orders 1…`order`, each order in first-occurrence order (the dict order
+    /// `precook`: the n-grams of orders 1…`order`, each table in first-occurrence order (the dict order
     /// pycocoevalcap sums in).
-    struct Precooked {
-        var keys: [NGram]
-        var counts: [NGram: Int]
-    }
-
-    private func precook(_ tokens: [UInt32]) -> [Precooked] {
+    private func precook(_ tokens: [UInt32]) -> [NGramTable] {
         (1...order).map {
-            let (keys, counts) = NGramCounter.orderedCounts(tokens, order: $0)
-            return Precooked(keys: keys, counts: counts)
+            var table = NGramTable(capacity: tokens.count)
+            table.addNGrams(of: tokens, order: $0)
+            return table
         }
     }
 }

@@ -40,40 +40,38 @@ public struct NIST: Sendable {
 
     static func corpusNIST(hypotheses: [[UInt32]], references: [[[UInt32]]], order n: Int) -> Double {
         // Reference n-gram frequencies over the whole corpus, per order.
-        var frequency = [[NGram: Int]](repeating: [:], count: n)
+        var frequency = [NGramTable](repeating: NGramTable(capacity: 1024), count: n)
         var totalReferenceWords = 0
         for refs in references {
             for ref in refs {
-                for i in 1...n {
-                    for (gram, count) in NGramCounter.counts(ref, order: i) {
-                        frequency[i - 1][gram, default: 0] += count
-                    }
-                }
+                for i in 1...n { frequency[i - 1].addNGrams(of: ref, order: i) }
                 totalReferenceWords += ref.count
             }
         }
         // information_weights: log2(count(w1…wn-1) / count(w1…wn)), math.log(x, 2) = log(x) / log(2).
         func weight(_ gram: NGram, order i: Int) -> Double {
-            let count = Double(frequency[i - 1][gram] ?? 0)
-            let numerator = i == 1 ? Double(totalReferenceWords) : Double(frequency[i - 2][gram.droppingLast(i)] ?? 0)
+            let count = Double(frequency[i - 1].count(of: gram))
+            let numerator = i == 1 ? Double(totalReferenceWords) : Double(frequency[i - 2].count(of: gram.droppingLast(i)))
             return Foundation.log(numerator / count) / Foundation.log(2.0)
         }
+        var hypCounts = NGramTable(), refCounts = NGramTable()
         var precisionSum = 0.0
         var referenceLength = 0, systemLength = 0
         for i in 1...n {
             var numeratorSum = 0.0, denominatorSum = 0
             for (hyp, refs) in zip(hypotheses, references) {
-                let (hypKeys, hypCounts) = NGramCounter.orderedCounts(hyp, order: i)
+                hypCounts.removeAll()
+                hypCounts.addNGrams(of: hyp, order: i)
                 var best: (precision: Double, numerator: Double, denominator: Int, length: Int)?
                 for ref in refs {
-                    let refCounts = NGramCounter.counts(ref, order: i)
+                    refCounts.removeAll()
+                    refCounts.addNGrams(of: ref, order: i)
                     // (hyp & ref) iterates in the hypothesis' first-occurrence order.
                     var numerator = 0.0
                     var denominator = 0
-                    for gram in hypKeys {
-                        let count = hypCounts[gram] ?? 0
+                    hypCounts.forEach { gram, count in
                         denominator += count
-                        let overlap = Swift.min(count, refCounts[gram] ?? 0)
+                        let overlap = Swift.min(count, refCounts.count(of: gram))
                         if overlap > 0 { numerator += weight(gram, order: i) * Double(overlap) }
                     }
                     let candidate = (

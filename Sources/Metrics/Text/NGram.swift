@@ -1,7 +1,7 @@
 /// An n-gram of up to `NGram.maxOrder` values (token ids or character scalars) packed into three words.
 /// Unused slots hold `UInt32.max`, which is neither a scalar value nor a token id, so n-grams of different
-/// orders never compare equal; tables are nevertheless kept per order, as the references index them.
-struct NGram: Hashable {
+/// orders never compare equal. `NGramTable` hashes them.
+struct NGram: Equatable {
     static let maxOrder = 6
     static let empty: UInt64 = .max
     /// All slots unused: no n-gram of order ≥ 1 (marks free slots in `NGramTable`).
@@ -30,10 +30,6 @@ struct NGram: Hashable {
         w2 = NGram.empty
     }
 
-    func hash(into hasher: inout Hasher) {
-        // One pre-mixed word keeps SipHash's per-call cost to a single block.
-        hasher.combine(w0 &* 0x9E37_79B9_7F4A_7C15 ^ (w1 &* 0xC2B2_AE3D_27D4_EB4F) ^ (w2 &* 0x1656_67B1_9E37_79F9))
-    }
 
     /// The (n−1)-gram prefix of this n-gram (`ngram[:-1]`).
     func droppingLast(_ n: Int) -> NGram {
@@ -46,39 +42,5 @@ struct NGram: Hashable {
         default: copy.w2 |= mask
         }
         return copy
-    }
-}
-
-/// Counting of n-grams over a sequence, order by order.
-enum NGramCounter {
-    /// `Counter(tuple(seq[i:i+n]) for i in range(len(seq)-n+1))` for one order n.
-    static func counts(_ seq: [UInt32], order n: Int) -> [NGram: Int] {
-        var table = [NGram: Int]()
-        guard seq.count >= n else { return table }
-        table.reserveCapacity(seq.count - n + 1)
-        seq.withUnsafeBufferPointer { buffer in
-            for start in 0...(seq.count - n) { table[NGram(buffer, start: start, n: n), default: 0] += 1 }
-        }
-        return table
-    }
-
-    /// The n-grams of one order in first-occurrence order with their counts — the iteration order of a
-    /// Python `Counter`, which floating-point sums over n-grams must follow to stay bit-identical.
-    static func orderedCounts(_ seq: [UInt32], order n: Int) -> (keys: [NGram], counts: [NGram: Int]) {
-        var table = [NGram: Int]()
-        var keys = [NGram]()
-        guard seq.count >= n else { return (keys, table) }
-        seq.withUnsafeBufferPointer { buffer in
-            for start in 0...(seq.count - n) {
-                let gram = NGram(buffer, start: start, n: n)
-                if let c = table[gram] {
-                    table[gram] = c + 1
-                } else {
-                    table[gram] = 1
-                    keys.append(gram)
-                }
-            }
-        }
-        return (keys, table)
     }
 }

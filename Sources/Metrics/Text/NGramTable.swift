@@ -77,9 +77,6 @@ struct NGramTable {
         order.removeAll(keepingCapacity: true)
     }
 
-    /// (n-gram, count) in insertion order.
-    var entries: [(gram: NGram, count: Int)] { order.map { (keys[Int($0)], counts[Int($0)]) } }
-
     /// Calls `body` with every (n-gram, count) in insertion order, without building an array.
     @inline(__always)
     func forEach(_ body: (NGram, Int) -> Void) {
