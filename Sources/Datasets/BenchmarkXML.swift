@@ -32,15 +32,28 @@ enum BenchmarkXML {
         let collector = EntryCollector()
         parser.delegate = collector
         let parsed = parser.parse()
-        // A layout problem aborts the parser, so it is checked before the parser's own error.
+        // The first problem wins: a layout problem aborts the parser, and on Linux `parse()` can return
+        // true after libxml2 recovered from an error, so the delegate's own error report is what counts.
         if let problem = collector.problem {
             throw DatasetError.malformed(file: file.name, line: problem.line, reason: problem.reason)
         }
-        guard parsed else {
-            let reason = parser.parserError.map { TextFile.reason($0) } ?? "unknown XML error"
-            throw DatasetError.malformed(file: file.name, line: parser.lineNumber, reason: "invalid XML: \(reason)")
+        if !parsed || parser.parserError != nil {
+            let code = (parser.parserError as NSError?)?.code ?? 0
+            throw DatasetError.malformed(file: file.name, line: parser.lineNumber, reason: "invalid XML: \(describe(code))")
         }
         return collector.entries
+    }
+
+    /// libxml2's error codes (as XMLParser passes them on) for the usual mistakes; Foundation on Linux
+    /// gives these errors no message of their own.
+    static func describe(_ code: Int) -> String {
+        let known = [
+            4: "document is empty", 5: "extra content after the document", 9: "invalid character",
+            23: "'>' expected", 26: "undefined entity", 38: "unescaped '<' in an attribute value",
+            41: "malformed attribute", 68: "malformed name", 73: "'>' expected at the end of a tag",
+            76: "closing tag does not match the open element", 77: "element not closed before the end",
+        ]
+        return known[code].map { "\($0) (libxml2 error \(code))" } ?? "libxml2 error \(code)"
     }
 }
 
@@ -101,6 +114,12 @@ private final class EntryCollector: NSObject, XMLParserDelegate {
             textTarget = nil
         default:
             break
+        }
+    }
+
+    func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
+        if problem == nil {
+            problem = (parser.lineNumber, "invalid XML: \(BenchmarkXML.describe((parseError as NSError).code))")
         }
     }
 

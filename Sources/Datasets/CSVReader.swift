@@ -75,10 +75,14 @@ struct CSVReader {
                 if position < bytes.count, !isDelimiter(bytes[position]) {
                     let problemLine = line
                     skipRestOfLine()
+                    // A quote left open on an earlier line is closed by the next quote in the file, so the
+                    // message names where the quoted field began.
+                    let opened = quoteLine == problemLine ? "" : "; the quoted field began on line \(quoteLine)"
                     return .malformed(
                         .malformed(
                             file: file.name, line: problemLine,
-                            reason: "text after a closing quote (a quote inside a quoted field must be doubled: \"\")"))
+                            reason: "text after a closing quote (a quote inside a quoted field must be doubled: \"\")"
+                                + opened))
                 }
             } else {
                 while position < bytes.count, !isDelimiter(bytes[position]) {
