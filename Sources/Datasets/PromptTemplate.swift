@@ -152,8 +152,9 @@ private struct TemplateScanner {
     func scan(_ text: String) throws -> [Piece] {
         // Keep (line number, content) of template lines, dropping comments and outer empty lines.
         var lines: [(Int, Substring)] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.last == "\r" ? raw.dropLast() : raw
+        // Swift treats CRLF as one Character, so both line ends are separators here.
+        let split = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        for (index, line) in split.enumerated() {
             if line.first == "#" { continue }
             lines.append((index + 1, line))
         }
