@@ -49,9 +49,11 @@ public struct Batcher: Sendable {
     public let dropLast: Bool
     public let padID: Int32
 
+    /// `padID` fills the padding; it is masked out everywhere, so any valid id will do (GPT-2 runs
+    /// conventionally pad with `<|endoftext|>`).
     public init(
         sequences: [EncodedSequence], batchSize: Int, seed: UInt64, bucketWindow: Int = 50, dropLast: Bool = false,
-        padID: Int32
+        padID: Int32 = 0
     ) throws {
         guard batchSize >= 1 else {
             throw DatasetError.invalidSetting(name: "batch size", value: String(batchSize), hint: "must be at least 1")

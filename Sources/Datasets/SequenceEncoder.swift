@@ -21,6 +21,13 @@ public struct EncodedSequence: Sendable, Equatable {
     public let targetStart: Int
     /// Characters cut from the start of the source to fit (0 when nothing was cut).
     public let truncatedCharacters: Int
+
+    public init(id: String, tokens: [Int32], targetStart: Int, truncatedCharacters: Int = 0) {
+        self.id = id
+        self.tokens = tokens
+        self.targetStart = targetStart
+        self.truncatedCharacters = truncatedCharacters
+    }
 }
 
 /// The sequences encoded from a list of pairs and the rows left out under `OnBadRow.skip`.
