@@ -89,19 +89,20 @@ struct ExampleGrouper {
     init(idPrefix: String) { self.idPrefix = idPrefix }
 
     /// Adds `references` to the example for `key`, creating it with `source` and `metadata` on first sight;
-    /// its id is `id` if given, else `<idPrefix>-<k>` for the k-th distinct key.
+    /// its id is `id` if given, else `<idPrefix>-<k>` for the k-th distinct key. `source` is evaluated only
+    /// for a new key (E2E's train split has 42,061 rows but 4,862 MRs to parse).
     mutating func add(
-        key: String, source: String, references: [String], id: String? = nil,
+        key: String, source: @autoclosure () throws -> String, references: [String], id: String? = nil,
         metadata: @autoclosure () -> [String: String]
-    ) {
+    ) rethrows {
         if let position = index[key] {
             examples[position].references += references
             return
         }
+        let example = Example(
+            id: id ?? "\(idPrefix)-\(examples.count + 1)", source: try source(), references: references,
+            metadata: metadata())
         index[key] = examples.count
-        examples.append(
-            Example(
-                id: id ?? "\(idPrefix)-\(examples.count + 1)", source: source, references: references,
-                metadata: metadata()))
+        examples.append(example)
     }
 }
