@@ -20,10 +20,12 @@ for path in prompts:
     text = path.read_bytes().decode("utf-8")
     if '"""#' in text or "\r" in text:
         raise SystemExit(f"{path}: contains a raw-string delimiter or CR; cannot embed verbatim")
-    # A multi-line raw literal drops the newline before its closing delimiter, so one extra is added.
+    # A multi-line raw literal drops the newline before its closing delimiter, so one extra is added, and
+    # it strips the closing delimiter's indentation from every line, so lines are indented to match (the
+    # layout swift-format produces, so formatting leaves this file alone).
     out.append(f'        "{path.name}": #"""')
-    out.extend(text.split("\n"))
-    out.append('"""#,')
+    out.extend(("        " + line) if line else "" for line in text.split("\n"))
+    out.append('        """#,')
 out += ["    ]", "}", ""]
 (root / "Sources/Datasets/BundledPrompts.swift").write_text("\n".join(out), encoding="utf-8")
 print(f"wrote Sources/Datasets/BundledPrompts.swift ({len(prompts)} templates)")

@@ -64,7 +64,8 @@ public struct Batcher: Sendable {
         }
         guard !sequences.isEmpty, !dropLast || sequences.count >= batchSize else {
             throw DatasetError.invalidSetting(
-                name: "sequences", value: String(sequences.count), hint: "not enough data for one batch of \(batchSize)")
+                name: "sequences", value: String(sequences.count), hint: "not enough data for one batch of \(batchSize)"
+            )
         }
         self.sequences = sequences
         self.batchSize = batchSize

@@ -39,7 +39,8 @@ enum BenchmarkXML {
         }
         if !parsed || parser.parserError != nil {
             let code = (parser.parserError as NSError?)?.code ?? 0
-            throw DatasetError.malformed(file: file.name, line: parser.lineNumber, reason: "invalid XML: \(describe(code))")
+            throw DatasetError.malformed(
+                file: file.name, line: parser.lineNumber, reason: "invalid XML: \(describe(code))")
         }
         return collector.entries
     }

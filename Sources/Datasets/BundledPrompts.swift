@@ -4,107 +4,107 @@ public enum BundledPrompts {
     /// File name in prompts/ → exact file contents.
     public static let files: [String: String] = [
         "dart.txt": #"""
-# LNTune prompt template: DART (task `dart`).
-#
-# Syntax: lines starting with # are comments; the other lines, joined by newlines, are the template.
-# {source} is the linearised input and {target} one reference, each exactly once, {source} first.
-# <|endoftext|> written literally is GPT-2's special token (text from the data never becomes one).
-# {{ and }} are literal braces. The loss covers the target part: the spaces directly before {target},
-# the target and what follows it.
-#
-# Choice: Li & Liang (2021) for comparable numbers. Their GPT-2 data-to-text loader builds
-#   space, source, space, <|endoftext|>, space, target, space, <|endoftext|>
-# and masks the loss up to and including the first <|endoftext|>, which is where the prompt ends here.
-# The source is "s : p : o | s : p : o" with lower-cased properties, as in their DART loader.
-# Generation feeds the prompt part and stops at the next <|endoftext|>.
- {source} <|endoftext|> {target} <|endoftext|>
+        # LNTune prompt template: DART (task `dart`).
+        #
+        # Syntax: lines starting with # are comments; the other lines, joined by newlines, are the template.
+        # {source} is the linearised input and {target} one reference, each exactly once, {source} first.
+        # <|endoftext|> written literally is GPT-2's special token (text from the data never becomes one).
+        # {{ and }} are literal braces. The loss covers the target part: the spaces directly before {target},
+        # the target and what follows it.
+        #
+        # Choice: Li & Liang (2021) for comparable numbers. Their GPT-2 data-to-text loader builds
+        #   space, source, space, <|endoftext|>, space, target, space, <|endoftext|>
+        # and masks the loss up to and including the first <|endoftext|>, which is where the prompt ends here.
+        # The source is "s : p : o | s : p : o" with lower-cased properties, as in their DART loader.
+        # Generation feeds the prompt part and stops at the next <|endoftext|>.
+         {source} <|endoftext|> {target} <|endoftext|>
 
-"""#,
+        """#,
         "dialogsum.txt": #"""
-# LNTune prompt template: DialogSum (task `dialogsum`).
-#
-# Syntax: lines starting with # are comments; the other lines, joined by newlines, are the template.
-# {source} is the dialogue and {target} one reference summary, each exactly once, {source} first.
-# <|endoftext|> written literally is GPT-2's special token (text from the data never becomes one).
-# {{ and }} are literal braces. The loss covers the target part: the space directly before {target},
-# the summary and the closing <|endoftext|>.
-#
-# Choice: a plain instruction-free format for a decoder-only model, "Dialogue:" / "Summary:" labels
-# (neither Prefix-Tuning nor LN-Tuning published a GPT-2 dialogue-summarization prompt to match).
-# The prompt ends with "Summary:" and the target starts with a space, so prompt and target tokenize
-# exactly as the joined text. Dialogues too long for the context lose their earliest words (the
-# template and the whole summary are kept); the number of truncated dialogues is reported.
-Dialogue:
-{source}
-Summary: {target}<|endoftext|>
+        # LNTune prompt template: DialogSum (task `dialogsum`).
+        #
+        # Syntax: lines starting with # are comments; the other lines, joined by newlines, are the template.
+        # {source} is the dialogue and {target} one reference summary, each exactly once, {source} first.
+        # <|endoftext|> written literally is GPT-2's special token (text from the data never becomes one).
+        # {{ and }} are literal braces. The loss covers the target part: the space directly before {target},
+        # the summary and the closing <|endoftext|>.
+        #
+        # Choice: a plain instruction-free format for a decoder-only model, "Dialogue:" / "Summary:" labels
+        # (neither Prefix-Tuning nor LN-Tuning published a GPT-2 dialogue-summarization prompt to match).
+        # The prompt ends with "Summary:" and the target starts with a space, so prompt and target tokenize
+        # exactly as the joined text. Dialogues too long for the context lose their earliest words (the
+        # template and the whole summary are kept); the number of truncated dialogues is reported.
+        Dialogue:
+        {source}
+        Summary: {target}<|endoftext|>
 
-"""#,
+        """#,
         "e2e.txt": #"""
-# LNTune prompt template: E2E NLG (tasks `e2e` and `e2e-prefixtuning`).
-#
-# Syntax: lines starting with # are comments; the other lines, joined by newlines, are the template.
-# {source} is the linearised input and {target} one reference, each exactly once, {source} first.
-# <|endoftext|> written literally is GPT-2's special token (text from the data never becomes one).
-# {{ and }} are literal braces. The loss covers the target part: the spaces directly before {target},
-# the target and what follows it.
-#
-# Choice: Li & Liang (2021) for comparable numbers. Their GPT-2 data-to-text loader builds
-#   space, source, space, <|endoftext|>, space, target, space, <|endoftext|>
-# and masks the loss up to and including the first <|endoftext|>, which is where the prompt ends here.
-# Generation feeds the prompt part and stops at the next <|endoftext|>.
- {source} <|endoftext|> {target} <|endoftext|>
+        # LNTune prompt template: E2E NLG (tasks `e2e` and `e2e-prefixtuning`).
+        #
+        # Syntax: lines starting with # are comments; the other lines, joined by newlines, are the template.
+        # {source} is the linearised input and {target} one reference, each exactly once, {source} first.
+        # <|endoftext|> written literally is GPT-2's special token (text from the data never becomes one).
+        # {{ and }} are literal braces. The loss covers the target part: the spaces directly before {target},
+        # the target and what follows it.
+        #
+        # Choice: Li & Liang (2021) for comparable numbers. Their GPT-2 data-to-text loader builds
+        #   space, source, space, <|endoftext|>, space, target, space, <|endoftext|>
+        # and masks the loss up to and including the first <|endoftext|>, which is where the prompt ends here.
+        # Generation feeds the prompt part and stops at the next <|endoftext|>.
+         {source} <|endoftext|> {target} <|endoftext|>
 
-"""#,
+        """#,
         "jsonl.txt": #"""
-# LNTune prompt template: generic JSON Lines data (task `jsonl`, {"source": …, "target": …}).
-#
-# Syntax: lines starting with # are comments; the other lines, joined by newlines, are the template.
-# {source} is the record's source and {target} one target, each exactly once, {source} first.
-# <|endoftext|> written literally is GPT-2's special token (text from the data never becomes one).
-# {{ and }} are literal braces. The loss covers the target part: the spaces directly before {target},
-# the target and what follows it.
-#
-# Choice: the same neutral separator format as the table-to-text tasks (Li & Liang 2021). Copy this
-# file and give it to the trainer in place of this one for another format; rows that do not fit the
-# maximum length are reported, never truncated.
- {source} <|endoftext|> {target} <|endoftext|>
+        # LNTune prompt template: generic JSON Lines data (task `jsonl`, {"source": …, "target": …}).
+        #
+        # Syntax: lines starting with # are comments; the other lines, joined by newlines, are the template.
+        # {source} is the record's source and {target} one target, each exactly once, {source} first.
+        # <|endoftext|> written literally is GPT-2's special token (text from the data never becomes one).
+        # {{ and }} are literal braces. The loss covers the target part: the spaces directly before {target},
+        # the target and what follows it.
+        #
+        # Choice: the same neutral separator format as the table-to-text tasks (Li & Liang 2021). Copy this
+        # file and give it to the trainer in place of this one for another format; rows that do not fit the
+        # maximum length are reported, never truncated.
+         {source} <|endoftext|> {target} <|endoftext|>
 
-"""#,
+        """#,
         "samsum.txt": #"""
-# LNTune prompt template: SAMSum (task `samsum`).
-#
-# Syntax: lines starting with # are comments; the other lines, joined by newlines, are the template.
-# {source} is the dialogue and {target} one reference summary, each exactly once, {source} first.
-# <|endoftext|> written literally is GPT-2's special token (text from the data never becomes one).
-# {{ and }} are literal braces. The loss covers the target part: the space directly before {target},
-# the summary and the closing <|endoftext|>.
-#
-# Choice: a plain instruction-free format for a decoder-only model, "Dialogue:" / "Summary:" labels
-# (neither Prefix-Tuning nor LN-Tuning published a GPT-2 dialogue-summarization prompt to match).
-# The prompt ends with "Summary:" and the target starts with a space, so prompt and target tokenize
-# exactly as the joined text. Dialogues too long for the context lose their earliest words (the
-# template and the whole summary are kept); the number of truncated dialogues is reported.
-Dialogue:
-{source}
-Summary: {target}<|endoftext|>
+        # LNTune prompt template: SAMSum (task `samsum`).
+        #
+        # Syntax: lines starting with # are comments; the other lines, joined by newlines, are the template.
+        # {source} is the dialogue and {target} one reference summary, each exactly once, {source} first.
+        # <|endoftext|> written literally is GPT-2's special token (text from the data never becomes one).
+        # {{ and }} are literal braces. The loss covers the target part: the space directly before {target},
+        # the summary and the closing <|endoftext|>.
+        #
+        # Choice: a plain instruction-free format for a decoder-only model, "Dialogue:" / "Summary:" labels
+        # (neither Prefix-Tuning nor LN-Tuning published a GPT-2 dialogue-summarization prompt to match).
+        # The prompt ends with "Summary:" and the target starts with a space, so prompt and target tokenize
+        # exactly as the joined text. Dialogues too long for the context lose their earliest words (the
+        # template and the whole summary are kept); the number of truncated dialogues is reported.
+        Dialogue:
+        {source}
+        Summary: {target}<|endoftext|>
 
-"""#,
+        """#,
         "webnlg.txt": #"""
-# LNTune prompt template: WebNLG 2017 (task `webnlg`).
-#
-# Syntax: lines starting with # are comments; the other lines, joined by newlines, are the template.
-# {source} is the linearised input and {target} one reference, each exactly once, {source} first.
-# <|endoftext|> written literally is GPT-2's special token (text from the data never becomes one).
-# {{ and }} are literal braces. The loss covers the target part: the spaces directly before {target},
-# the target and what follows it.
-#
-# Choice: Li & Liang (2021) for comparable numbers. Their GPT-2 data-to-text loader builds
-#   space, source, space, <|endoftext|>, space, target, space, <|endoftext|>
-# and masks the loss up to and including the first <|endoftext|>, which is where the prompt ends here.
-# The source starts with " | " (each triple adds " | s : p : o", as in their WebNLG loader).
-# Generation feeds the prompt part and stops at the next <|endoftext|>.
- {source} <|endoftext|> {target} <|endoftext|>
+        # LNTune prompt template: WebNLG 2017 (task `webnlg`).
+        #
+        # Syntax: lines starting with # are comments; the other lines, joined by newlines, are the template.
+        # {source} is the linearised input and {target} one reference, each exactly once, {source} first.
+        # <|endoftext|> written literally is GPT-2's special token (text from the data never becomes one).
+        # {{ and }} are literal braces. The loss covers the target part: the spaces directly before {target},
+        # the target and what follows it.
+        #
+        # Choice: Li & Liang (2021) for comparable numbers. Their GPT-2 data-to-text loader builds
+        #   space, source, space, <|endoftext|>, space, target, space, <|endoftext|>
+        # and masks the loss up to and including the first <|endoftext|>, which is where the prompt ends here.
+        # The source starts with " | " (each triple adds " | s : p : o", as in their WebNLG loader).
+        # Generation feeds the prompt part and stops at the next <|endoftext|>.
+         {source} <|endoftext|> {target} <|endoftext|>
 
-"""#,
+        """#,
     ]
 }

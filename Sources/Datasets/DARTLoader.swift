@@ -33,7 +33,8 @@ public enum DARTLoader {
         let root = try JSONValue.parse(file)
         guard let records = root.array else {
             throw DatasetError.badValue(
-                file: file.name, line: root.line, field: "(top level)", reason: "expected an array, found \(root.typeName)")
+                file: file.name, line: root.line, field: "(top level)",
+                reason: "expected an array, found \(root.typeName)")
         }
         var log = BadRowLog(onBadRow)
         var examples: [Example] = []

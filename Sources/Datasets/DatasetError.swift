@@ -26,13 +26,15 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
     /// A setting that cannot work (batch size 0, an unknown task name, …).
     case invalidSetting(name: String, value: String, hint: String)
 
-    /// Row problems are the ones `OnBadRow.skip` may skip: the rest of the file is still well-formed and the
-    /// loader can resume at the next record. Broken file structure (an unterminated quote, invalid JSON in a
-    /// JSON array, broken XML) or a wrong header cannot be skipped under either policy.
+    /// Whether `OnBadRow.skip` may skip this kind of problem. Loaders route only record-level problems
+    /// through the policy — those after which the next record can still be found (a bad CSV row, a bad
+    /// JSON Lines line, a bad entry of a well-formed JSON or XML file). Broken file structure (an
+    /// unterminated quote, invalid JSON in a JSON array, broken XML) is thrown directly under either policy,
+    /// even though it uses the same `.malformed` / `.invalidUTF8` cases; the kinds listed `false` here are
+    /// never skippable wherever they arise.
     public var isRowProblem: Bool {
         switch self {
-        case .missingField, .emptyField, .badValue, .tooLong: return true
-        case .invalidUTF8, .malformed: return true  // only raised as row problems where resynchronising is safe
+        case .missingField, .emptyField, .badValue, .tooLong, .invalidUTF8, .malformed: return true
         case .unreadable, .wrongHeader, .invalidTemplate, .unknownSpecialToken, .invalidSetting: return false
         }
     }

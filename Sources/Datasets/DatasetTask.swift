@@ -48,7 +48,8 @@ public enum DatasetTask: String, CaseIterable, Sendable {
     /// The task's template as bundled into the library (identical to `prompts/<name>`).
     public func bundledTemplate() throws -> PromptTemplate {
         guard let text = BundledPrompts.files[templateFileName] else {
-            throw DatasetError.unreadable(file: "prompts/\(templateFileName)", reason: "not bundled; run eval/bundle_prompts.py")
+            throw DatasetError.unreadable(
+                file: "prompts/\(templateFileName)", reason: "not bundled; run eval/bundle_prompts.py")
         }
         return try PromptTemplate(text: text, file: "prompts/\(templateFileName)")
     }

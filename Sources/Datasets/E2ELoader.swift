@@ -45,7 +45,8 @@ public enum E2ELoader {
                 if record.fields.count > names.count {
                     throw DatasetError.malformed(
                         file: file.name, line: line,
-                        reason: "\(record.fields.count) fields, expected \(names.count) (quote fields that contain commas)")
+                        reason:
+                            "\(record.fields.count) fields, expected \(names.count) (quote fields that contain commas)")
                 }
                 guard record.fields.count == names.count else {
                     throw DatasetError.missingField(file: file.name, line: line, field: "ref")

@@ -50,7 +50,8 @@ struct JSONFields {
         case .number(let n): return n
         default:
             throw DatasetError.badValue(
-                file: file, line: member.line, field: key, reason: "expected a string or number, found \(member.typeName)")
+                file: file, line: member.line, field: key,
+                reason: "expected a string or number, found \(member.typeName)")
         }
     }
 }

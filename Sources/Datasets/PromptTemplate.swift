@@ -59,7 +59,9 @@ public struct PromptTemplate: Sendable, Equatable {
         guard let t = targets.first else { throw error(lastLine, "no {target} placeholder") }
         guard sources.count == 1 else { throw error(pieces[sources[1]].line, "{source} appears more than once") }
         guard targets.count == 1 else { throw error(pieces[targets[1]].line, "{target} appears more than once") }
-        guard s < t else { throw error(pieces[t].line, "{target} comes before {source}; the prompt must precede the target") }
+        guard s < t else {
+            throw error(pieces[t].line, "{target} comes before {source}; the prompt must precede the target")
+        }
         let segments = { (range: Range<Int>) in pieces[range].compactMap(\.segment) }
         var middle = segments(s + 1..<t)
         var movedSpaces = ""
@@ -160,7 +162,9 @@ private struct TemplateScanner {
         }
         while lines.first?.1.isEmpty == true { lines.removeFirst() }
         while lines.last?.1.isEmpty == true { lines.removeLast() }
-        guard !lines.isEmpty else { throw DatasetError.invalidTemplate(file: file, line: 1, reason: "the template is empty") }
+        guard !lines.isEmpty else {
+            throw DatasetError.invalidTemplate(file: file, line: 1, reason: "the template is empty")
+        }
 
         var pieces: [Piece] = []
         var literal = ""

@@ -53,7 +53,8 @@ public struct SequenceEncoder: Sendable {
     public init(template: PromptTemplate, encoder: any TokenEncoder, maxLength: Int, overflow: OverflowPolicy) throws {
         guard maxLength >= 2 else {
             throw DatasetError.invalidSetting(
-                name: "max length", value: String(maxLength), hint: "a sequence needs at least a prompt and a target token")
+                name: "max length", value: String(maxLength),
+                hint: "a sequence needs at least a prompt and a target token")
         }
         let ids = try encoder.encode(PromptTemplate.endOfText, allowSpecial: true)
         guard ids.count == 1, let id = Int32(exactly: ids[0]), id >= 0 else {
@@ -90,7 +91,8 @@ public struct SequenceEncoder: Sendable {
     public func encode(_ pair: TrainingPair) throws -> EncodedSequence {
         let target = try encode(template.target(pair.target))
         let (prompt, cut) = try fitPrompt(source: pair.source, budget: maxLength - target.count, id: pair.id)
-        return EncodedSequence(id: pair.id, tokens: prompt + target, targetStart: prompt.count, truncatedCharacters: cut)
+        return EncodedSequence(
+            id: pair.id, tokens: prompt + target, targetStart: prompt.count, truncatedCharacters: cut)
     }
 
     /// The prompt alone, for generation, in at most `budget` tokens (default `maxLength`; pass

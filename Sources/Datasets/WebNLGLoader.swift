@@ -94,7 +94,8 @@ public enum WebNLGLoader {
         guard parts.count == 3 else {
             throw DatasetError.badValue(
                 file: file, line: line, field: "mtriple",
-                reason: "expected 'subject | property | object', found \(parts.count) parts in \(text.debugDescription)")
+                reason: "expected 'subject | property | object', found \(parts.count) parts in \(text.debugDescription)"
+            )
         }
         return (parts[0], parts[1], parts[2])
     }
@@ -133,10 +134,13 @@ public enum WebNLGLoader {
     }
 
     /// One `dev.json` entry; nil when all of its lexicalisations are `toFix`.
-    private static func jsonEntry(_ entry: JSONValue, id: String, file: String, log: inout BadRowLog) throws -> Example? {
+    private static func jsonEntry(_ entry: JSONValue, id: String, file: String, log: inout BadRowLog) throws -> Example?
+    {
         let fields = JSONFields(value: entry, file: file)
         let triples = try fields.array("modifiedtripleset")
-        guard !triples.isEmpty else { throw DatasetError.emptyField(file: file, line: entry.line, field: "modifiedtripleset") }
+        guard !triples.isEmpty else {
+            throw DatasetError.emptyField(file: file, line: entry.line, field: "modifiedtripleset")
+        }
         let source = try triples.map { triple in
             let t = JSONFields(value: triple, file: file)
             return lineariseTriple((try t.string("subject"), try t.string("property"), try t.string("object")))

@@ -55,13 +55,16 @@ struct BenchDataCommand: ParsableCommand {
             var tokens = 0
             for (_, batch) in batcher.batches(from: BatchCursor(), epochs: 1) { tokens += batch.tokens.count }
             lap(2)
-            summary = "\(data.examples.count) examples, \(pairs.count) pairs, \(encoded.sequences.count) sequences "
+            summary =
+                "\(data.examples.count) examples, \(pairs.count) pairs, \(encoded.sequences.count) sequences "
                 + "(\(data.skipped.count + encoded.skipped.count) skipped, \(encoded.truncatedCount) truncated), "
                 + "\(batcher.batchesPerEpoch) batches, \(tokens) padded tokens"
         }
         print("\(task.rawValue) \(url.lastPathComponent): \(summary)")
         for (name, seconds) in zip(["load", "encode (bytes)", "batch one epoch"], best) {
-            print("  " + name.padding(toLength: 16, withPad: " ", startingAt: 0) + String(format: "%9.1f ms", seconds * 1000))
+            print(
+                "  " + name.padding(toLength: 16, withPad: " ", startingAt: 0)
+                    + String(format: "%9.1f ms", seconds * 1000))
         }
     }
 }

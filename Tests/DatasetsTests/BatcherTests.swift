@@ -24,7 +24,8 @@ private struct Golden: Decodable {
 private func sequences(lengths: [Int]) -> [EncodedSequence] {
     lengths.enumerated().map { i, n in
         EncodedSequence(
-            id: "s\(i)", tokens: (0..<n).map { Int32(i * 100 + $0) }, targetStart: max(1, n / 2), truncatedCharacters: 0)
+            id: "s\(i)", tokens: (0..<n).map { Int32(i * 100 + $0) }, targetStart: max(1, n / 2), truncatedCharacters: 0
+        )
     }
 }
 

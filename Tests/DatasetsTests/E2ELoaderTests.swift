@@ -12,16 +12,18 @@ private func fixture(_ name: String) -> URL { Fixtures.url("datasets/\(name)") }
     let data = try DatasetTask.e2e.load(fixture("e2e/train-excerpt.csv"))
     #expect(data.skipped.isEmpty)
     #expect(data.examples.map(\.id) == ["train-excerpt-1", "train-excerpt-2", "train-excerpt-3"])
-    #expect(data.examples.map(\.source) == [
-        "name : The Quill | eatType : pub | priceRange : more than £30",
-        "name : Juniper | area : riverside",
-        "name : Café Ondine | food : French | customer rating : 5 out of 5",
-    ])
-    #expect(data.examples[0].references == [
-        "The Quill is a pub with high prices.",
-        "A pricey pub, The Quill, says \"welcome\".",
-        "The Quill charges more than £30.",
-    ])
+    #expect(
+        data.examples.map(\.source) == [
+            "name : The Quill | eatType : pub | priceRange : more than £30",
+            "name : Juniper | area : riverside",
+            "name : Café Ondine | food : French | customer rating : 5 out of 5",
+        ])
+    #expect(
+        data.examples[0].references == [
+            "The Quill is a pub with high prices.",
+            "A pricey pub, The Quill, says \"welcome\".",
+            "The Quill charges more than £30.",
+        ])
     #expect(data.examples[1].references == ["Juniper sits by the river.\r\nIt has two lines."])
     // References are kept verbatim, surrounding and double spaces included.
     #expect(data.examples[2].references == [" Café Ondine serves  French food. "])
@@ -29,8 +31,11 @@ private func fixture(_ name: String) -> URL { Fixtures.url("datasets/\(name)") }
     #expect(data.examples.map { $0.metadata["line"] } == ["2", "4", "7"])
     #expect(data.examples[0].metadata["mr"] == "name[The Quill], eatType[pub], priceRange[more than £30]")
     #expect(data.trainingPairs().count == 5)
-    #expect(data.trainingPairs()[1] == TrainingPair(
-        id: "train-excerpt-1#2", source: data.examples[0].source, target: "A pricey pub, The Quill, says \"welcome\"."))
+    #expect(
+        data.trainingPairs()[1]
+            == TrainingPair(
+                id: "train-excerpt-1#2", source: data.examples[0].source,
+                target: "A pricey pub, The Quill, says \"welcome\"."))
 }
 
 /// `testset_w_refs.csv` quotes every field and uses LF; `testset.csv` has the upper-case `MR` header and
@@ -50,9 +55,10 @@ private func fixture(_ name: String) -> URL { Fixtures.url("datasets/\(name)") }
     let data = try DatasetTask.e2ePrefixTuning.load(fixture("e2e/src1_excerpt.txt"))
     #expect(data.examples.count == 2)
     #expect(data.examples[0].source == "name : Juniper | Type : pub | price : £ 20 - 25")
-    #expect(data.examples[0].references == [
-        "Juniper is a pub with prices of £ 20 - 25 . ", "The pub Juniper costs £ 20 - 25 . ",
-    ])
+    #expect(
+        data.examples[0].references == [
+            "Juniper is a pub with prices of £ 20 - 25 . ", "The pub Juniper costs £ 20 - 25 . ",
+        ])
     #expect(data.examples[1].metadata["line"] == "3")
 }
 
@@ -60,7 +66,10 @@ private func fixture(_ name: String) -> URL { Fixtures.url("datasets/\(name)") }
 @Test(arguments: OnBadRow.allCases)
 func e2eWrongHeaderIsFatal(policy: OnBadRow) throws {
     let url = try TemporaryFile.write("meaning,text\n\"name[A]\",B\n", name: "header.csv")
-    #expect(throws: DatasetError.wrongHeader(file: url.path, line: 1, found: "meaning,text", expected: "mr,ref or MR (case-insensitive)")) {
+    #expect(
+        throws: DatasetError.wrongHeader(
+            file: url.path, line: 1, found: "meaning,text", expected: "mr,ref or MR (case-insensitive)")
+    ) {
         try DatasetTask.e2e.load(url, onBadRow: policy)
     }
 }

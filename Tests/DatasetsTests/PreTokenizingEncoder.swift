@@ -7,7 +7,8 @@ import Datasets
 struct PreTokenizingEncoder: TokenEncoder {
     static let endOfText = 50_256
     /// The regex of OpenAI's encoder.py / tiktoken's "gpt2" pattern.
-    nonisolated(unsafe) static let pattern = #/'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/#
+    nonisolated(unsafe) static let pattern =
+        #/'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/#
         .matchingSemantics(.unicodeScalar)
 
     var endOfTextID: Int? { Self.endOfText }

@@ -24,8 +24,9 @@ import Datasets
 /// puts the prompt/target boundary right after the first <|endoftext|>, where their label mask ends.
 @Test func tableToTextTemplateMatchesLiAndLiang() throws {
     let template = try DatasetTask.e2e.bundledTemplate()
-    #expect(template.text(source: "name : Aster | area : riverside", target: "Aster is by the river.")
-        == " name : Aster | area : riverside <|endoftext|> Aster is by the river. <|endoftext|>")
+    #expect(
+        template.text(source: "name : Aster | area : riverside", target: "Aster is by the river.")
+            == " name : Aster | area : riverside <|endoftext|> Aster is by the river. <|endoftext|>")
     #expect(template.prompt(source: "S") == [.text(" S "), .special("<|endoftext|>")])
     #expect(template.target("T") == [.text(" T "), .special("<|endoftext|>")])
     let summary = try DatasetTask.dialogsum.bundledTemplate()

@@ -4,19 +4,19 @@ import TestSupport
 
 import Datasets
 
-/// `../shared/datasets/<path>`, or nil (with a printed reason) when the real data is not beside the checkout.
-private func shared(_ path: String) -> URL? {
-    guard let root = Fixtures.shared else {
-        print("skipped: ../shared is absent, real-data counts for \(path) not checked")
-        return nil
-    }
-    return root.appendingPathComponent("datasets").appendingPathComponent(path)
+/// The real datasets live in `../shared/datasets`; without them these tests are reported as skipped.
+private let realData = Testing.ConditionTrait.enabled(
+    if: Fixtures.shared != nil, "skipped: ../shared/datasets is absent (real-data counts not checked)")
+
+/// `../shared/datasets/<path>`.
+private func shared(_ path: String) throws -> URL {
+    try #require(Fixtures.shared).appendingPathComponent("datasets").appendingPathComponent(path)
 }
 
 /// Row and MR counts of the four E2E CSVs match shared/datasets/README.md (42,061/4,862, 4,672/547,
 /// 4,693/630), and `testset.csv` lists the 630 MRs in first-appearance order of `testset_w_refs.csv`.
-@Test func e2eRealCounts() throws {
-    guard let folder = shared("e2e") else { return }
+@Test(realData) func e2eRealCounts() throws {
+    let folder = try shared("e2e")
     let expected = [("trainset.csv", 42_061, 4_862), ("devset.csv", 4_672, 547), ("testset_w_refs.csv", 4_693, 630)]
     for (name, rows, mrs) in expected {
         let data = try DatasetTask.e2e.load(folder.appendingPathComponent(name))
@@ -30,14 +30,18 @@ private func shared(_ path: String) -> URL? {
     let train = try DatasetTask.e2e.load(folder.appendingPathComponent("trainset.csv"))
     // The two references with an embedded CRLF (rows 15,765 and 32,410) survive as single references.
     #expect(train.examples.flatMap(\.references).filter { $0.contains("\r\n") }.count == 2)
-    #expect(train.examples[0].source
-        == "name : The Vaults | eatType : pub | priceRange : more than £30 | customer rating : 5 out of 5 | near : Café Adriatic")
+    #expect(
+        train.examples[0].source
+            == "name : The Vaults | eatType : pub | priceRange : more than £30 | customer rating : 5 out of 5"
+            + " | near : Café Adriatic"
+    )
 }
 
 /// Li & Liang's derived files group into the same MR sets, in the same order, as the CSVs.
-@Test func e2ePrefixTuningFilesMatchCSVGrouping() throws {
-    guard let folder = shared("e2e") else { return }
-    for (derived, csv, groups) in [("src1_valid.txt", "devset.csv", 547), ("src1_test.txt", "testset_w_refs.csv", 630)] {
+@Test(realData) func e2ePrefixTuningFilesMatchCSVGrouping() throws {
+    let folder = try shared("e2e")
+    for (derived, csv, groups) in [("src1_valid.txt", "devset.csv", 547), ("src1_test.txt", "testset_w_refs.csv", 630)]
+    {
         let pt = try DatasetTask.e2ePrefixTuning.load(folder.appendingPathComponent("prefixtuning-format/\(derived)"))
         let original = try DatasetTask.e2e.load(folder.appendingPathComponent(csv))
         #expect(pt.examples.count == groups)
@@ -47,8 +51,8 @@ private func shared(_ path: String) -> URL? {
 
 /// WebNLG entry and `comment="good"` counts (train 6,940 entries / 18,025 good, dev 872 / 2,258, test
 /// 1,862 / 4,928, unseen 891 / 2,433); entries whose lexicalisations are all toFix are counted as filtered.
-@Test func webnlgRealCounts() throws {
-    guard let folder = shared("webnlg2017") else { return }
+@Test(realData) func webnlgRealCounts() throws {
+    let folder = try shared("webnlg2017")
     let train = try DatasetTask.webnlg.load(folder.appendingPathComponent("train"))
     #expect(train.examples.count + (train.filtered.values.first ?? 0) == 6_940)
     #expect(train.referenceCount == 18_025)
@@ -70,8 +74,8 @@ private func shared(_ path: String) -> URL? {
 
 /// Li & Liang's `dev.json` and the dev XML files give the same examples in the same order — evidence that
 /// the XML path reproduces their linearisation and their reference filter.
-@Test func webnlgDevJSONEqualsDevXML() throws {
-    guard let folder = shared("webnlg2017") else { return }
+@Test(realData) func webnlgDevJSONEqualsDevXML() throws {
+    let folder = try shared("webnlg2017")
     let json = try DatasetTask.webnlg.load(folder.appendingPathComponent("dev.json"))
     let xml = try DatasetTask.webnlg.load(folder.appendingPathComponent("dev"))
     #expect(json.examples.count == xml.examples.count)
@@ -84,8 +88,8 @@ private func shared(_ path: String) -> URL? {
 /// DART dev: 2,768 triplesets / 6,980 references in both JSON versions and the XML; test XML: 5,097 /
 /// 12,552 annotations of which one is empty — an error naming its line by default, skipped and counted
 /// under `.skip`.
-@Test func dartRealCounts() throws {
-    guard let folder = shared("dart") else { return }
+@Test(realData) func dartRealCounts() throws {
+    let folder = try shared("dart")
     let dev2020 = try DatasetTask.dart.load(folder.appendingPathComponent("v1.1.1-2020-07/dart-v1.1.1-full-dev.json"))
     let dev2021 = try DatasetTask.dart.load(folder.appendingPathComponent("v1.1.1-2021-04/dart-v1.1.1-full-dev.json"))
     let devXML = try DatasetTask.dart.load(folder.appendingPathComponent("v1.1.1-2021-04/dart-v1.1.1-full-dev.xml"))
@@ -94,8 +98,9 @@ private func shared(_ path: String) -> URL? {
     }
     #expect(dev2020.examples.map(\.source) == devXML.examples.map(\.source))
     #expect(dev2020.examples.map(\.references) == dev2021.examples.map(\.references))
-    #expect(dev2020.examples[0].source
-        == "Mars Hill College : joined : 1973 | Mars Hill College : location : Mars Hill, North Carolina")
+    #expect(
+        dev2020.examples[0].source
+            == "Mars Hill College : joined : 1973 | Mars Hill College : location : Mars Hill, North Carolina")
     let testURL = folder.appendingPathComponent("v1.1.1-2021-04/dart-v1.1.1-full-test.xml")
     #expect(throws: DatasetError.emptyField(file: testURL.path, line: 888, field: "lex")) {
         try DatasetTask.dart.load(testURL)
@@ -108,17 +113,18 @@ private func shared(_ path: String) -> URL? {
 
 /// DialogSum: dev 500 single references, test 500 × 3 references, the converted pre-release train 12,460,
 /// hidden test 100 inputs without summaries. SAMSum derived copies: test 819, validation 818.
-@Test func dialogueRealCounts() throws {
-    guard let folder = shared("dialogsum") else { return }
+@Test(realData) func dialogueRealCounts() throws {
+    let folder = try shared("dialogsum")
     let dev = try DatasetTask.dialogsum.load(folder.appendingPathComponent("dialogsum.dev.jsonl"))
     #expect(dev.examples.count == 500 && dev.referenceCount == 500)
     let test = try DatasetTask.dialogsum.load(folder.appendingPathComponent("dialogsum.test.jsonl"))
     #expect(test.examples.count == 500 && test.examples.allSatisfy { $0.references.count == 3 })
-    let train = try DatasetTask.dialogsum.load(folder.appendingPathComponent("prerelease-2021-05/dialogsum.train.jsonl"))
+    let train = try DatasetTask.dialogsum.load(
+        folder.appendingPathComponent("prerelease-2021-05/dialogsum.train.jsonl"))
     #expect(train.examples.count == 12_460 && train.examples.last?.id == "train_12459")
     let hidden = try DatasetTask.dialogsum.load(folder.appendingPathComponent("dialogsum.hiddentest.dialogue.jsonl"))
     #expect(hidden.examples.count == 100 && hidden.referenceCount == 0)
-    guard let samsum = shared("samsum/instructds-derived") else { return }
+    let samsum = try shared("samsum/instructds-derived")
     let samsumTest = try DatasetTask.samsum.load(samsum.appendingPathComponent("test.json"))
     let samsumValidation = try DatasetTask.samsum.load(samsum.appendingPathComponent("validation.json"))
     #expect(samsumTest.examples.count == 819 && samsumValidation.examples.count == 818)

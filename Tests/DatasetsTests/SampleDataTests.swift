@@ -22,7 +22,9 @@ private func sample(_ name: String) throws -> LoadedDataset {
     let splits = [train, dev, test].map { Set($0.examples.map(\.source)) }
     #expect(splits[0].isDisjoint(with: splits[1]) && splits[0].isDisjoint(with: splits[2]))
     #expect(splits[1].isDisjoint(with: splits[2]))
-    let slots: Set<String> = ["name", "eatType", "food", "priceRange", "customer rating", "area", "familyFriendly", "near"]
+    let slots: Set<String> = [
+        "name", "eatType", "food", "priceRange", "customer rating", "area", "familyFriendly", "near",
+    ]
     for example in train.examples + dev.examples + test.examples {
         let names = example.source.components(separatedBy: " | ").map { $0.components(separatedBy: " : ")[0] }
         #expect(names.first == "name" && Set(names).isSubset(of: slots), "\(example.source)")

@@ -27,7 +27,8 @@ func promptAndTargetEncodeLikeTheJoinedText(task: DatasetTask) throws {
     for (source, target) in trickyPairs {
         let sequence = try encoder.encode(TrainingPair(id: "p", source: source, target: target))
         let joined = try fake.encode(template.text(source: source, target: target), allowSpecial: true)
-        #expect(sequence.tokens.map(Int.init) == joined, "\(task) \(source.debugDescription) \(target.debugDescription)")
+        #expect(
+            sequence.tokens.map(Int.init) == joined, "\(task) \(source.debugDescription) \(target.debugDescription)")
         let prompt = try encoder.encodePrompt(Example(id: "p", source: source, references: []))
         #expect(Array(sequence.tokens[..<sequence.targetStart]) == prompt.tokens)
     }
@@ -75,9 +76,11 @@ func promptAndTargetEncodeLikeTheJoinedText(task: DatasetTask) throws {
         template: DatasetTask.e2e.bundledTemplate(), encoder: ByteTokenEncoder(), maxLength: 20, overflow: .reject)
     let short = TrainingPair(id: "ok", source: "a", target: "b")
     let long = TrainingPair(id: "long", source: "name : A very long restaurant name", target: "b")
-    #expect(throws: DatasetError.tooLong(
-        example: "long", tokens: 41, maxLength: 20,
-        hint: "this task never truncates its input; raise the maximum length or skip such rows")) {
+    #expect(
+        throws: DatasetError.tooLong(
+            example: "long", tokens: 41, maxLength: 20,
+            hint: "this task never truncates its input; raise the maximum length or skip such rows")
+    ) {
         try encoder.encodeAll([short, long])
     }
     let kept = try encoder.encodeAll([short, long, short], onBadRow: .skip)
@@ -91,7 +94,8 @@ func promptAndTargetEncodeLikeTheJoinedText(task: DatasetTask) throws {
 func summarizationTruncatesTheSourceFromTheLeft(maxLength: Int) throws {
     let template = try DatasetTask.dialogsum.bundledTemplate()
     let bytes = ByteTokenEncoder()
-    let encoder = try SequenceEncoder(template: template, encoder: bytes, maxLength: maxLength, overflow: .truncateSourceFromLeft)
+    let encoder = try SequenceEncoder(
+        template: template, encoder: bytes, maxLength: maxLength, overflow: .truncateSourceFromLeft)
     let source = "#Person1#: Shall we meet at noon?\n#Person2#: Noon is fine, see you."
     let target = "They meet at noon."
     let sequence = try encoder.encode(TrainingPair(id: "d", source: source, target: target))
@@ -100,8 +104,9 @@ func summarizationTruncatesTheSourceFromTheLeft(maxLength: Int) throws {
     #expect(Array(sequence.tokens[sequence.targetStart...]) == targetTokens)
     let kept = String(source.dropFirst(sequence.truncatedCharacters))
     #expect(sequence.truncatedCharacters > 0)
-    #expect(Array(sequence.tokens[..<sequence.targetStart])
-        == (try bytes.encode("Dialogue:\n\(kept)\nSummary:", allowSpecial: false).map(Int32.init)))
+    #expect(
+        Array(sequence.tokens[..<sequence.targetStart])
+            == (try bytes.encode("Dialogue:\n\(kept)\nSummary:", allowSpecial: false).map(Int32.init)))
     // A word boundary: the cut follows whitespace and the kept text starts with a non-space (or all is cut).
     let cut = source.index(source.startIndex, offsetBy: sequence.truncatedCharacters)
     if cut < source.endIndex {
@@ -132,7 +137,10 @@ func summarizationTruncatesTheSourceFromTheLeft(maxLength: Int) throws {
         var endOfTextID: Int? { nil }
         func encode(_ text: String, allowSpecial: Bool) throws -> [Int] { text.utf8.map { Int($0) } }
     }
-    #expect(throws: DatasetError.unknownSpecialToken(token: "<|endoftext|>", ids: Array("<|endoftext|>".utf8).map(Int.init))) {
-        try SequenceEncoder(template: DatasetTask.e2e.bundledTemplate(), encoder: NoSpecials(), maxLength: 8, overflow: .reject)
+    #expect(
+        throws: DatasetError.unknownSpecialToken(token: "<|endoftext|>", ids: Array("<|endoftext|>".utf8).map(Int.init))
+    ) {
+        try SequenceEncoder(
+            template: DatasetTask.e2e.bundledTemplate(), encoder: NoSpecials(), maxLength: 8, overflow: .reject)
     }
 }

@@ -11,15 +11,18 @@ private func fixture(_ name: String) -> URL { Fixtures.url("datasets/\(name)") }
 /// escapes are resolved, and category with seen/unseen is kept.
 @Test func webnlgFolderExcerpt() throws {
     let data = try DatasetTask.webnlg.load(fixture("webnlg/train"))
-    #expect(data.examples.map(\.id) == [
-        "1triples/1triple_Airport_train#Id1", "2triples/2triples_Artist_train#Id1",
-    ])
+    #expect(
+        data.examples.map(\.id) == [
+            "1triples/1triple_Airport_train#Id1", "2triples/2triples_Artist_train#Id1",
+        ])
     #expect(data.examples[0].source == " | Fenwick_Field : runwayLength : 1200.5")
-    #expect(data.examples[0].references == [
-        "Fenwick Field has a runway 1200.5 metres long.", "The runway of Fenwick Field is 1200.5 long.",
-    ])
-    #expect(data.examples[1].source
-        == " | Ida_Marsh : genre : Rhythm_&_Blues | Ida_Marsh : birthPlace : \"Port Ellen, Islay\"")
+    #expect(
+        data.examples[0].references == [
+            "Fenwick Field has a runway 1200.5 metres long.", "The runway of Fenwick Field is 1200.5 long.",
+        ])
+    #expect(
+        data.examples[1].source
+            == " | Ida_Marsh : genre : Rhythm_&_Blues | Ida_Marsh : birthPlace : \"Port Ellen, Islay\"")
     #expect(data.examples[1].references[0] == "Ida Marsh, born in Port Ellen, Islay, sings rhythm & blues.")
     #expect(data.examples[0].metadata["category"] == "Airport" && data.examples[0].metadata["seen"] == "seen")
     #expect(data.examples[1].metadata["category"] == "Artist" && data.examples[1].metadata["seen"] == "unseen")
@@ -41,10 +44,11 @@ private func fixture(_ name: String) -> URL { Fixtures.url("datasets/\(name)") }
 /// the XML's empty `<lex />` is an error naming its line, or skipped and reported.
 @Test func dartExcerpts() throws {
     let json = try DatasetTask.dart.load(fixture("dart/dev-excerpt.json"))
-    #expect(json.examples.map(\.source) == [
-        "Harwood Academy : founded : 1911 | Harwood Academy : location : Tillbury, Maine",
-        "[TABLECONTEXT] : [title] : Greta Lind | [TABLECONTEXT] : role : Narrator",
-    ])
+    #expect(
+        json.examples.map(\.source) == [
+            "Harwood Academy : founded : 1911 | Harwood Academy : location : Tillbury, Maine",
+            "[TABLECONTEXT] : [title] : Greta Lind | [TABLECONTEXT] : role : Narrator",
+        ])
     #expect(json.examples.map(\.references.count) == [1, 2])
     #expect(json.examples[0].metadata["sources"] == "WikiSQL_decl_sents")
     #expect(json.examples[0].metadata["subtree_was_extended"] == "true")
@@ -54,9 +58,10 @@ private func fixture(_ name: String) -> URL { Fixtures.url("datasets/\(name)") }
     }
     let xml = try DatasetTask.dart.load(url, onBadRow: .skip)
     #expect(xml.examples.map(\.source) == json.examples.map(\.source))
-    #expect(xml.examples[1].references == [
-        "Greta Lind was the narrator.", "The narrator was played by Greta Lind's character.",
-    ])
+    #expect(
+        xml.examples[1].references == [
+            "Greta Lind was the narrator.", "The narrator was played by Greta Lind's character.",
+        ])
     #expect(xml.skipped == [.emptyField(file: url.path, line: 18, field: "lex")])
 }
 
@@ -68,9 +73,11 @@ private func fixture(_ name: String) -> URL { Fixtures.url("datasets/\(name)") }
     #expect(train.examples[0].metadata["topic"] == "bakery hours")
     let test = try DatasetTask.dialogsum.load(fixture("dialogsum/test-excerpt.jsonl"))
     #expect(test.examples.count == 1)
-    #expect(test.examples[0].references == [
-        "#Person1# can pay by card.", "#Person2# accepts any card from #Person1#.", "Cards are accepted, #Person2# says.",
-    ])
+    #expect(
+        test.examples[0].references == [
+            "#Person1# can pay by card.", "#Person2# accepts any card from #Person1#.",
+            "Cards are accepted, #Person2# says.",
+        ])
 }
 
 /// The released SAMSum layout (ids, CRLF turns) and the InstructDS-derived one (instruction, LF turns)
@@ -82,7 +89,8 @@ private func fixture(_ name: String) -> URL { Fixtures.url("datasets/\(name)") }
     #expect(derived.examples.map(\.id) == ["instructds-excerpt-1", "instructds-excerpt-2"])
     #expect(release.examples.map(\.source) == derived.examples.map(\.source))
     #expect(release.examples.map(\.references) == derived.examples.map(\.references))
-    #expect(release.examples[0].source == "Maja: did you take my charger?\nOlek: yes sorry\nOlek: I'll bring it tonight")
+    #expect(
+        release.examples[0].source == "Maja: did you take my charger?\nOlek: yes sorry\nOlek: I'll bring it tonight")
 }
 
 /// Generic JSONL accepts `target` or `references`, groups identical sources, keeps given ids, and ignores

@@ -7,7 +7,8 @@ enum TemporaryFile {
     }
 
     static func write(_ bytes: [UInt8], name: String) throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lntune-datasets-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "lntune-datasets-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let url = folder.appendingPathComponent(name)
         try Data(bytes).write(to: url)
