@@ -29,13 +29,19 @@ public enum DARTLoader {
         return sources.filter { seen.insert($0).inserted }.joined(separator: ",")
     }
 
+    /// The example for the tripleset at `index` (0-based) of `file`, whichever layout it came from.
+    private static func example(
+        _ file: TextFile, _ index: Int, line: Int, _ triples: [(String, String, String)], _ references: [String],
+        sources: [String], extra: [String: String]
+    ) -> Example {
+        let metadata = ["file": file.name, "line": String(line), "sources": sourceList(sources)]
+        return Example(
+            id: "\(file.stem)-\(index + 1)", source: linearise(triples), references: references,
+            metadata: metadata.merging(extra) { kept, _ in kept })
+    }
+
     static func loadJSON(_ file: TextFile, onBadRow: OnBadRow) throws -> LoadedDataset {
-        let root = try JSONValue.parse(file)
-        guard let records = root.array else {
-            throw DatasetError.badValue(
-                file: file.name, line: root.line, field: "(top level)",
-                reason: "expected an array, found \(root.typeName)")
-        }
+        let records = try JSONValue.parseArray(file)
         var log = BadRowLog(onBadRow)
         var examples: [Example] = []
         for (index, record) in records.enumerated() {
@@ -62,14 +68,12 @@ public enum DARTLoader {
                 }
                 // Every annotation was bad and has been recorded as skipped.
                 guard !references.isEmpty else { continue }
-                var metadata = ["file": file.name, "line": String(record.line), "sources": sourceList(sources)]
+                var extra: [String: String] = [:]
                 if case .bool(let extended)? = record["subtree_was_extended"]?.kind {
-                    metadata["subtree_was_extended"] = String(extended)
+                    extra["subtree_was_extended"] = String(extended)
                 }
                 examples.append(
-                    Example(
-                        id: "\(file.stem)-\(index + 1)", source: linearise(triples), references: references,
-                        metadata: metadata))
+                    example(file, index, line: record.line, triples, references, sources: sources, extra: extra))
             } catch let error as DatasetError {
                 try log.record(error)
             }
@@ -113,13 +117,9 @@ public enum DARTLoader {
                 }
                 // Every lexicalisation was empty and has been recorded as skipped.
                 guard !references.isEmpty else { continue }
-                var metadata = ["file": file.name, "line": String(entry.line), "sources": sourceList(sources)]
-                if let category = entry.attributes["category"] { metadata["category"] = category }
-                if let eid = entry.attributes["eid"] { metadata["eid"] = eid }
+                let extra = entry.attributes.filter { $0.key == "category" || $0.key == "eid" }
                 examples.append(
-                    Example(
-                        id: "\(file.stem)-\(index + 1)", source: linearise(triples), references: references,
-                        metadata: metadata))
+                    example(file, index, line: entry.line, triples, references, sources: sources, extra: extra))
             } catch let error as DatasetError {
                 try log.record(error)
             }

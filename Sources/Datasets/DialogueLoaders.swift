@@ -77,12 +77,7 @@ public enum DialogSumLoader {
 public enum SAMSumLoader {
     public static func load(_ url: URL, onBadRow: OnBadRow = .fail) throws -> LoadedDataset {
         let file = try TextFile(url: url)
-        let root = try JSONValue.parse(file)
-        guard let records = root.array else {
-            throw DatasetError.badValue(
-                file: file.name, line: root.line, field: "(top level)",
-                reason: "expected an array, found \(root.typeName)")
-        }
+        let records = try JSONValue.parseArray(file)
         var log = BadRowLog(onBadRow)
         var examples: [Example] = []
         for (index, record) in records.enumerated() {

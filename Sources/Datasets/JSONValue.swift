@@ -50,6 +50,17 @@ struct JSONValue {
         }
     }
 
+    /// Parses a file whose document is a JSON array of records (DART, SAMSum).
+    static func parseArray(_ file: TextFile) throws -> [JSONValue] {
+        let root = try parse(file)
+        guard let records = root.array else {
+            throw DatasetError.badValue(
+                file: file.name, line: root.line, field: "(top level)",
+                reason: "expected an array, found \(root.typeName)")
+        }
+        return records
+    }
+
     /// Parses one JSON document that fills `range` of `file` (surrounding whitespace allowed), starting on
     /// `line`. Errors are `.malformed` / `.invalidUTF8` naming the exact line.
     static func parse(_ file: TextFile, range: Range<Int>? = nil, line: Int = 1) throws -> JSONValue {
