@@ -43,7 +43,8 @@ final class HTTPFileTransfer: NSObject, URLSessionDataDelegate, @unchecked Senda
     private var lastReport = Date.distantPast
     private var continuation: CheckedContinuation<Outcome, Never>?
 
-    private init(partial: URL, offset: Int64, file: String, onProgress: @escaping @Sendable (DownloadProgress) -> Void) {
+    private init(partial: URL, offset: Int64, file: String, onProgress: @escaping @Sendable (DownloadProgress) -> Void)
+    {
         self.partial = partial
         self.offset = offset
         self.file = file
@@ -152,7 +153,9 @@ final class HTTPFileTransfer: NSObject, URLSessionDataDelegate, @unchecked Senda
                 try handle.synchronize()
                 try handle.close()
             } catch {
-                if case .complete = outcome { outcome = .failed(.io(path: partial.path, reason: error.localizedDescription)) }
+                if case .complete = outcome {
+                    outcome = .failed(.io(path: partial.path, reason: error.localizedDescription))
+                }
             }
         }
         handle = nil

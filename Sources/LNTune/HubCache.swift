@@ -27,10 +27,12 @@ public struct HubSettings: Sendable, Equatable {
             URL(fileURLWithPath: s.hasPrefix("~/") ? home.path + s.dropFirst() : s, isDirectory: true)
         }
         func value(_ key: String) -> String? { environment[key].flatMap { $0.isEmpty ? nil : $0 } }
-        let hfHome = value("HF_HOME").map(path)
+        let hfHome =
+            value("HF_HOME").map(path)
             ?? (value("XDG_CACHE_HOME").map(path) ?? home.appendingPathComponent(".cache"))
             .appendingPathComponent("huggingface")
-        cacheDirectory = (value("HF_HUB_CACHE") ?? value("HUGGINGFACE_HUB_CACHE")).map(path)
+        cacheDirectory =
+            (value("HF_HUB_CACHE") ?? value("HUGGINGFACE_HUB_CACHE")).map(path)
             ?? hfHome.appendingPathComponent("hub")
         var endpointString = value("HF_ENDPOINT") ?? "https://huggingface.co"
         while endpointString.hasSuffix("/") { endpointString.removeLast() }

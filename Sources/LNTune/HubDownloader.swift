@@ -23,7 +23,9 @@ public struct HubDownloader: Sendable {
     /// Fetched when the repository has them; a 404 is fine.
     public static let optionalFiles = ["tokenizer.json", "generation_config.json"]
 
-    public init(settings: HubSettings = HubSettings(), onProgress: @escaping @Sendable (DownloadProgress) -> Void = { _ in }) {
+    public init(
+        settings: HubSettings = HubSettings(), onProgress: @escaping @Sendable (DownloadProgress) -> Void = { _ in }
+    ) {
         self.settings = settings
         self.onProgress = onProgress
     }
@@ -39,7 +41,8 @@ public struct HubDownloader: Sendable {
         let (config, commitHeader) = try await fetchSmall(fileURL(repo, revision, "config.json"))
         let commit = commitHeader ?? revision
         guard !commit.isEmpty, !commit.contains("/"), commit != ".", commit != ".." else {
-            throw .badResponse(url: fileURL(repo, revision, "config.json").absoluteString, reason: "no usable X-Repo-Commit")
+            throw .badResponse(
+                url: fileURL(repo, revision, "config.json").absoluteString, reason: "no usable X-Repo-Commit")
         }
         let snapshot = repoFolder.appendingPathComponent("snapshots").appendingPathComponent(commit)
         try Self.createFolder(snapshot)
@@ -69,7 +72,8 @@ public struct HubDownloader: Sendable {
         }
         struct Index: Decodable { let weight_map: [String: String] }
         let index = snapshot.appendingPathComponent(indexName)
-        guard let data = try? Data(contentsOf: index), let map = try? JSONDecoder().decode(Index.self, from: data) else {
+        guard let data = try? Data(contentsOf: index), let map = try? JSONDecoder().decode(Index.self, from: data)
+        else {
             throw .badResponse(url: fileURL(repo, commit, indexName).absoluteString, reason: "not a shard index")
         }
         for shard in Set(map.weight_map.values).sorted() {
@@ -81,7 +85,9 @@ public struct HubDownloader: Sendable {
     }
 
     func fileURL(_ repo: HubRepo, _ revision: String, _ file: String) -> URL {
-        let rev = revision.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-_."))) ?? revision
+        let rev =
+            revision.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-_.")))
+            ?? revision
         return settings.endpoint.appendingPathComponent(repo.id).appendingPathComponent("resolve")
             .appendingPathComponent(rev).appendingPathComponent(file)
     }
@@ -99,9 +105,16 @@ public struct HubDownloader: Sendable {
         for _ in 0..<maxAttempts {
             do {
                 let (data, response) = try await URLSession.shared.data(for: request(url))
-                guard let http = response as? HTTPURLResponse else { throw HubError.badResponse(url: url.absoluteString, reason: "not HTTP") }
-                guard http.statusCode == 200 else { throw HubError.http(status: http.statusCode, url: url.absoluteString) }
-                onProgress(DownloadProgress(file: url.lastPathComponent, bytes: Int64(data.count), total: Int64(data.count), resumedFrom: 0))
+                guard let http = response as? HTTPURLResponse else {
+                    throw HubError.badResponse(url: url.absoluteString, reason: "not HTTP")
+                }
+                guard http.statusCode == 200 else {
+                    throw HubError.http(status: http.statusCode, url: url.absoluteString)
+                }
+                onProgress(
+                    DownloadProgress(
+                        file: url.lastPathComponent, bytes: Int64(data.count), total: Int64(data.count), resumedFrom: 0)
+                )
                 return (data, http.value(forHTTPHeaderField: "X-Repo-Commit"))
             } catch let error as HubError {
                 throw error

@@ -10,7 +10,10 @@ public enum ModelResolver {
         let expanded =
             spec.hasPrefix("~/") ? FileManager.default.homeDirectoryForCurrentUser.path + spec.dropFirst() : spec
         var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: expanded, isDirectory: &isDirectory), isDirectory.boolValue {
+        if FileManager.default.fileExists(atPath: expanded, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw .io(path: expanded, reason: "is a file; pass the folder that holds config.json and model.safetensors")
+            }
             return URL(fileURLWithPath: expanded, isDirectory: true).standardizedFileURL
         }
         // Text that can only be a path is reported as a missing folder, not as a bad model name.

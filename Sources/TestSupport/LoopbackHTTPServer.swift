@@ -51,7 +51,9 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(fd, 16) == 0 else {
             close(fd)
@@ -110,11 +112,14 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
             request.method == "GET" || request.method == "HEAD"
         else { return respond(connection, 400, [:], Data("bad request".utf8)) }
         if let token, request.headers["authorization"] != "Bearer \(token)" {
-            return respond(connection, 401, ["X-Error-Code": "RepoNotFound"], Data("{\"error\":\"Invalid credentials\"}".utf8))
+            return respond(
+                connection, 401, ["X-Error-Code": "RepoNotFound"], Data("{\"error\":\"Invalid credentials\"}".utf8))
         }
         let file = root.appendingPathComponent(parts[0..<r].joined(separator: "/")).appendingPathComponent(parts[r + 2])
         guard let body = try? Data(contentsOf: file) else {
-            return respond(connection, 404, ["X-Error-Code": "EntryNotFound", "X-Repo-Commit": commit], Data("Entry not found".utf8))
+            return respond(
+                connection, 404, ["X-Error-Code": "EntryNotFound", "X-Repo-Commit": commit],
+                Data("Entry not found".utf8))
         }
         var headers = ["X-Repo-Commit": commit, "ETag": "\"\(body.count)\"", "Accept-Ranges": "bytes"]
         var status = 200
@@ -142,7 +147,9 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
             let n = recv(connection, &chunk, chunk.count, 0)
             guard n > 0 else { return nil }
             buffer += chunk[0..<n]
-            if buffer.count >= 4, (0...(buffer.count - 4)).contains(where: { Array(buffer[$0..<($0 + 4)]) == end }) { break }
+            if buffer.count >= 4, (0...(buffer.count - 4)).contains(where: { Array(buffer[$0..<($0 + 4)]) == end }) {
+                break
+            }
         }
         let text = String(decoding: buffer, as: UTF8.self)
         let lines = text.components(separatedBy: "\r\n")
@@ -151,7 +158,8 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         var headers: [String: String] = [:]
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         let path = String(first[1]).removingPercentEncoding ?? String(first[1])
         return Request(method: String(first[0]), path: path, headers: headers)
@@ -161,8 +169,10 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         _ connection: Int32, _ status: Int, _ headers: [String: String], _ body: Data, sendOnly: Int? = nil,
         head: Bool = false
     ) {
-        let reasons = [200: "OK", 206: "Partial Content", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
-                       416: "Range Not Satisfiable"]
+        let reasons = [
+            200: "OK", 206: "Partial Content", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
+            416: "Range Not Satisfiable",
+        ]
         var text = "HTTP/1.1 \(status) \(reasons[status] ?? "Status")\r\nContent-Length: \(body.count)\r\n"
         text += "Content-Type: application/octet-stream\r\nConnection: close\r\n"
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { text += "\(name): \(value)\r\n" }
@@ -186,6 +196,8 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     }
 
     private static func error(_ call: String) -> NSError {
-        NSError(domain: "LoopbackHTTPServer", code: Int(errno), userInfo: [NSLocalizedDescriptionKey: "\(call): \(String(cString: strerror(errno)))"])
+        NSError(
+            domain: "LoopbackHTTPServer", code: Int(errno),
+            userInfo: [NSLocalizedDescriptionKey: "\(call): \(String(cString: strerror(errno)))"])
     }
 }

@@ -17,7 +17,8 @@ final class HubFixture {
         repo = folder.url.appendingPathComponent("hub/openai-community/gpt2")
         try FileManager.default.createDirectory(at: repo, withIntermediateDirectories: true)
         for name in ["config.json", "model.safetensors"] {
-            try FileManager.default.copyItem(at: Fixtures.url("tiny-gpt2/\(name)"), to: repo.appendingPathComponent(name))
+            try FileManager.default.copyItem(
+                at: Fixtures.url("tiny-gpt2/\(name)"), to: repo.appendingPathComponent(name))
         }
         try Data("{\"!\": 0, \"a\": 1}".utf8).write(to: repo.appendingPathComponent("vocab.json"))
         try Data("#version: 0.2\na b\n".utf8).write(to: repo.appendingPathComponent("merges.txt"))

@@ -46,7 +46,9 @@ func namesResolveFromEitherCacheFolder(folderName: String) throws {
     let dev = try makeCacheEntry(cache.url, folderName: "org--model", commit: "bbb", ref: "dev")
     #expect(try ModelResolver.resolve("org/model", settings: settings(cache.url)).path == main.path)
     #expect(try ModelResolver.resolve("org/model", revision: "dev", settings: settings(cache.url)).path == dev.path)
-    #expect(throws: HubError.self) { try ModelResolver.resolve("org/model", revision: "../x", settings: settings(cache.url)) }
+    #expect(throws: HubError.self) {
+        try ModelResolver.resolve("org/model", revision: "../x", settings: settings(cache.url))
+    }
 }
 
 /// Names that are not found say what to do; names that could escape the cache or are malformed are rejected.
@@ -74,7 +76,8 @@ func unresolvableNamesExplainThemselves(name: String, message: String) throws {
     #expect(cache(["HF_HOME": "~/h"]) == "/home/u/h/hub")
     #expect(cache(["HF_HOME": "/h", "HF_HUB_CACHE": "/c"]) == "/c")
     #expect(HubSettings(environment: [:], home: home).endpoint.absoluteString == "https://huggingface.co")
-    #expect(HubSettings(environment: ["HF_ENDPOINT": "http://m:8/"], home: home).endpoint.absoluteString == "http://m:8")
+    #expect(
+        HubSettings(environment: ["HF_ENDPOINT": "http://m:8/"], home: home).endpoint.absoluteString == "http://m:8")
     #expect(HubSettings(environment: ["HF_TOKEN": "t"], home: home).token == "t")
 
     let hfHome = try TemporaryFolder()
