@@ -84,12 +84,13 @@ public struct HubDownloader: Sendable {
         }
     }
 
+    /// `{endpoint}/{repo}/resolve/{revision}/{file}`, the revision percent-encoded as one path segment
+    /// (`refs/pr/1` → `refs%2Fpr%2F1`, as huggingface_hub sends it).
     func fileURL(_ repo: HubRepo, _ revision: String, _ file: String) -> URL {
-        let rev =
-            revision.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-_.")))
-            ?? revision
-        return settings.endpoint.appendingPathComponent(repo.id).appendingPathComponent("resolve")
-            .appendingPathComponent(rev).appendingPathComponent(file)
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_."))
+        let rev = revision.addingPercentEncoding(withAllowedCharacters: allowed) ?? revision
+        let name = file.addingPercentEncoding(withAllowedCharacters: allowed) ?? file
+        return URL(string: "\(settings.endpoint.absoluteString)/\(repo.id)/resolve/\(rev)/\(name)") ?? settings.endpoint
     }
 
     private func request(_ url: URL) -> URLRequest {

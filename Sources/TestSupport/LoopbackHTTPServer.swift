@@ -17,6 +17,7 @@ import Foundation
 public final class LoopbackHTTPServer: @unchecked Sendable {
     public struct Request: Sendable {
         public let method: String
+        /// As sent (still percent-encoded).
         public let path: String
         /// Header names lower-cased.
         public let headers: [String: String]
@@ -106,9 +107,13 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     private func handle(_ connection: Int32) {
         guard let request = readRequest(connection) else { return }
         lock.withLock { log.append(request) }
-        let parts = request.path.split(separator: "/").map(String.init)
+        // Segments are decoded one by one, so an encoded revision (`refs%2Fpr%2F1`) stays one segment.
+        let parts = request.path.split(separator: "/").map { $0.removingPercentEncoding ?? String($0) }
         // {repo…}/resolve/{revision}/{file}
-        guard let r = parts.firstIndex(of: "resolve"), r >= 1, parts.count == r + 3, !parts.contains(".."),
+        // Only the revision may contain a decoded '/'; nothing may step out of the served folder.
+        guard let r = parts.firstIndex(of: "resolve"), r >= 1, parts.count == r + 3,
+            !parts.contains(where: { $0 == ".." || $0 == "." }),
+            !parts.enumerated().contains(where: { $0.offset != r + 1 && $0.element.contains("/") }),
             request.method == "GET" || request.method == "HEAD"
         else { return respond(connection, 400, [:], Data("bad request".utf8)) }
         if let token, request.headers["authorization"] != "Bearer \(token)" {
@@ -161,8 +166,7 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
                 in: .whitespaces)
         }
-        let path = String(first[1]).removingPercentEncoding ?? String(first[1])
-        return Request(method: String(first[0]), path: path, headers: headers)
+        return Request(method: String(first[0]), path: String(first[1]), headers: headers)
     }
 
     private func respond(

@@ -12,7 +12,8 @@ final class HubFixture {
     let repo: URL
     static let required = ["config.json", "model.safetensors", "vocab.json", "merges.txt"]
 
-    init(token: String? = nil, clientToken: String? = nil, without missing: [String] = []) throws {
+    init(token: String? = nil, clientToken: String? = nil, without missing: [String] = [], sharded: Bool = false) throws
+    {
         folder = try TemporaryFolder()
         repo = folder.url.appendingPathComponent("hub/openai-community/gpt2")
         try FileManager.default.createDirectory(at: repo, withIntermediateDirectories: true)
@@ -24,6 +25,14 @@ final class HubFixture {
         try Data("#version: 0.2\na b\n".utf8).write(to: repo.appendingPathComponent("merges.txt"))
         try Data("{\"bos_token_id\": 306}".utf8).write(to: repo.appendingPathComponent("generation_config.json"))
         for name in missing { try FileManager.default.removeItem(at: repo.appendingPathComponent(name)) }
+        if sharded {
+            try FileManager.default.removeItem(at: repo.appendingPathComponent("model.safetensors"))
+            let shards = Fixtures.url("checkpoints/sharded")
+            for name in try FileManager.default.contentsOfDirectory(atPath: shards.path) where name.hasPrefix("model") {
+                try FileManager.default.copyItem(
+                    at: shards.appendingPathComponent(name), to: repo.appendingPathComponent(name))
+            }
+        }
         server = try LoopbackHTTPServer(root: folder.url.appendingPathComponent("hub"), token: token)
         settings = HubSettings(
             cacheDirectory: folder.url.appendingPathComponent("cache"), endpoint: server.baseURL, token: clientToken)
@@ -81,6 +90,32 @@ final class HubFixture {
     _ = try await downloader.download("gpt2")
     let again = hub.server.requests.dropFirst(before).map(\.path)
     #expect(again.count == 2 && again[0].hasSuffix("/config.json") && again[1].hasSuffix("/tokenizer.json"), "\(again)")
+}
+
+/// A revision with slashes (a pull request ref) travels as one encoded path segment, and is recorded under
+/// `refs/` as huggingface_hub records it (`refs/refs/pr/1`), so the resolver finds it by the same revision.
+@Test func pullRequestRevision() async throws {
+    let hub = try HubFixture()
+    _ = try await HubDownloader(settings: hub.settings).download("gpt2", revision: "refs/pr/1")
+    #expect(hub.server.requests.first?.path == "/openai-community/gpt2/resolve/refs%2Fpr%2F1/config.json")
+    let ref = hub.settings.cacheDirectory.appendingPathComponent("models--openai-community--gpt2/refs/refs/pr/1")
+    #expect(try String(contentsOf: ref, encoding: .utf8) == hub.server.commit)
+    let resolved = try ModelResolver.resolve("gpt2", revision: "refs/pr/1", settings: hub.settings)
+    #expect(resolved.standardizedFileURL.path == hub.snapshot.standardizedFileURL.path)
+    #expect(throws: HubError.self) { try ModelResolver.resolve("gpt2", settings: hub.settings) }
+}
+
+/// A repository whose weights transformers sharded is fetched through its index: every shard lands in the
+/// snapshot and the folder loads to the same parameters as the unsharded fixture.
+@Test func downloadsShardedWeights() async throws {
+    let hub = try HubFixture(sharded: true)
+    let folder = try await HubDownloader(settings: hub.settings).download("gpt2")
+    let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+    #expect(names.filter { $0.hasSuffix(".safetensors") }.count == 3, "\(names)")
+    #expect(names.contains("model.safetensors.index.json"))
+    let loaded = try GPT2Checkpoint.load(directory: folder)
+    let reference = try GPT2Checkpoint.load(directory: Fixtures.url("tiny-gpt2"))
+    #expect(Array(loaded.parameters.buffer) == Array(reference.parameters.buffer))
 }
 
 /// A connection cut mid-file is resumed with `Range: bytes=N-` from the bytes already on disk, and the result is
