@@ -19,10 +19,14 @@ EOS included.
 Exact ties between logits would make torch.topk's (unspecified) order decide; the script counts rows whose top
 logits contain an exact tie and refuses to write the synthetic fixture if there are any.
 
-    /work/venv/bin/python eval/reference/make_generate_fixtures.py
+* `processors.json` — transformers' processor list (`_get_logits_processor`) applied to random score rows with
+  padded histories: each processor alone, the full sampling chain, and warpers with `min_tokens_to_keep > 1`.
+
+    /work/venv/bin/python eval/reference/make_generate_fixtures.py [--processors-only]
 """
 import json
 import pathlib
+import sys
 
 import numpy as np
 import torch
@@ -219,6 +223,72 @@ def build(model, label: str, vocab: int, eos: int, positions: int, use_cache: bo
     }
 
 
+# ----------------------------------------------------------------------------------------------------------------
+def processor_cases(model) -> dict:
+    """transformers' own processor list (`_get_logits_processor`, so also its order) applied to random score rows
+    with padded histories; plus two warpers built directly with `min_tokens_to_keep > 1`."""
+    rng = np.random.default_rng(5)
+    vocab, eos, width, generated, rows = SYN_VOCAB, SYN_EOS, 8, 5, 6
+    paddings = [0, 3, 7, 1, 0, 5]
+    histories, masks = [], []
+    for pad in paddings:
+        prompt = [int(t) for t in rng.integers(0, 8, size=width - pad)]
+        histories.append([eos] * pad + prompt + [int(t) for t in rng.integers(0, 8, size=generated)])
+        masks.append([0] * pad + [1] * (width - pad + generated))
+    histories[3][-2:] = [2, 3]  # rows ending with the prefixes of the multi-token bad words below
+    histories[4][-1:] = [4]
+    ids = torch.tensor(histories)
+    smooth = (rng.standard_normal((rows, vocab)) * 2).astype(np.float32)
+    coarse = np.round(rng.standard_normal((rows, vocab)) * 4).astype(np.float32) / 4  # many exact ties
+    settings = [
+        ("repetition_1.3", {"repetition_penalty": 1.3}, coarse),
+        ("repetition_0.7", {"repetition_penalty": 0.7}, smooth),
+        ("no_repeat_1", {"no_repeat_ngram_size": 1}, smooth),
+        ("no_repeat_2", {"no_repeat_ngram_size": 2}, smooth),
+        ("no_repeat_3", {"no_repeat_ngram_size": 3}, smooth),
+        ("bad_words", {"bad_words_ids": [[7], [2, 3, 5], [4, 6], [eos], [9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9]]},
+         smooth),
+        ("min_length_14", {"min_length": 14}, smooth),
+        ("min_length_13", {"min_length": 13}, smooth),
+        ("min_new_6", {"min_new_tokens": 6}, smooth),
+        ("min_new_5", {"min_new_tokens": 5}, smooth),
+        ("temperature_0.7", {"do_sample": True, "temperature": 0.7, "top_k": 0}, smooth),
+        ("top_k_1", {"do_sample": True, "top_k": 1}, coarse),
+        ("top_k_7_ties", {"do_sample": True, "top_k": 7}, coarse),
+        ("top_k_50", {"do_sample": True, "top_k": 50}, smooth),
+        ("top_p_0.1", {"do_sample": True, "top_k": 0, "top_p": 0.1}, smooth),
+        ("top_p_0.5", {"do_sample": True, "top_k": 0, "top_p": 0.5}, smooth),
+        ("top_p_0.95", {"do_sample": True, "top_k": 0, "top_p": 0.95}, smooth),
+        ("chain_all", {"do_sample": True, "temperature": 0.8, "top_k": 12, "top_p": 0.9, "repetition_penalty": 1.2,
+                       "no_repeat_ngram_size": 2, "bad_words_ids": [[7], [2, 3, 5]], "min_new_tokens": 9}, smooth),
+    ]
+    out = []
+    for name, params, scores in settings:
+        config = transformers.GenerationConfig(eos_token_id=eos, pad_token_id=eos, **params)
+        model._prepare_special_tokens(config, device="cpu")
+        processors = model._get_logits_processor(
+            generation_config=config, input_ids_seq_length=width, encoder_input_ids=ids[:, :width], device="cpu",
+            model_kwargs={"attention_mask": torch.tensor(masks)})
+        result = processors(ids, torch.from_numpy(scores.copy())).numpy()
+        out.append({"name": name, "parameters": {"eos_token_id": eos, "pad_token_id": eos, **params},
+                    "processors": [type(p).__name__ for p in processors],
+                    "scores": scores.tolist(), "expected": encode_scores(result)})
+    direct = [("top_k_3_keep_5", transformers.TopKLogitsWarper(top_k=3, min_tokens_to_keep=5), coarse),
+              ("top_p_0.2_keep_4", transformers.TopPLogitsWarper(top_p=0.2, min_tokens_to_keep=4), smooth)]
+    warpers = [{"name": name, "k": getattr(w, "top_k", None), "p": getattr(w, "top_p", None),
+                "min_tokens_to_keep": w.min_tokens_to_keep, "scores": scores.tolist(),
+                "expected": encode_scores(w(ids, torch.from_numpy(scores.copy())).numpy())}
+               for name, w, scores in direct]
+    return {"generator": "eval/reference/make_generate_fixtures.py", "transformers_version": transformers.__version__,
+            "vocab_size": vocab, "prompt_width": width, "paddings": paddings, "histories": histories,
+            "cases": out, "warpers": warpers}
+
+
+def encode_scores(scores: np.ndarray) -> list:
+    """float32 rows for JSON, -inf as null."""
+    return [[None if x == -np.inf else float(x) for x in row] for row in scores]
+
+
 def write(name: str, data: dict) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / name
@@ -228,6 +298,9 @@ def write(name: str, data: dict) -> None:
 
 def main() -> None:
     torch.manual_seed(0)
+    write("processors.json", processor_cases(synthetic_model()))
+    if "--processors-only" in sys.argv:
+        return
     syn = build(synthetic_model(), "synthetic", SYN_VOCAB, SYN_EOS, SYN_POSITIONS, use_cache=False, seed=7)
     if SyntheticLM.tie_rows:
         raise SystemExit(f"{SyntheticLM.tie_rows} synthetic rows had exact ties among their top logits")
