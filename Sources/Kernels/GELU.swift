@@ -30,8 +30,10 @@ public enum GELU {
 
     /// dinp[n] += gelu′(inp[n]) · dout[n], where gelu′(x) = σ + x·σ(1−σ)·2u′ with σ = σ(2u),
     /// u′ = √(2/π)(1 + 3·0.044715·x²). `inp` is the pre-activation saved by the forward.
+    /// `accumulate: false` overwrites `dinp` (a scratch buffer then needs no zeroing pass).
     public static func backward(
-        dinp: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, dout: UnsafePointer<Float>, count n: Int
+        dinp: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, dout: UnsafePointer<Float>, count n: Int,
+        accumulate: Bool = true
     ) {
         let blocks = (n + 4095) / 4096
         Parallel.forEach(blocks, work: n * 30) { b in
@@ -44,7 +46,9 @@ public enum GELU {
                 let s = 1 / (vexp(-2 * u) + 1)
                 let du = (x2 * (3 * k1) + 1) * (2 * k0)
                 let grad = s + x * s * (1 - s) * du
-                store(load(dinp + i).addingProduct(grad, load(dout + i)), dinp + i)
+                // Not 0·old: an unwritten scratch may hold NaN.
+                let old = accumulate ? load(dinp + i) : Vec()
+                store(old.addingProduct(grad, load(dout + i)), dinp + i)
                 i += 16
             }
             while i < end {
@@ -52,7 +56,7 @@ public enum GELU {
                 let u = k0 * (x + k1 * x * x * x)
                 let s = 1 / (sexp(-2 * u) + 1)
                 let du = 2 * k0 * (1 + 3 * k1 * x * x)
-                dinp[i] += (s + x * s * (1 - s) * du) * dout[i]
+                dinp[i] = (accumulate ? dinp[i] : 0) + (s + x * s * (1 - s) * du) * dout[i]
                 i += 1
             }
         }

@@ -55,21 +55,24 @@ public enum Linear {
     /// The mirror of `forward`: adds ∂L/∂inp = dout · Wᵀ into `dinp`, ∂L/∂W into `dweight` and
     /// ∂L/∂bias = Σ rows of dout into `dbias`, each only when given. A frozen layer passes nil for
     /// `dweight`/`dbias` (and may pass nil for `inp`, which only the weight gradient reads); the lowest
-    /// trainable layer passes nil for `dinp`.
+    /// trainable layer passes nil for `dinp`. `accumulateInput: false` overwrites `dinp` instead of adding
+    /// (a scratch buffer then needs no zeroing pass).
     public static func backward(
         dinp: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePointer<Float>?, dbias: UnsafeMutablePointer<Float>?,
         dout: UnsafePointer<Float>, inp: UnsafePointer<Float>?, weight: UnsafePointer<Float>,
-        rows n: Int, inFeatures c: Int, outFeatures oc: Int, layout: WeightLayout = .inputMajor
+        rows n: Int, inFeatures c: Int, outFeatures oc: Int, layout: WeightLayout = .inputMajor,
+        accumulateInput: Bool = true
     ) {
         precondition(dweight == nil || inp != nil, "Linear.backward: a weight gradient needs the layer input")
         guard n > 0, c > 0, oc > 0 else { return }
         let n32 = Int32(n), c32 = Int32(c), oc32 = Int32(oc)
         if let dinp {
+            let beta: Float = accumulateInput ? 1 : 0
             switch layout {
             case .inputMajor:  // dinp[N, C] += dout[N, OC] · W[C, OC]ᵀ
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n32, c32, oc32, 1, dout, oc32, weight, oc32, 1, dinp, c32)
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n32, c32, oc32, 1, dout, oc32, weight, oc32, beta, dinp, c32)
             case .outputMajor:  // dinp[N, C] += dout[N, OC] · W[OC, C]
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n32, c32, oc32, 1, dout, oc32, weight, c32, 1, dinp, c32)
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n32, c32, oc32, 1, dout, oc32, weight, c32, beta, dinp, c32)
             }
         }
         if let dweight, let inp {

@@ -57,6 +57,97 @@ def adamw_fixture() -> None:
     })
 
 
+def load_tiny():
+    from transformers import GPT2LMHeadModel
+    model = GPT2LMHeadModel.from_pretrained(FIXTURES / "tiny-gpt2", dtype=torch.float32, attn_implementation="eager")
+    return model.eval()
+
+
+def pad_batch(rows, side: str, pad_token: int = 0):
+    """[B, T] ids and mask, padded on `side` to the longest row."""
+    t = max(len(r) for r in rows)
+    ids, mask = [], []
+    for r in rows:
+        pad = t - len(r)
+        ids.append([pad_token] * pad + r if side == "left" else r + [pad_token] * pad)
+        mask.append([0] * pad + [1] * len(r) if side == "left" else [1] * len(r) + [0] * pad)
+    return torch.tensor(ids), torch.tensor(mask)
+
+
+def positions_from_mask(mask: torch.Tensor, offset: int = 0) -> torch.Tensor:
+    """transformers' generate rule (cumsum − 1, pads 0) plus PEFT's prefix offset."""
+    pos = mask.long().cumsum(-1) - 1
+    return pos.masked_fill(mask == 0, 0) + offset
+
+
+def random_rows(g: torch.Generator, lengths, vocab: int):
+    return [torch.randint(0, vocab, (n,), generator=g).tolist() for n in lengths]
+
+
+def prefix_cache(model, prefix: torch.Tensor, batch: int):
+    """A DynamicCache holding `prefix` [L, 2, NH, P, hd] in every row, as PEFT's get_prompt seeds it."""
+    from transformers import DynamicCache
+    cache = DynamicCache(config=model.config)
+    for layer in range(prefix.shape[0]):
+        k = prefix[layer, 0].unsqueeze(0).expand(batch, -1, -1, -1).contiguous()
+        v = prefix[layer, 1].unsqueeze(0).expand(batch, -1, -1, -1).contiguous()
+        cache.update(k, v, layer)
+    return cache
+
+
+def run_case(model, ids, mask, prefix=None, smoothing=(0.0, 0.1)):
+    """Logits at every real position and the shifted-label losses (mean, sum, per sequence)."""
+    b, t = ids.shape
+    p = 0 if prefix is None else prefix.shape[3]
+    kwargs = dict(input_ids=ids, attention_mask=mask, position_ids=positions_from_mask(mask, p))
+    if prefix is not None:
+        kwargs["attention_mask"] = torch.cat([torch.ones(b, p, dtype=mask.dtype), mask], dim=1)
+        kwargs["past_key_values"] = prefix_cache(model, prefix, b)
+    logits = model(**kwargs).logits.float()
+    labels = ids.masked_fill(mask == 0, -100)
+    # A row's first real token is scored from the position before it, which in a left-padded row is a pad
+    # whose output is meaningless (it attends to nothing); it is not a target.
+    first = (mask.cumsum(-1) == 1) & (mask == 1)
+    labels = labels.masked_fill(first, -100)
+    shift_logits = logits[:, :-1].reshape(-1, logits.shape[-1])
+    shift_labels = labels[:, 1:].reshape(-1)
+    losses = {}
+    for eps in smoothing:
+        tok = torch.nn.functional.cross_entropy(shift_logits, shift_labels, reduction="none", label_smoothing=eps)
+        losses[str(eps)] = {
+            "mean": float(torch.nn.functional.cross_entropy(shift_logits, shift_labels, label_smoothing=eps)),
+            "sum": float(tok.sum()),
+            "per_sequence": [float(x) for x in tok.view(b, t - 1).sum(-1)],
+        }
+    real = [i for i in range(b * t) if mask.reshape(-1)[i] == 1]
+    return {
+        "batch_size": b, "length": t, "tokens": ids.reshape(-1).tolist(), "mask": mask.reshape(-1).tolist(),
+        "labels": labels.reshape(-1).tolist(), "logit_positions": real,
+        "logits": floats(logits.reshape(b * t, -1)[real]), "losses": losses,
+    }
+
+
+@torch.no_grad()
+def forward_fixtures() -> None:
+    model = load_tiny()
+    v = model.config.vocab_size
+    g = torch.Generator().manual_seed(3)
+    cases = {}
+    for side, lengths in (("right", (9, 6, 4)), ("left", (8, 3, 5))):
+        ids, mask = pad_batch(random_rows(g, lengths, v), side)
+        cases[side] = run_case(model, ids, mask)
+    write(FIXTURES / "forward" / "padded.json", cases)
+
+    c = model.config
+    p = 3
+    prefix = torch.randn(c.n_layer, 2, c.n_head, p, c.n_embd // c.n_head, generator=g)
+    out = {"prefix_length": p, "prefix": floats(prefix)}
+    for side, lengths in (("right", (7, 4)), ("left", (6, 2))):
+        ids, mask = pad_batch(random_rows(g, lengths, v), side)
+        out[side] = run_case(model, ids, mask, prefix=prefix)
+    write(FIXTURES / "forward" / "prefix.json", out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--full-size", type=pathlib.Path, help="write a random GPT-2-small model + logits here")
@@ -65,6 +156,7 @@ def main() -> None:
     if args.full_size:
         return
     adamw_fixture()
+    forward_fixtures()
 
 
 if __name__ == "__main__":
