@@ -9,8 +9,10 @@ extension GPT2Model {
     ///     lnf = ln_f(x)
     ///
     /// New keys/values are written into the cache at slots `length ..< length+T`; the cache's length and
-    /// next positions advance. The LM head is not applied here (see `headLogits`/`headLoss`).
-    func forward(_ batch: TokenBatch, cache: KVCache, acts: Activations) throws(GPT2Error) {
+    /// next positions advance. The LM head is not applied here (see `headLogits`/`headLoss`). Returns the
+    /// position ids used.
+    @discardableResult
+    func forward(_ batch: TokenBatch, cache: KVCache, acts: Activations) throws(GPT2Error) -> [Int32] {
         let (nb, nt) = (batch.batchSize, batch.length)
         guard nb == cache.batchSize else {
             throw .invalidInput(argument: "batch", reason: "\(nb) rows for a cache of \(cache.batchSize) rows")
@@ -79,6 +81,7 @@ extension GPT2Model {
             weight: p[.finalNormWeight].baseAddress.unsafelyUnwrapped, bias: p[.finalNormBias].baseAddress.unsafelyUnwrapped,
             rows: n, channels: c, epsilon: eps)
         cache.length += nt
+        return positions
     }
 }
 

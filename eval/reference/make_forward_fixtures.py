@@ -33,7 +33,8 @@ def write(path: pathlib.Path, obj) -> None:
 
 
 def floats(t: torch.Tensor) -> list:
-    return [float(x) for x in t.detach().reshape(-1).tolist()]
+    """Float32 values as the shortest decimals that read back to the same float32 (keeps files small)."""
+    return [float(str(x)) for x in t.detach().float().reshape(-1).numpy()]
 
 
 def adamw_fixture() -> None:
@@ -148,6 +149,42 @@ def forward_fixtures() -> None:
     write(FIXTURES / "forward" / "prefix.json", out)
 
 
+GRADIENT_MATRICES = [
+    "wte.weight", "wpe.weight", "h.0.attn.c_attn.weight", "h.1.attn.c_proj.weight", "h.0.mlp.c_fc.weight",
+    "h.1.mlp.c_proj.weight",
+]
+
+
+def gradient_fixture() -> None:
+    """Autograd gradients of the mean label-smoothed loss on a right-padded batch with a trainable prefix:
+    every LayerNorm gain/bias, every bias, a few full matrices and the prefix keys/values."""
+    model = load_tiny()
+    c = model.config
+    g = torch.Generator().manual_seed(5)
+    ids, mask = pad_batch(random_rows(g, (8, 5, 6), c.vocab_size), "right")
+    b, t = ids.shape
+    p = 2
+    prefix = torch.randn(c.n_layer, 2, c.n_head, p, c.n_embd // c.n_head, generator=g).requires_grad_(True)
+    labels = ids.masked_fill(mask == 0, -100)
+    smoothing = 0.1
+    logits = model(
+        input_ids=ids, attention_mask=torch.cat([torch.ones(b, p, dtype=mask.dtype), mask], dim=1),
+        position_ids=positions_from_mask(mask, p), past_key_values=prefix_cache(model, prefix, b),
+    ).logits
+    loss = torch.nn.functional.cross_entropy(
+        logits[:, :-1].reshape(-1, c.vocab_size), labels[:, 1:].reshape(-1), label_smoothing=smoothing)
+    loss.backward()
+    grads = {}
+    for name, param in model.transformer.named_parameters():
+        if name.endswith(".bias") or ".ln_" in name or name.startswith("ln_f") or name in GRADIENT_MATRICES:
+            grads[name] = floats(param.grad)
+    write(FIXTURES / "gradients" / "tiny.json", {
+        "batch_size": b, "length": t, "tokens": ids.reshape(-1).tolist(), "mask": mask.reshape(-1).tolist(),
+        "labels": labels.reshape(-1).tolist(), "label_smoothing": smoothing, "loss": float(loss),
+        "prefix_length": p, "prefix": floats(prefix), "prefix_gradient": floats(prefix.grad), "gradients": grads,
+    })
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--full-size", type=pathlib.Path, help="write a random GPT-2-small model + logits here")
@@ -157,6 +194,7 @@ def main() -> None:
         return
     adamw_fixture()
     forward_fixtures()
+    gradient_fixture()
 
 
 if __name__ == "__main__":
