@@ -66,3 +66,25 @@ func forwardLossesMatchTorch(side: String) throws {
     #expect(throws: GPT2Error.self) { try model.loss(ok, labels: [1, 999]) }
     #expect(throws: GPT2Error.self) { try TokenBatch(tokens: [1, 2, 3], batchSize: 2, length: 2) }
 }
+
+/// A GPT-2-small-sized random model (written outside the repository by
+/// `make_forward_fixtures.py --full-size DIR`, found through `LNTUNE_GPT2_SMALL_FIXTURE=DIR`) gives
+/// transformers' logits within 1e-4 on a left-padded batch. Skipped, with a message, when absent.
+@Test func fullSizeForwardMatchesTransformers() throws {
+    guard let dir = ProcessInfo.processInfo.environment["LNTUNE_GPT2_SMALL_FIXTURE"] else {
+        print("skipped fullSizeForwardMatchesTransformers: set LNTUNE_GPT2_SMALL_FIXTURE to a folder written by"
+            + " eval/reference/make_forward_fixtures.py --full-size")
+        return
+    }
+    let url = URL(fileURLWithPath: dir)
+    let model = try GPT2Model(checkpoint: GPT2Checkpoint.load(directory: url))
+    struct Expected: Decodable {
+        let batch_size: Int, length: Int, tokens: [Int32], mask: [UInt8], logit_positions: [Int], logits: [Float]
+    }
+    let e = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: url.appendingPathComponent("expected_logits.json")))
+    let batch = try TokenBatch(tokens: e.tokens, mask: e.mask, batchSize: e.batch_size, length: e.length)
+    let logits = try model.logits(batch, rows: .positions(e.logit_positions))
+    let diff = maxAbsDifference(logits.values, e.logits)
+    print("GPT-2 small (random init) max |Δlogit| vs transformers: \(diff)")
+    #expect(diff <= 1e-4, "max |Δlogit| = \(diff)")
+}

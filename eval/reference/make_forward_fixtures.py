@@ -185,12 +185,36 @@ def gradient_fixture() -> None:
     })
 
 
+@torch.no_grad()
+def full_size_fixture(out_dir: pathlib.Path) -> None:
+    """A randomly initialised GPT-2-small-config model (transformers' own init) saved as a model folder,
+    plus expected logits for a short left-padded batch at a few positions per row."""
+    from transformers import GPT2Config, GPT2LMHeadModel
+    torch.manual_seed(1)
+    model = GPT2LMHeadModel(GPT2Config()).eval()
+    model.config._attn_implementation = "eager"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(out_dir, safe_serialization=True)
+    g = torch.Generator().manual_seed(2)
+    ids, mask = pad_batch(random_rows(g, (24, 17), model.config.vocab_size), "left")
+    logits = model(input_ids=ids, attention_mask=mask, position_ids=positions_from_mask(mask)).logits
+    b, t = ids.shape
+    positions = [r * t + k for r in range(b) for k in (t - 8, t - 3, t - 1)]
+    expected = {
+        "batch_size": b, "length": t, "tokens": ids.reshape(-1).tolist(), "mask": mask.reshape(-1).tolist(),
+        "logit_positions": positions, "logits": floats(logits.reshape(b * t, -1)[positions]),
+    }
+    (out_dir / "expected_logits.json").write_text(json.dumps(expected, separators=(",", ":")))
+    print(f"wrote {out_dir} (model + expected_logits.json)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--full-size", type=pathlib.Path, help="write a random GPT-2-small model + logits here")
     args = parser.parse_args()
     torch.manual_seed(0)
     if args.full_size:
+        full_size_fixture(args.full_size)
         return
     adamw_fixture()
     forward_fixtures()
