@@ -18,7 +18,7 @@ enum BeamSearch {
             BeamInput(prompt: prompt, width: width, pad: p.effectivePadTokenId, beams: beams, modelRow: b)
         }
         var scratch = [Float](repeating: 0, count: beams * v)
-        var logits = try model.checkedPrefill(prompts)
+        var logits = try model.checkedPrefill(prompts, maxNewTokens: p.maxNewTokens)
         var modelRows = prompts.count
         var active = Array(inputs.indices)
         var length = width

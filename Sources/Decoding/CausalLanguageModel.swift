@@ -20,9 +20,10 @@ public protocol CausalLanguageModel {
     var maxSequenceLength: Int { get }
 
     /// Starts a new batch with one row per prompt, discarding any previous rows. Prompts are non-empty and may
-    /// differ in length (the model pads on the left, see above).
+    /// differ in length (the model pads on the left, see above). At most `maxNewTokens - 1` `step` calls follow
+    /// (the last token is never fed back), so a cache sized for the longest prompt plus `maxNewTokens` suffices.
     /// - Returns: row-major `prompts.count × vocabularySize` logits of each prompt's last token.
-    mutating func prefill(_ prompts: [[Int]]) throws -> [Float]
+    mutating func prefill(_ prompts: [[Int]], maxNewTokens: Int) throws -> [Float]
 
     /// Appends `tokens[r]` to row `r` (`tokens.count` equals the current number of rows).
     /// - Returns: row-major `tokens.count × vocabularySize` logits of the appended tokens.
@@ -38,8 +39,8 @@ public protocol CausalLanguageModel {
 
 extension CausalLanguageModel {
     /// Calls `prefill` and checks the size of what came back.
-    mutating func checkedPrefill(_ prompts: [[Int]]) throws -> [Float] {
-        let logits = try prefill(prompts)
+    mutating func checkedPrefill(_ prompts: [[Int]], maxNewTokens: Int) throws -> [Float] {
+        let logits = try prefill(prompts, maxNewTokens: maxNewTokens)
         try Self.check(logits, rows: prompts.count, vocabulary: vocabularySize, call: "prefill")
         return logits
     }

@@ -84,7 +84,7 @@ struct SamplingSearch {
         let copies = parameters.doSample ? parameters.numReturnSequences : 1
         var search = SamplingSearch(prompts: prompts, copies: copies, parameters: parameters,
                                     vocabularySize: model.vocabularySize)
-        var logits = try model.checkedPrefill(prompts)
+        var logits = try model.checkedPrefill(prompts, maxNewTokens: parameters.maxNewTokens)
         if copies > 1 {
             let rows = prompts.indices.flatMap { Array(repeating: $0, count: copies) }
             try model.reorderCache(rows)

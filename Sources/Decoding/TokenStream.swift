@@ -9,6 +9,7 @@ public struct TokenStream<Model: CausalLanguageModel>: AsyncSequence, AsyncItera
 
     private var model: Model
     private let prompt: [Int]
+    private let maxNewTokens: Int
     private var search: SamplingSearch
     private var pending: [Float]?
     private var started = false
@@ -19,6 +20,7 @@ public struct TokenStream<Model: CausalLanguageModel>: AsyncSequence, AsyncItera
     init(model: Model, prompt: [Int], parameters: GenerateParameters) {
         self.model = model
         self.prompt = prompt
+        maxNewTokens = parameters.maxNewTokens
         search = SamplingSearch(prompts: [prompt], copies: 1, parameters: parameters,
                                 vocabularySize: model.vocabularySize)
     }
@@ -28,7 +30,7 @@ public struct TokenStream<Model: CausalLanguageModel>: AsyncSequence, AsyncItera
         guard result == nil else { return nil }
         if !started {
             started = true
-            pending = try model.checkedPrefill([prompt])
+            pending = try model.checkedPrefill([prompt], maxNewTokens: maxNewTokens)
         }
         guard let logits = pending else { return nil }
         let (tokens, survivors) = search.advance(logits)

@@ -1,39 +1,59 @@
 import Decoding
+import Foundation
+import GPT2
+import TestSupport
 import Testing
 
-/// Decoding parity with transformers 5 `generate` on the synthetic model (Tests/Fixtures/generate/synthetic.json).
+/// Decoding parity with transformers 5 `generate` (Tests/Fixtures/generate/*.json): token ids, EOS status and
+/// scores, prompt by prompt and in left-padded batches.
 @Suite struct GenerateParityTests {
-    static let fixtureName = "synthetic"
-
-    /// The fixture is readable and covers every decoding mode it promises.
-    @Test func fixtureLoads() throws {
-        let fixture = try GenerateFixture.load(Self.fixtureName)
-        #expect(fixture.vocabSize == SyntheticModel.vocabulary)
-        #expect(fixture.eosTokenId == SyntheticModel.eos)
-        #expect(fixture.cases.count >= 10)
-        #expect(fixture.cases.contains { $0.parameters.numBeams > 1 && $0.parameters.numReturnSequences > 1 })
-    }
-
-    /// For every case, each prompt alone and each left-padded batch decodes to transformers' token ids, EOS
-    /// status and score (beam: `sequences_scores`; greedy: summed processed log-probabilities).
-    @Test(arguments: GenerateFixture.caseNames(fixtureName))
-    func matchesTransformers(caseName: String) throws {
-        let fixture = try GenerateFixture.load(Self.fixtureName)
+    /// Runs every batch of `caseName` through `makeModel()` and compares with the fixture.
+    static func check<Model: CausalLanguageModel>(
+        _ fixture: GenerateFixture, caseName: String, makeModel: () throws -> Model
+    ) throws {
         let testCase = try fixture.case(caseName)
         for (mode, batches) in [("single", testCase.single), ("batched", testCase.batched)] {
             for (index, batch) in batches.enumerated() {
-                var model = SyntheticModel()
+                var model = try makeModel()
                 let got = try Generation.generate(&model, prompts: batch.prompts, parameters: testCase.parameters)
                 try #require(got.count == batch.outputs.count)
                 for (p, (mine, theirs)) in zip(got, batch.outputs).enumerated() {
-                    let where_ = "\(caseName) \(mode) batch \(index) prompt \(p) \(batch.prompts[p])"
-                    #expect(mine.map(\.tokens) == theirs.map(\.tokens), "\(where_)")
-                    #expect(mine.map(\.endedWithEOS) == theirs.map(\.endedWithEOS), "\(where_)")
+                    let place = "\(fixture.model) \(caseName) \(mode) batch \(index) prompt \(p) \(batch.prompts[p])"
+                    #expect(mine.map(\.tokens) == theirs.map(\.tokens), "\(place)")
+                    #expect(mine.map(\.endedWithEOS) == theirs.map(\.endedWithEOS), "\(place)")
                     for (a, b) in zip(mine, theirs) {
-                        #expect(abs(a.score - b.score) <= 1e-4 * max(1, abs(b.score)), "\(where_): \(a.score) vs \(b.score)")
+                        #expect(abs(a.score - b.score) <= 1e-4 * max(1, abs(b.score)), "\(place): \(a.score) vs \(b.score)")
                     }
                 }
             }
         }
+    }
+
+    /// The synthetic fixture is readable and covers every decoding mode it promises.
+    @Test func syntheticFixtureLoads() throws {
+        let fixture = try GenerateFixture.load("synthetic")
+        #expect(fixture.vocabSize == SyntheticModel.vocabulary)
+        #expect(fixture.eosTokenId == SyntheticModel.eos)
+        #expect(fixture.cases.count >= 10)
+        #expect(fixture.cases.contains { $0.parameters.numBeams > 1 && $0.parameters.numReturnSequences > 1 })
+        #expect(fixture.cases.allSatisfy { $0.single.count >= 20 && !$0.batched.isEmpty })
+    }
+
+    /// Decoding logic alone: the synthetic model (a hash of the history, reimplemented bit for bit) decodes to
+    /// transformers' outputs in every case.
+    @Test(arguments: GenerateFixture.caseNames("synthetic"))
+    func syntheticMatchesTransformers(caseName: String) throws {
+        try Self.check(try GenerateFixture.load("synthetic"), caseName: caseName) { SyntheticModel() }
+    }
+
+    static let tinyModel: GPT2Model? = try? GPT2Model(
+        checkpoint: GPT2Checkpoint.load(directory: Fixtures.url("tiny-gpt2")))
+
+    /// End to end: the tiny GPT-2 checkpoint through `GPT2LanguageModel` (KV cache, left padding, beam reorder)
+    /// decodes to what transformers' `GPT2LMHeadModel.generate` produced.
+    @Test(arguments: GenerateFixture.caseNames("tiny-gpt2"))
+    func tinyGPT2MatchesTransformers(caseName: String) throws {
+        let model = try #require(Self.tinyModel, "Tests/Fixtures/tiny-gpt2 did not load")
+        try Self.check(try GenerateFixture.load("tiny-gpt2"), caseName: caseName) { GPT2LanguageModel(model: model) }
     }
 }

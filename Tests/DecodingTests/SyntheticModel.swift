@@ -25,7 +25,7 @@ struct SyntheticModel: CausalLanguageModel {
     /// Rows the model processed in total (prefill rows + step rows).
     private(set) var rowEvaluations = 0
 
-    mutating func prefill(_ prompts: [[Int]]) throws -> [Float] {
+    mutating func prefill(_ prompts: [[Int]], maxNewTokens: Int) throws -> [Float] {
         prefillCalls += 1
         rows = prompts
         return try logitsOfRows()
