@@ -1,0 +1,94 @@
+/// What decoding costs on top of the model: the decoders drive a model whose forward is (almost) free — it
+/// copies one of a few fixed random logit rows — so the measured time is the bookkeeping (log-softmax,
+/// processors, partial top-k, history copies, cache-row lists) plus one row copy per logit row.
+public enum DecodingBenchmark {
+    public struct Result: Sendable {
+        public let mode: String
+        /// Model rows per step (prompts × beams).
+        public let rows: Int
+        public let steps: Int
+        /// Best-of-N wall time per decoding step.
+        public let millisecondsPerStep: Double
+        /// The same per model row.
+        public var microsecondsPerRow: Double { millisecondsPerStep * 1000 / Double(rows) }
+    }
+
+    /// Runs greedy and beam search (`beams`) over `prompts` prompts for `newTokens` steps, best of `repeats`,
+    /// plus the cost of the naive alternative for beam search: fully sorting each prompt's `beams × V` scores.
+    public static func run(
+        vocabularySize v: Int = 50257, prompts: Int = 10, beams: Int = 5, newTokens: Int = 32, repeats: Int = 3
+    ) throws -> [Result] {
+        let promptList = (0..<prompts).map { p in (0..<(8 + p % 5)).map { ($0 * 7919 + p * 104_729) % v } }
+        var results: [Result] = []
+        for (mode, numBeams, noRepeat) in [("greedy", 1, 0), ("beam \(beams)", beams, 0),
+                                           ("beam \(beams) + no_repeat_ngram 3", beams, 3)] {
+            var p = GenerateParameters()
+            p.maxNewTokens = newTokens
+            p.numBeams = numBeams
+            p.noRepeatNgramSize = noRepeat
+            var best = Double.infinity
+            for _ in 0..<repeats {
+                var model = FixedLogitsModel(vocabularySize: v)
+                let start = ContinuousClock.now
+                _ = try Generation.generate(&model, prompts: promptList, parameters: p)
+                best = min(best, seconds(ContinuousClock.now - start))
+            }
+            results.append(Result(mode: mode, rows: prompts * numBeams, steps: newTokens,
+                                  millisecondsPerStep: best * 1000 / Double(newTokens)))
+        }
+        // The alternative the partial selection avoids: a full sort of beams × V candidates per prompt.
+        let scores = FixedLogitsModel(vocabularySize: v).table.prefix(beams * v)
+        var best = Double.infinity
+        for _ in 0..<repeats {
+            let start = ContinuousClock.now
+            for _ in 0..<prompts {
+                let order = scores.indices.sorted { scores[$0] > scores[$1] }
+                precondition(order.count == scores.count)
+            }
+            best = min(best, seconds(ContinuousClock.now - start))
+        }
+        results.append(Result(mode: "full sort of beams × V (not used)", rows: prompts * beams, steps: 1,
+                              millisecondsPerStep: best * 1000))
+        return results
+    }
+
+    private static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
+    /// Logits are one of 8 fixed pseudo-random rows, chosen by the row's last token.
+    struct FixedLogitsModel: CausalLanguageModel {
+        let vocabularySize: Int
+        var maxSequenceLength: Int { 1 << 20 }
+        let table: [Float]
+        private var last: [Int] = []
+
+        init(vocabularySize: Int) {
+            self.vocabularySize = vocabularySize
+            var generator = Xoshiro256StarStar(seed: 1)
+            table = (0..<(8 * vocabularySize)).map { _ in Float(generator.nextDouble() * 12 - 6) }
+        }
+
+        mutating func prefill(_ prompts: [[Int]], maxNewTokens: Int) throws -> [Float] {
+            last = prompts.map { $0.last ?? 0 }
+            return rows()
+        }
+
+        mutating func step(_ tokens: [Int]) throws -> [Float] {
+            last = tokens
+            return rows()
+        }
+
+        mutating func reorderCache(_ order: [Int]) throws { last = order.map { last[$0] } }
+
+        private func rows() -> [Float] {
+            var out: [Float] = []
+            out.reserveCapacity(last.count * vocabularySize)
+            for token in last {
+                let r = (token &* 2_654_435_761) & 7
+                out.append(contentsOf: table[(r * vocabularySize)..<((r + 1) * vocabularySize)])
+            }
+            return out
+        }
+    }
+}
