@@ -57,11 +57,12 @@ struct BeamInput {
         let k = running.count
         for (j, beam) in running.enumerated() {
             let row = UnsafeMutableBufferPointer(rebasing: scratch[(j * v)..<((j + 1) * v)])
-            let source = beam.modelRow * v
-            for i in 0..<v { row[i] = logits[source + i] }
+            if let source = logits.baseAddress, let target = row.baseAddress {
+                target.update(from: source + beam.modelRow * v, count: v)
+            }
             RowMath.logSoftmax(row)
             processors.apply(row, history: beam.history)
-            for i in 0..<v { row[i] += beam.score }
+            RowMath.add(row, beam.score)
         }
         let flat = UnsafeBufferPointer(rebasing: scratch[0..<(k * v)])
         return RowMath.largest(flat, count: 2 * k).map { Candidate(beam: $0.index / v, token: $0.index % v, score: $0.value) }

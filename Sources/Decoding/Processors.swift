@@ -48,7 +48,9 @@ public struct BadWordsProcessor: LogitsProcessor {
     public let sequences: [[Int]]
 
     public init(sequences: [[Int]], eosTokenId: Int?) {
-        self.sequences = sequences.filter { !$0.isEmpty && (eosTokenId == nil || $0 != [eosTokenId!]) }
+        self.sequences = sequences.filter { sequence in
+            !sequence.isEmpty && (eosTokenId.map { sequence != [$0] } ?? true)
+        }
     }
 
     public var isEmpty: Bool { sequences.isEmpty }

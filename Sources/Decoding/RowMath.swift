@@ -1,77 +1,175 @@
 import Foundation
+import Kernels
 
-/// Small numeric kernels over one row of scores: log-softmax, the log-probability of one entry, and partial
-/// top-k selection. Selection never sorts the whole row: it keeps a k-element heap, O(n log k) worst case and
-/// close to O(n) in practice, since most entries lose against the heap's smallest at the first comparison.
+/// Numeric kernels over one row of scores (a vocabulary-wide row is 50 257 floats, touched several times per
+/// row per step, so every pass is SIMD16 — scalar loops and `expf` calls made decoding cost more than the model's
+/// LM head): log-softmax, log-probability of one entry, arg-max, and partial top-k selection.
+///
+/// Selection never sorts the row: it keeps a k-element heap and skips every 16-lane block whose maximum cannot
+/// enter it, so a step costs about one vector pass over the row.
 enum RowMath {
-    /// In-place `x - max - log(sum(exp(x - max)))` (torch's float32 `log_softmax` formula).
-    static func logSoftmax(_ row: UnsafeMutableBufferPointer<Float>) {
-        guard let maxValue = row.max(), maxValue.isFinite else { return }
-        var sum: Float = 0
-        for x in row { sum += expf(x - maxValue) }
-        let logSum = logf(sum)
-        for i in row.indices { row[i] = (row[i] - maxValue) - logSum }
+    @inline(__always)
+    static func load(_ p: UnsafePointer<Float>) -> Vec { UnsafeRawPointer(p).loadUnaligned(as: Vec.self) }
+
+    @inline(__always)
+    static func store(_ v: Vec, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vec.self) }
+
+    /// Σ exp(x[i] - shift), exp'd in float lanes (Kernels' `vexp`, ~2 ulp) and summed in double.
+    static func sumExp(_ x: UnsafePointer<Float>, _ n: Int, minus shift: Float) -> Double {
+        let s = Vec(repeating: shift)
+        var acc = Vec()
+        var i = 0
+        while i + 16 <= n {
+            acc += vexp(load(x + i) - s)
+            i += 16
+        }
+        var total = Double(acc.sum())
+        while i < n {
+            total += Double(sexp(x[i] - shift))
+            i += 1
+        }
+        return total
     }
 
-    /// log-softmax of `row` at `index`, in double precision (used for sequence scores of greedy and sampling).
+    /// In-place `(x - max) - log(sum(exp(x - max)))`, torch's float32 `log_softmax` formula.
+    static func logSoftmax(_ row: UnsafeMutableBufferPointer<Float>) {
+        guard let base = row.baseAddress, row.count > 0 else { return }
+        let n = row.count
+        let m = maxElement(base, n)
+        guard m.isFinite else { return }
+        let logSum = Float(log(sumExp(base, n, minus: m)))
+        add(row, -m)
+        add(row, -logSum)
+    }
+
+    /// row[i] += value, vectorised.
+    static func add(_ row: UnsafeMutableBufferPointer<Float>, _ value: Float) {
+        guard let base = row.baseAddress else { return }
+        let v = Vec(repeating: value)
+        var i = 0
+        while i + 16 <= row.count {
+            store(load(base + i) + v, base + i)
+            i += 16
+        }
+        while i < row.count {
+            base[i] += value
+            i += 1
+        }
+    }
+
+    /// row[i] /= value (IEEE division per lane, identical to the scalar loop).
+    static func divide(_ row: UnsafeMutableBufferPointer<Float>, by value: Float) {
+        guard let base = row.baseAddress else { return }
+        let v = Vec(repeating: value)
+        var i = 0
+        while i + 16 <= row.count {
+            store(load(base + i) / v, base + i)
+            i += 16
+        }
+        while i < row.count {
+            base[i] = base[i] / value
+            i += 1
+        }
+    }
+
+    /// Every entry strictly below `threshold` becomes -inf.
+    static func removeBelow(_ row: UnsafeMutableBufferPointer<Float>, _ threshold: Float) {
+        guard let base = row.baseAddress else { return }
+        let t = Vec(repeating: threshold)
+        var i = 0
+        while i + 16 <= row.count {
+            let x = load(base + i)
+            store(x.replacing(with: -.infinity, where: x .< t), base + i)
+            i += 16
+        }
+        while i < row.count {
+            if base[i] < threshold { base[i] = -.infinity }
+            i += 1
+        }
+    }
+
+    /// log-softmax of `row` at `index`, in double precision (the sequence score of greedy and sampling).
     static func logProbability(_ row: UnsafeBufferPointer<Float>, at index: Int) -> Double {
-        guard let maxValue = row.max(), maxValue.isFinite else { return -.infinity }
-        var sum = 0.0
-        for x in row { sum += exp(Double(x) - Double(maxValue)) }
-        return (Double(row[index]) - Double(maxValue)) - log(sum)
+        guard let base = row.baseAddress, row.indices.contains(index) else { return -.infinity }
+        let m = maxElement(base, row.count)
+        guard m.isFinite else { return -.infinity }
+        return Double(row[index] - m) - log(sumExp(base, row.count, minus: m))
     }
 
     /// Index of the largest entry; the first one on ties (as `torch.argmax`).
     static func argMax(_ row: UnsafeBufferPointer<Float>) -> Int {
-        guard var bestValue = row.first else { return 0 }
-        var best = 0
-        for i in row.indices.dropFirst() where row[i] > bestValue {
-            best = i
-            bestValue = row[i]
-        }
-        return best
+        guard let base = row.baseAddress, row.count > 0 else { return 0 }
+        let m = maxElement(base, row.count)
+        return row.firstIndex(of: m) ?? 0
     }
 
     /// The `k` largest entries as (index, value), largest first; equal values go to the lower index.
     /// (torch.topk's order among exact ties is unspecified; fixtures avoid exact ties at decision boundaries.)
     static func largest(_ row: UnsafeBufferPointer<Float>, count k: Int) -> [(index: Int, value: Float)] {
-        let k = min(k, row.count)
-        guard k > 0 else { return [] }
-        // Min-heap on "rank": the root is the worst kept entry. Entries arrive in index order, so a later entry
-        // with an equal value never displaces the root — ties keep the lower index.
-        var heap: [(index: Int, value: Float)] = []
-        heap.reserveCapacity(k)
-        func worse(_ a: (index: Int, value: Float), _ b: (index: Int, value: Float)) -> Bool {
-            a.value < b.value || (a.value == b.value && a.index > b.index)
+        guard let base = row.baseAddress else { return [] }
+        var heap = SelectionHeap(capacity: min(k, row.count))
+        guard heap.capacity > 0 else { return [] }
+        var i = 0
+        // Whole blocks that cannot beat the heap's smallest are skipped with one vector max.
+        while i + 16 <= row.count {
+            if !heap.isFull || load(base + i).max() > heap.threshold {
+                for j in i..<(i + 16) { heap.offer(j, base[j]) }
+            }
+            i += 16
         }
-        func siftDown(_ start: Int) {
-            var i = start
+        while i < row.count {
+            heap.offer(i, base[i])
+            i += 1
+        }
+        return heap.sorted()
+    }
+}
+
+/// A bounded min-heap on rank: the root is the worst kept entry. Entries must be offered in increasing index
+/// order, so a later entry with an equal value never displaces the root — ties keep the lower index.
+struct SelectionHeap {
+    let capacity: Int
+    private var items: [(index: Int, value: Float)] = []
+
+    init(capacity: Int) {
+        self.capacity = max(0, capacity)
+        items.reserveCapacity(self.capacity)
+    }
+
+    var isFull: Bool { items.count == capacity }
+    /// The smallest kept value (only meaningful when full).
+    var threshold: Float { items.first?.value ?? -.infinity }
+
+    @inline(__always)
+    private static func worse(_ a: (index: Int, value: Float), _ b: (index: Int, value: Float)) -> Bool {
+        a.value < b.value || (a.value == b.value && a.index > b.index)
+    }
+
+    mutating func offer(_ index: Int, _ value: Float) {
+        if items.count < capacity {
+            items.append((index, value))
+            var c = items.count - 1
+            while c > 0 {
+                let p = (c - 1) / 2
+                guard Self.worse(items[c], items[p]) else { break }
+                items.swapAt(c, p)
+                c = p
+            }
+        } else if capacity > 0 && value > items[0].value {
+            items[0] = (index, value)
+            var i = 0
             while true {
                 let l = 2 * i + 1, r = l + 1
                 var m = i
-                if l < heap.count && worse(heap[l], heap[m]) { m = l }
-                if r < heap.count && worse(heap[r], heap[m]) { m = r }
+                if l < items.count && Self.worse(items[l], items[m]) { m = l }
+                if r < items.count && Self.worse(items[r], items[m]) { m = r }
                 if m == i { return }
-                heap.swapAt(i, m)
+                items.swapAt(i, m)
                 i = m
             }
         }
-        for i in row.indices {
-            let value = row[i]
-            if heap.count < k {
-                heap.append((i, value))
-                var c = heap.count - 1
-                while c > 0 {
-                    let p = (c - 1) / 2
-                    guard worse(heap[c], heap[p]) else { break }
-                    heap.swapAt(c, p)
-                    c = p
-                }
-            } else if value > heap[0].value {
-                heap[0] = (i, value)
-                siftDown(0)
-            }
-        }
-        return heap.sorted { worse($1, $0) }
     }
+
+    /// Kept entries, best first.
+    func sorted() -> [(index: Int, value: Float)] { items.sorted { Self.worse($1, $0) } }
 }

@@ -47,7 +47,9 @@ struct SamplingSearch {
         for (position, row) in live.enumerated() {
             let base = position * v
             let token = scratch.withUnsafeMutableBufferPointer { buffer -> Int in
-                for i in 0..<v { buffer[i] = logits[base + i] }
+                logits.withUnsafeBufferPointer { source in
+                    if let from = source.baseAddress, let to = buffer.baseAddress { to.update(from: from + base, count: v) }
+                }
                 processors.apply(buffer, history: histories[row])
                 let picked = sampler.sample(UnsafeBufferPointer(buffer))
                 scores[row] += RowMath.logProbability(UnsafeBufferPointer(buffer), at: picked)

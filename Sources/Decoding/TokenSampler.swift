@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// Picks the next token from one row of processed scores (mlx-swift-examples' `LogitSampler`).
 public protocol TokenSampler: Sendable {
@@ -20,20 +21,44 @@ public struct CategoricalSampler: TokenSampler {
     public init(seed: UInt64) { generator = Xoshiro256StarStar(seed: seed) }
 
     public mutating func sample(_ scores: UnsafeBufferPointer<Float>) -> Int {
-        guard let maxValue = scores.max(), maxValue > -.infinity else { return RowMath.argMax(scores) }
+        guard let base = scores.baseAddress, scores.count > 0 else { return 0 }
+        let n = scores.count
+        let m = maxElement(base, n)
+        guard m > -.infinity else { return RowMath.argMax(scores) }
+        // Weights exp(x - max) in float lanes; the walk re-derives each 16-lane block's sum exactly as the total
+        // was built, and only expands the block the target falls in. Removed (-inf) tokens weigh exactly 0.
+        let shift = Vec(repeating: m)
+        func block(_ i: Int) -> Vec {
+            let x = RowMath.load(base + i)
+            return vexp(x - shift).replacing(with: 0, where: x .== -.infinity)
+        }
+        func weight(_ i: Int) -> Float { scores[i] == -.infinity ? 0 : sexp(scores[i] - m) }
+        let blocks = n / 16 * 16
         var total = 0.0
-        for x in scores { total += exp(Double(x) - Double(maxValue)) }
+        for i in stride(from: 0, to: blocks, by: 16) { total += Double(block(i).sum()) }
+        for i in blocks..<n { total += Double(weight(i)) }
         let target = generator.nextDouble() * total
         var cumulative = 0.0
-        var lastPositive = 0
-        for i in scores.indices {
-            let weight = exp(Double(scores[i]) - Double(maxValue))
-            guard weight > 0 else { continue }
-            cumulative += weight
+        var lastPositive = RowMath.argMax(scores)
+        for i in stride(from: 0, to: blocks, by: 16) {
+            let w = block(i)
+            let blockSum = Double(w.sum())
+            if cumulative + blockSum <= target {
+                cumulative += blockSum
+                continue
+            }
+            for lane in 0..<16 where w[lane] > 0 {
+                cumulative += Double(w[lane])
+                lastPositive = i + lane
+                if target < cumulative { return i + lane }
+            }
+        }
+        for i in blocks..<n where weight(i) > 0 {
+            cumulative += Double(weight(i))
             lastPositive = i
             if target < cumulative { return i }
         }
-        return lastPositive  // only reachable through rounding in the running sum
+        return lastPositive  // only reachable through rounding between block sums and lane sums
     }
 }
 

@@ -8,7 +8,7 @@ public struct TemperatureWarper: LogitsProcessor {
     public init(temperature: Double) { self.temperature = Float(temperature) }
 
     public func process(_ scores: UnsafeMutableBufferPointer<Float>, history: TokenHistory) {
-        for i in scores.indices { scores[i] = scores[i] / temperature }
+        RowMath.divide(scores, by: temperature)
     }
 }
 
@@ -23,7 +23,7 @@ public struct TopKWarper: LogitsProcessor {
         let k = min(self.k, scores.count)
         guard k > 0, k < scores.count, let kth = RowMath.largest(UnsafeBufferPointer(scores), count: k).last
         else { return }
-        for i in scores.indices where scores[i] < kth.value { scores[i] = -.infinity }
+        RowMath.removeBelow(scores, kth.value)
     }
 }
 
