@@ -52,8 +52,10 @@ struct BeamInput {
 
     /// The best `2 * num_beams` continuations over all beams, best first: log-softmax each beam's logits, run the
     /// processors on the log-probabilities, add the beam's running score, then select — never a full sort.
-    func candidates(logits: UnsafeBufferPointer<Float>, vocabularySize v: Int, processors: [any LogitsProcessor],
-                    scratch: UnsafeMutableBufferPointer<Float>) -> [Candidate] {
+    func candidates(
+        logits: UnsafeBufferPointer<Float>, vocabularySize v: Int, processors: [any LogitsProcessor],
+        scratch: UnsafeMutableBufferPointer<Float>
+    ) -> [Candidate] {
         let k = running.count
         for (j, beam) in running.enumerated() {
             let row = UnsafeMutableBufferPointer(rebasing: scratch[(j * v)..<((j + 1) * v)])
@@ -65,7 +67,9 @@ struct BeamInput {
             RowMath.add(row, beam.score)
         }
         let flat = UnsafeBufferPointer(rebasing: scratch[0..<(k * v)])
-        return RowMath.largest(flat, count: 2 * k).map { Candidate(beam: $0.index / v, token: $0.index % v, score: $0.value) }
+        return RowMath.largest(flat, count: 2 * k).map {
+            Candidate(beam: $0.index / v, token: $0.index % v, score: $0.value)
+        }
     }
 
     /// One step: the next running beams and the finished slots, from this step's candidates.
@@ -73,8 +77,10 @@ struct BeamInput {
     ///   - length: tokens in the padded rows before this step (transformers' `cur_len`).
     ///   - width: padded prompt width; `maxLength` = width + max_new_tokens.
     /// - Returns: whether every candidate hit a stopping criterion.
-    mutating func advance(_ candidates: [Candidate], length: Int, width: Int, maxLength: Int, eosTokenId: Int?,
-                          lengthPenalty: Double, earlyStopping: EarlyStopping) -> Bool {
+    mutating func advance(
+        _ candidates: [Candidate], length: Int, width: Int, maxLength: Int, eosTokenId: Int?,
+        lengthPenalty: Double, earlyStopping: EarlyStopping
+    ) -> Bool {
         let beams = running.count
         let hits = candidates.map { $0.token == eosTokenId || length + 1 >= maxLength }
 
@@ -106,8 +112,10 @@ struct BeamInput {
     }
 
     /// transformers' `_check_early_stop_heuristic`, after the step (`length` is the new `cur_len`).
-    mutating func updateImprovable(length: Int, width: Int, maxLength: Int, lengthPenalty: Double,
-                                   earlyStopping: EarlyStopping) {
+    mutating func updateImprovable(
+        length: Int, width: Int, maxLength: Int, lengthPenalty: Double,
+        earlyStopping: EarlyStopping
+    ) {
         let hypothetical = earlyStopping == .never && lengthPenalty > 0 ? maxLength - width : length - width
         let bestPossible = running[0].score / Float(pow(Double(hypothetical), lengthPenalty))
         let worst = slots.map(\.score).min() ?? Self.sentinel
@@ -118,8 +126,9 @@ struct BeamInput {
     func results(count: Int, eosTokenId: Int?) -> [GeneratedSequence] {
         slots.prefix(count).map { slot in
             let ended = slot.isFinished && slot.tokens.last == eosTokenId
-            return GeneratedSequence(tokens: ended ? Array(slot.tokens.dropLast()) : slot.tokens,
-                                     endedWithEOS: ended, score: Double(slot.score))
+            return GeneratedSequence(
+                tokens: ended ? Array(slot.tokens.dropLast()) : slot.tokens,
+                endedWithEOS: ended, score: Double(slot.score))
         }
     }
 

@@ -28,19 +28,22 @@ enum BeamSearch {
             for b in active {
                 let candidates = logits.withUnsafeBufferPointer { logitsBuffer in
                     scratch.withUnsafeMutableBufferPointer { scratchBuffer in
-                        inputs[b].candidates(logits: logitsBuffer, vocabularySize: v, processors: processors,
-                                             scratch: scratchBuffer)
+                        inputs[b].candidates(
+                            logits: logitsBuffer, vocabularySize: v, processors: processors,
+                            scratch: scratchBuffer)
                     }
                 }
-                let hit = inputs[b].advance(candidates, length: length, width: width, maxLength: maxLength,
-                                            eosTokenId: p.eosTokenId, lengthPenalty: p.lengthPenalty,
-                                            earlyStopping: p.earlyStopping)
+                let hit = inputs[b].advance(
+                    candidates, length: length, width: width, maxLength: maxLength,
+                    eosTokenId: p.eosTokenId, lengthPenalty: p.lengthPenalty,
+                    earlyStopping: p.earlyStopping)
                 allHit = allHit && hit
             }
             length += 1
             for b in active {
-                inputs[b].updateImprovable(length: length, width: width, maxLength: maxLength,
-                                           lengthPenalty: p.lengthPenalty, earlyStopping: p.earlyStopping)
+                inputs[b].updateImprovable(
+                    length: length, width: width, maxLength: maxLength,
+                    lengthPenalty: p.lengthPenalty, earlyStopping: p.earlyStopping)
             }
             active.removeAll { inputs[$0].isFrozen(p.earlyStopping) }
             if allHit || active.isEmpty || length >= maxLength { break }

@@ -141,14 +141,16 @@ public struct GenerateParameters: Sendable, Equatable, Codable {
             throw fail(.numReturnSequences, numReturnSequences, "must be at least 1")
         }
         if numBeams == 1 && !doSample && numReturnSequences > 1 {
-            throw fail(.numReturnSequences, numReturnSequences, "greedy search returns one sequence; use beams or sampling")
+            throw fail(
+                .numReturnSequences, numReturnSequences, "greedy search returns one sequence; use beams or sampling")
         }
         if numBeams > 1 && numReturnSequences > numBeams {
             throw fail(.numReturnSequences, numReturnSequences, "must be <= num_beams (\(numBeams))")
         }
         if numBeams > 1 && doSample {
-            throw GenerationError.unsupported(feature: "beam sampling (num_beams > 1 with do_sample)",
-                                            hint: "use either beam search or sampling")
+            throw GenerationError.unsupported(
+                feature: "beam sampling (num_beams > 1 with do_sample)",
+                hint: "use either beam search or sampling")
         }
         guard lengthPenalty.isFinite else { throw fail(.lengthPenalty, lengthPenalty, "must be finite") }
         guard temperature.isFinite && temperature > 0 else {

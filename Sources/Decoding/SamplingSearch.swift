@@ -27,7 +27,9 @@ struct SamplingSearch {
         eosTokenId = parameters.eosTokenId
         processors = parameters.logitsProcessors()
         sampler = parameters.sampler()
-        histories = prompts.flatMap { p in Array(repeating: TokenHistory(prompt: p, width: width, pad: pad), count: copies) }
+        histories = prompts.flatMap { p in
+            Array(repeating: TokenHistory(prompt: p, width: width, pad: pad), count: copies)
+        }
         scores = Array(repeating: 0, count: histories.count)
         endedWithEOS = Array(repeating: false, count: histories.count)
         live = Array(histories.indices)
@@ -48,7 +50,9 @@ struct SamplingSearch {
             let base = position * v
             let token = scratch.withUnsafeMutableBufferPointer { buffer -> Int in
                 logits.withUnsafeBufferPointer { source in
-                    if let from = source.baseAddress, let to = buffer.baseAddress { to.update(from: from + base, count: v) }
+                    if let from = source.baseAddress, let to = buffer.baseAddress {
+                        to.update(from: from + base, count: v)
+                    }
                 }
                 processors.apply(buffer, history: histories[row])
                 let picked = sampler.sample(UnsafeBufferPointer(buffer))
@@ -84,8 +88,9 @@ struct SamplingSearch {
         _ model: inout Model, prompts: [[Int]], parameters: GenerateParameters
     ) throws -> [[GeneratedSequence]] {
         let copies = parameters.doSample ? parameters.numReturnSequences : 1
-        var search = SamplingSearch(prompts: prompts, copies: copies, parameters: parameters,
-                                    vocabularySize: model.vocabularySize)
+        var search = SamplingSearch(
+            prompts: prompts, copies: copies, parameters: parameters,
+            vocabularySize: model.vocabularySize)
         var logits = try model.checkedPrefill(prompts, maxNewTokens: parameters.maxNewTokens)
         if copies > 1 {
             let rows = prompts.indices.flatMap { Array(repeating: $0, count: copies) }

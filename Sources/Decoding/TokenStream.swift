@@ -21,8 +21,9 @@ public struct TokenStream<Model: CausalLanguageModel>: AsyncSequence, AsyncItera
         self.model = model
         self.prompt = prompt
         maxNewTokens = parameters.maxNewTokens
-        search = SamplingSearch(prompts: [prompt], copies: 1, parameters: parameters,
-                                vocabularySize: model.vocabularySize)
+        search = SamplingSearch(
+            prompts: [prompt], copies: 1, parameters: parameters,
+            vocabularySize: model.vocabularySize)
     }
 
     /// The next token, or nil when the sequence ended (EOS or `max_new_tokens`).

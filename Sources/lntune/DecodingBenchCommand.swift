@@ -12,6 +12,8 @@ struct DecodingBenchCommand: ParsableCommand {
     @Option(help: "Decoding steps.") var newTokens = 32
     @Option(help: "Vocabulary size.") var vocabulary = 50257
     @Option(help: "Repeats (the best is reported).") var repeats = 3
+    @Flag(help: "Also decode with a random GPT-2 small forward (prefill included) to compare with the model's cost.")
+    var withModel = false
 
     func validate() throws {
         guard prompts > 0, beams > 1, newTokens > 0, vocabulary > 2 * beams, repeats > 0 else {
@@ -20,8 +22,12 @@ struct DecodingBenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let results = try DecodingBenchmark.run(
+        var results = try DecodingBenchmark.run(
             vocabularySize: vocabulary, prompts: prompts, beams: beams, newTokens: newTokens, repeats: repeats)
+        if withModel {
+            results += try DecodingBenchmark.runWithModel(
+                config: .small, prompts: prompts, beams: beams, newTokens: newTokens, repeats: repeats)
+        }
         print("| mode | rows/step | ms/step | µs/row |")
         print("|---|---:|---:|---:|")
         for r in results {

@@ -23,7 +23,8 @@ import Testing
                     #expect(mine.map(\.tokens) == theirs.map(\.tokens), "\(place)")
                     #expect(mine.map(\.endedWithEOS) == theirs.map(\.endedWithEOS), "\(place)")
                     for (a, b) in zip(mine, theirs) {
-                        #expect(abs(a.score - b.score) <= 1e-4 * max(1, abs(b.score)), "\(place): \(a.score) vs \(b.score)")
+                        #expect(
+                            abs(a.score - b.score) <= 1e-4 * max(1, abs(b.score)), "\(place): \(a.score) vs \(b.score)")
                     }
                 }
             }

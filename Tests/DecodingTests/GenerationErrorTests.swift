@@ -30,14 +30,20 @@ import Testing
         #expect(throws: GenerationError.promptTooLong(index: 0, length: 64, maxSequenceLength: 64)) {
             try Self.generate([Array(repeating: 3, count: 64)], Self.greedy())
         }
-        #expect(throws: GenerationError.lengthExceedsContext(promptWidth: 50, maxNewTokens: 20, maxSequenceLength: 64)) {
+        #expect(throws: GenerationError.lengthExceedsContext(promptWidth: 50, maxNewTokens: 20, maxSequenceLength: 64))
+        {
             try Self.generate([[1], Array(repeating: 3, count: 50)], Self.greedy())
         }
     }
 
     /// Every parameter transformers (or this module) rejects names itself.
     @Test(arguments: [
-        ("num_return_sequences", greedy { $0.numBeams = 3; $0.numReturnSequences = 4 }),
+        (
+            "num_return_sequences",
+            greedy {
+                $0.numBeams = 3; $0.numReturnSequences = 4
+            }
+        ),
         ("num_return_sequences", greedy { $0.numReturnSequences = 2 }),
         ("num_return_sequences", greedy { $0.numReturnSequences = 0 }),
         ("num_beams", greedy { $0.numBeams = 0 }),
@@ -70,7 +76,11 @@ import Testing
     /// Beam sampling is not implemented and says so.
     @Test func beamSamplingUnsupported() {
         #expect {
-            try Self.generate([[1]], Self.greedy { $0.numBeams = 2; $0.doSample = true })
+            try Self.generate(
+                [[1]],
+                Self.greedy {
+                    $0.numBeams = 2; $0.doSample = true
+                })
         } throws: { error in
             if case .unsupported? = error as? GenerationError { return true }
             return false
@@ -97,8 +107,9 @@ import Testing
         let message = GenerationError.lengthExceedsContext(promptWidth: 40, maxNewTokens: 30, maxSequenceLength: 48)
             .description
         #expect(message.contains("70") && message.contains("48") && message.contains("at most 8"))
-        #expect(GenerationError.invalidParameter(name: "top_p", value: "2.0", hint: "must be in (0, 1]")
-            .description.contains("top_p = 2.0"))
+        #expect(
+            GenerationError.invalidParameter(name: "top_p", value: "2.0", hint: "must be in (0, 1]")
+                .description.contains("top_p = 2.0"))
     }
 
     /// `early_stopping` accepts only true, false and "never" when decoding JSON.

@@ -83,7 +83,8 @@ import Testing
         let fixture = try Self.load()
         let testCase = try #require(fixture.cases.first { $0.name == name })
         let processors = testCase.parameters.logitsProcessors()
-        #expect(processors.map { String(describing: type(of: $0)) } == testCase.processors.map { Self.typeNames[$0] ?? $0 })
+        #expect(
+            processors.map { String(describing: type(of: $0)) } == testCase.processors.map { Self.typeNames[$0] ?? $0 })
         for (r, history) in fixture.tokenHistories.enumerated() {
             let got = Self.apply(processors, to: testCase.scores[r], history: history)
             #expect(got == Self.decoded(testCase.expected[r]), "\(name) row \(r)")
@@ -95,11 +96,12 @@ import Testing
         let fixture = try Self.load()
         #expect(fixture.warpers.count == 2)
         for warper in fixture.warpers {
-            let processor: any LogitsProcessor = if let k = warper.k {
-                TopKWarper(k: k, minTokensToKeep: warper.minTokensToKeep)
-            } else {
-                TopPWarper(p: warper.p ?? 1, minTokensToKeep: warper.minTokensToKeep)
-            }
+            let processor: any LogitsProcessor =
+                if let k = warper.k {
+                    TopKWarper(k: k, minTokensToKeep: warper.minTokensToKeep)
+                } else {
+                    TopPWarper(p: warper.p ?? 1, minTokensToKeep: warper.minTokensToKeep)
+                }
             for (r, history) in fixture.tokenHistories.enumerated() {
                 let got = Self.apply([processor], to: warper.scores[r], history: history)
                 #expect(got == Self.decoded(warper.expected[r]), "\(warper.name) row \(r)")

@@ -66,8 +66,10 @@ import Testing
     }
 
     /// chi-square 0.999 quantiles for 1...12 degrees of freedom.
-    static let critical = [10.828, 13.816, 16.266, 18.467, 20.515, 22.458, 24.322, 26.124, 27.877, 29.588, 31.264,
-                           32.909]
+    static let critical = [
+        10.828, 13.816, 16.266, 18.467, 20.515, 22.458, 24.322, 26.124, 27.877, 29.588, 31.264,
+        32.909,
+    ]
 
     /// The 0.999 quantile: the table, or Wilson–Hilferty's approximation beyond it (within 1% there).
     static func criticalValue(degreesOfFreedom df: Int) -> Double {
@@ -110,7 +112,9 @@ import Testing
             }
         }
         if pooled.expected > 0 { bins.append(pooled) }
-        let chiSquare = bins.reduce(0.0) { $0 + ($1.observed - $1.expected) * ($1.observed - $1.expected) / $1.expected }
+        let chiSquare = bins.reduce(0.0) {
+            $0 + ($1.observed - $1.expected) * ($1.observed - $1.expected) / $1.expected
+        }
         let df = bins.count - 1
         try #require(df >= 1)
         #expect(chiSquare < Self.criticalValue(degreesOfFreedom: df), "chi2 = \(chiSquare), df = \(df)")

@@ -18,7 +18,9 @@ import Testing
     /// its final result carries the same score.
     @Test(arguments: [false, true])
     func streamEqualsGenerate(sample: Bool) async throws {
-        let p = Self.parameters { $0.doSample = sample; $0.seed = 9 }
+        let p = Self.parameters {
+            $0.doSample = sample; $0.seed = 9
+        }
         for prompt in Self.prompts {
             var model = SyntheticModel()
             let expected = try Generation.generate(&model, prompts: [prompt], parameters: p)[0][0]
@@ -68,7 +70,10 @@ import Testing
     @Test func samplingCopiesShareThePrefill() throws {
         var model = SyntheticModel()
         let out = try Generation.generate(
-            &model, prompts: [[1, 2], [3]], parameters: Self.parameters { $0.doSample = true; $0.numReturnSequences = 5 })
+            &model, prompts: [[1, 2], [3]],
+            parameters: Self.parameters {
+                $0.doSample = true; $0.numReturnSequences = 5
+            })
         #expect(out.map(\.count) == [5, 5])
         #expect(model.prefillCalls == 1)
         #expect(model.reorderCalls >= 1)
