@@ -1,4 +1,3 @@
-import Foundation
 import Kernels
 
 /// Numeric kernels over one row of scores (a vocabulary-wide row is 50 257 floats, touched several times per
@@ -16,86 +15,56 @@ enum RowMath {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vec.self)
     }
 
-    /// Σ exp(x[i] - shift), exp'd in float lanes (Kernels' `vexp`, ~2 ulp) and summed in double.
-    static func sumExp(_ x: UnsafePointer<Float>, _ n: Int, minus shift: Float) -> Double {
-        let s = Vec(repeating: shift)
-        var acc = Vec()
-        var i = 0
-        while i + 16 <= n {
-            acc += vexp(load(x + i) - s)
-            i += 16
-        }
-        var total = Double(acc.sum())
-        while i < n {
-            total += Double(sexp(x[i] - shift))
-            i += 1
-        }
-        return total
-    }
-
-    /// In-place `(x - max) - log(sum(exp(x - max)))`, torch's float32 `log_softmax` formula.
+    /// In-place `x - logsumexp(x)` (Kernels' vectorised log-sum-exp; torch rounds `(x - max) - log(sum)`,
+    /// which can differ in the last bit — scores are compared with a tolerance, ties stay ties either way).
     static func logSoftmax(_ row: UnsafeMutableBufferPointer<Float>) {
         guard let base = row.baseAddress, row.count > 0 else { return }
-        let n = row.count
-        let m = maxElement(base, n)
-        guard m.isFinite else { return }
-        let logSum = Float(log(sumExp(base, n, minus: m)))
-        add(row, -m)
-        add(row, -logSum)
+        let lse = Softmax.logSumExp(base, row.count)
+        guard lse.isFinite else { return }
+        add(row, -lse)
     }
 
-    /// row[i] += value, vectorised.
-    static func add(_ row: UnsafeMutableBufferPointer<Float>, _ value: Float) {
+    /// Rewrites every entry with `vector` (16 lanes at a time) and `scalar` (the tail); the two must agree.
+    @inline(__always)
+    static func update(
+        _ row: UnsafeMutableBufferPointer<Float>, _ vector: (Vec) -> Vec, _ scalar: (Float) -> Float
+    ) {
         guard let base = row.baseAddress else { return }
-        let v = Vec(repeating: value)
         var i = 0
         while i + 16 <= row.count {
-            store(load(base + i) + v, base + i)
+            store(vector(load(base + i)), base + i)
             i += 16
         }
         while i < row.count {
-            base[i] += value
+            base[i] = scalar(base[i])
             i += 1
         }
+    }
+
+    /// row[i] += value.
+    static func add(_ row: UnsafeMutableBufferPointer<Float>, _ value: Float) {
+        let v = Vec(repeating: value)
+        update(row, { $0 + v }, { $0 + value })
     }
 
     /// row[i] /= value (IEEE division per lane, identical to the scalar loop).
     static func divide(_ row: UnsafeMutableBufferPointer<Float>, by value: Float) {
-        guard let base = row.baseAddress else { return }
         let v = Vec(repeating: value)
-        var i = 0
-        while i + 16 <= row.count {
-            store(load(base + i) / v, base + i)
-            i += 16
-        }
-        while i < row.count {
-            base[i] = base[i] / value
-            i += 1
-        }
+        update(row, { $0 / v }, { $0 / value })
     }
 
     /// Every entry strictly below `threshold` becomes -inf.
     static func removeBelow(_ row: UnsafeMutableBufferPointer<Float>, _ threshold: Float) {
-        guard let base = row.baseAddress else { return }
         let t = Vec(repeating: threshold)
-        var i = 0
-        while i + 16 <= row.count {
-            let x = load(base + i)
-            store(x.replacing(with: -.infinity, where: x .< t), base + i)
-            i += 16
-        }
-        while i < row.count {
-            if base[i] < threshold { base[i] = -.infinity }
-            i += 1
-        }
+        update(row, { $0.replacing(with: -.infinity, where: $0 .< t) }, { $0 < threshold ? -.infinity : $0 })
     }
 
     /// log-softmax of `row` at `index`, in double precision (the sequence score of greedy and sampling).
     static func logProbability(_ row: UnsafeBufferPointer<Float>, at index: Int) -> Double {
         guard let base = row.baseAddress, row.indices.contains(index) else { return -.infinity }
-        let m = maxElement(base, row.count)
-        guard m.isFinite else { return -.infinity }
-        return Double(row[index] - m) - log(sumExp(base, row.count, minus: m))
+        let lse = Softmax.logSumExp(base, row.count)
+        guard lse.isFinite else { return -.infinity }
+        return Double(row[index]) - Double(lse)
     }
 
     /// Index of the largest entry; the first one on ties (as `torch.argmax`).
