@@ -20,6 +20,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Print throughput figures for one component (see eval/BENCHMARKS.md).",
-        subcommands: [BenchDataCommand.self, BenchLoadCommand.self]
+        subcommands: [BenchDataCommand.self, BenchLoadCommand.self, DecodingBenchCommand.self]
     )
 }
