@@ -33,7 +33,7 @@ extension BPEModel {
         var seen = ByteKeyTable(minimumCapacity: tokens.count)
         for (id, token) in tokens {
             guard case .bytes(let bytes) = token else { continue }
-            if let earlier = seen.insert(bytes, value: UInt64(id)) {
+            if let earlier = seen.insert(bytes, value: UInt32(id)) {
                 throw .malformedFile(
                     path: path, line: lineOfRank[id] ?? 0, reason: "token repeats the one with rank \(earlier)")
             }

@@ -11,7 +11,7 @@ extension BPEModel {
         var lineOfID: [Int: Int] = [:]
         var lineOfKey = ByteKeyTable(minimumCapacity: entries.count)
         for entry in entries {
-            if let earlier = lineOfKey.insert(entry.key, value: UInt64(entry.line)) {
+            if let earlier = lineOfKey.insert(entry.key, value: UInt32(entry.line)) {
                 throw .malformedFile(path: vocabPath, line: entry.line, reason: "token repeats the one on line \(earlier)")
             }
             if let earlier = lineOfID[entry.id] {

@@ -52,7 +52,7 @@ struct BPEModel: Sendable {
             switch token {
             case .bytes(let bytes):
                 byteTokens[id] = bytes
-                table.insert(bytes, value: UInt64(id))
+                table.insert(bytes, value: UInt32(id))
             case .added(let text):
                 added[id] = text
             }
@@ -107,7 +107,7 @@ struct BPEModel: Sendable {
                 }
                 guard scratch.count == 1, scratch[0] == UInt32(id) else { continue }
             }
-            whole.insert(bytes, value: UInt64(id))
+            whole.insert(bytes, value: UInt32(id))
         }
         self.wholeTokens = whole
     }

@@ -16,7 +16,8 @@ public enum SpecialTokenPolicy: String, Sendable, CaseIterable {
 
 /// The encoding loop over UTF-8 bytes: special-token splitting, pre-tokenization, then per piece the
 /// whole-token table, the word cache, and finally byte-pair merging. No `String` is built per piece.
-struct Encoder {
+struct Encoder: @unchecked Sendable {
+    // @unchecked: `bmpTable` points to the immutable, never-freed `CharacterClass.bmpTable`.
     let model: BPEModel
     let bmpTable: UnsafePointer<UInt8>
 
@@ -71,25 +72,38 @@ struct Encoder {
         return best
     }
 
+    /// Pieces scanned ahead of their lookups. The whole-token table (50k keys, ~3 MB) does not fit in L2,
+    /// so lookups are cache misses; issuing a block of independent lookups lets the CPU overlap them.
+    private static let block = 32
+
     /// Pre-tokenizes and encodes text that contains no special tokens to honour.
     func encodeOrdinary(_ bytes: UnsafeBufferPointer<UInt8>, cache: inout WordCache, into out: inout [Int]) {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
         let scanner = PreTokenizer(bytes: bytes, bmpTable: bmpTable)
         let whole = model.wholeTokens
-        var i = 0
-        while i < bytes.count {
-            let end = scanner.end(of: i)
-            let piece = base + i
-            let length = end - i
-            i = end
-            let hash = ByteKeyTable.hash(piece, length)
-            if let id = whole.value(piece, length, hash: hash) {
-                out.append(Int(id))
-            } else if !cache.append(piece, length, hash: hash, to: &out) {
-                cache.scratch.removeAll(keepingCapacity: true)
-                model.merger.merge(piece, count: length, into: &cache.scratch)
-                for id in cache.scratch { out.append(Int(id)) }
-                cache.storeScratch(piece, length, hash: hash)
+        withUnsafeTemporaryAllocation(of: ByteKey.self, capacity: Self.block) { keys in
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: Self.block) { found in
+                var i = 0
+                while i < bytes.count {
+                    var n = 0
+                    while n < Self.block, i < bytes.count {
+                        let end = scanner.end(of: i)
+                        keys.initializeElement(at: n, to: ByteKey(base + i, end - i, available: bytes.count - i))
+                        i = end
+                        n += 1
+                    }
+                    for k in 0..<n { found[k] = whole.value(keys[k]) ?? .max }
+                    for k in 0..<n {
+                        if found[k] != .max {
+                            out.append(Int(found[k]))
+                        } else if !cache.append(keys[k], to: &out) {
+                            cache.scratch.removeAll(keepingCapacity: true)
+                            model.merger.merge(keys[k].base, count: keys[k].length, into: &cache.scratch)
+                            for id in cache.scratch { out.append(Int(id)) }
+                            cache.storeScratch(keys[k])
+                        }
+                    }
+                }
             }
         }
     }

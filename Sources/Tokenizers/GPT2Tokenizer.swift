@@ -6,6 +6,7 @@ import Foundation
 /// Immutable after loading and safe to share between threads; each call borrows a per-thread word cache.
 public final class GPT2Tokenizer: Sendable {
     private let model: BPEModel
+    private let encoder: Encoder
     private let caches = WordCachePool()
 
     /// The special tokens recognised in text (when present in the vocabulary).
@@ -14,6 +15,7 @@ public final class GPT2Tokenizer: Sendable {
     /// Loads `vocab.json` + `merges.txt` (HF / OpenAI `encoder.json` + `vocab.bpe` layout).
     public init(vocabURL: URL, mergesURL: URL) throws(TokenizerError) {
         model = try BPEModel.load(vocabURL: vocabURL, mergesURL: mergesURL, specialTexts: Self.specialTexts)
+        encoder = Encoder(model: model, bmpTable: CharacterClass.bmpTable)
     }
 
     /// Loads `vocab.json` and `merges.txt` from a model folder.
@@ -30,6 +32,7 @@ public final class GPT2Tokenizer: Sendable {
     /// Loads a tiktoken rank file (`gpt2.tiktoken`); `<|endoftext|>` gets the id after the last rank.
     public init(tiktokenURL: URL) throws(TokenizerError) {
         model = try BPEModel.load(tiktokenURL: tiktokenURL, specialTexts: Self.specialTexts)
+        encoder = Encoder(model: model, bmpTable: CharacterClass.bmpTable)
     }
 
     /// One past the largest token id (50,257 for GPT-2).
@@ -37,8 +40,6 @@ public final class GPT2Tokenizer: Sendable {
 
     /// The id of `<|endoftext|>`, if the vocabulary has it.
     public var endOfTextID: Int? { model.specials.first { $0.text == "<|endoftext|>" }?.id }
-
-    private var encoder: Encoder { Encoder(model: model, bmpTable: CharacterClass.bmpTable) }
 
     /// The token ids of `text`.
     public func encode(_ text: String, special: SpecialTokenPolicy = .allow) throws(TokenizerError) -> [Int] {

@@ -11,7 +11,7 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible {
     case missingByteToken(path: String, byte: UInt8)
     /// A special token occurs in text encoded with `SpecialTokenPolicy.reject`.
     /// `text` is the index within a batch (nil for a single `encode`); `line` is 1-based within the text and
-    /// `byteOffset` counts UTF-8 bytes from the start of the text.
+    /// `byteOffset` counts UTF-8 bytes from the start of that line.
     case disallowedSpecialToken(token: String, text: Int?, line: Int, byteOffset: Int)
     /// `decode` met an id the vocabulary does not define, at `position` in the id sequence.
     case unknownID(Int, position: Int)
@@ -35,7 +35,9 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible {
             return "\(path): no token for byte 0x\(String(byte, radix: 16, uppercase: true)) "
                 + "(hint: a byte-level BPE vocabulary holds all 256 single-byte tokens)"
         case let .disallowedSpecialToken(token, text, line, byteOffset):
-            let place = (text.map { "text \($0), " } ?? "") + "line \(line), byte \(byteOffset)"
+            // A single-line text (a CLI input line, already located by `inInput`) needs only the byte.
+            let place = (text.map { "text \($0), " } ?? "") + (text == nil && line == 1 ? "" : "line \(line), ")
+                + "byte \(byteOffset)"
             return "special token \(token) at \(place) is not allowed by --special reject "
                 + "(hint: use allow to map it to its id, or text to encode it as ordinary text)"
         case let .unknownID(id, position):

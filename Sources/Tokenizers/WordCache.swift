@@ -6,34 +6,35 @@ import Foundation
 /// A cache is owned by one thread at a time (see `WordCachePool`), so it needs no lock per lookup.
 struct WordCache {
     private var table = ByteKeyTable(minimumCapacity: 4096)
-    /// The cached id sequences back to back; a table payload is `start << 16 | count`.
+    /// The cached id sequences back to back; a table payload is `start << 8 | count`.
     private var ids: [UInt32] = []
     /// Scratch output of the merger, reused to avoid an allocation per miss.
     var scratch: [UInt32] = []
 
-    /// Bound on memory: after this many distinct pieces the cache starts over.
+    /// Bound on memory: after this many distinct pieces (or 2^24 cached ids) the cache starts over.
     static let maxWords = 1 << 17
+    static let maxIDs = 1 << 24
 
     /// Appends the cached ids of the piece to `out`; false on a miss.
     @inline(__always)
-    func append(_ base: UnsafePointer<UInt8>, _ length: Int, hash: UInt64, to out: inout [Int]) -> Bool {
-        guard let payload = table.value(base, length, hash: hash) else { return false }
-        let start = Int(payload >> 16)
-        let count = Int(payload & 0xFFFF)
+    func append(_ key: ByteKey, to out: inout [Int]) -> Bool {
+        guard let payload = table.value(key) else { return false }
+        let start = Int(payload >> 8)
+        let count = Int(payload & 0xFF)
         ids.withUnsafeBufferPointer { ids in
             for i in start..<(start + count) { out.append(Int(ids[i])) }
         }
         return true
     }
 
-    /// Remembers `scratch` as the ids of the piece (pieces of 65,536+ tokens are not cached).
-    mutating func storeScratch(_ base: UnsafePointer<UInt8>, _ length: Int, hash: UInt64) {
-        guard scratch.count <= 0xFFFF else { return }
-        if table.count >= Self.maxWords {
+    /// Remembers `scratch` as the ids of the piece (pieces of 256+ tokens are not cached).
+    mutating func storeScratch(_ key: ByteKey) {
+        guard scratch.count <= 0xFF else { return }
+        if table.count >= Self.maxWords || ids.count + scratch.count > Self.maxIDs {
             table.removeAll()
             ids.removeAll(keepingCapacity: true)
         }
-        table.insert(base, length, hash: hash, value: UInt64(ids.count) << 16 | UInt64(scratch.count))
+        table.insert(key, value: UInt32(ids.count) << 8 | UInt32(scratch.count))
         ids.append(contentsOf: scratch)
     }
 }

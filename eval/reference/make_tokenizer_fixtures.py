@@ -25,6 +25,7 @@ from pathlib import Path
 
 import tiktoken
 from tiktoken.load import load_tiktoken_bpe
+from tiktoken_ext.openai_public import r50k_pat_str
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -180,6 +181,10 @@ def main() -> None:
         "gpt2-local", pat_str=GPT2_PATTERN, mergeable_ranks=load_tiktoken_bpe(str(gpt2 / "gpt2.tiktoken")),
         special_tokens={EOT: 50256})
     hf_special, hf_plain = hf_bpe(gpt2, special=True), hf_bpe(gpt2, special=False)
+    # tiktoken ships an equivalent, faster spelling of the pattern (possessive, `\s++$`, final `\s`).
+    shipped = tiktoken.Encoding("gpt2-shipped-pattern", pat_str=r50k_pat_str, mergeable_ranks=tt._mergeable_ranks,
+                                special_tokens={EOT: 50256})
+    assert [shipped.encode_ordinary(x) for x in strings] == [tt.encode_ordinary(x) for x in strings]
     try:  # transformers' own GPT-2 tokenizer class, as a third opinion
         from transformers import GPT2TokenizerFast
         tf = GPT2TokenizerFast.from_pretrained(str(gpt2), local_files_only=True)
