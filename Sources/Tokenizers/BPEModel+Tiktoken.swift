@@ -9,7 +9,7 @@ extension BPEModel {
     static func load(tiktokenURL: URL, specialTexts: [String]) throws(TokenizerError) -> BPEModel {
         let path = tiktokenURL.path
         let text = try readFile(tiktokenURL)
-        var tokens: [(id: Int, token: Token)] = []
+        var tokens: [(id: Int, token: Token, line: Int)] = []
         var lineOfRank: [Int: Int] = [:]
         for (index, line) in text.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
             let lineNumber = index + 1
@@ -28,32 +28,27 @@ extension BPEModel {
             if let earlier = lineOfRank.updateValue(lineNumber, forKey: rank) {
                 throw .malformedFile(path: path, line: lineNumber, reason: "rank \(rank) repeats the one on line \(earlier)")
             }
-            tokens.append((rank, .bytes(bytes)))
-        }
-        var seen = ByteKeyTable(minimumCapacity: tokens.count)
-        for (id, token) in tokens {
-            guard case .bytes(let bytes) = token else { continue }
-            if let earlier = seen.insert(bytes, value: UInt32(id)) {
-                throw .malformedFile(
-                    path: path, line: lineOfRank[id] ?? 0, reason: "token repeats the one with rank \(earlier)")
-            }
+            tokens.append((rank, .bytes(bytes), lineNumber))
         }
         // Special tokens take the ids after the ranks, in order (GPT-2: <|endoftext|> = 50256).
         let firstSpecial = (tokens.map(\.id).max() ?? -1) + 1
         for (offset, special) in specialTexts.enumerated() {
-            tokens.append((firstSpecial + offset, .added(special)))
+            tokens.append((firstSpecial + offset, .added(special), 0))
         }
         return try BPEModel(tokens: tokens, specialTexts: specialTexts, source: path, wholeTokenRule: .all) {
             (byBytes: ByteKeyTable) throws(TokenizerError) -> PairRankTable in
             var table = PairRankTable(minimumCapacity: tokens.count * 4)
-            for (id, token) in tokens {
+            for (id, token, _) in tokens {
                 guard case .bytes(let bytes) = token, bytes.count > 1 else { continue }
-                for split in 1..<bytes.count {
-                    guard let left = byBytes.value(for: Array(bytes[..<split])),
-                        let right = byBytes.value(for: Array(bytes[split...]))
-                    else { continue }
-                    // A pair determines its concatenation, so no pair can be inserted twice.
-                    _ = table.insert(UInt32(left), UInt32(right), .init(rank: UInt32(id), merged: UInt32(id)))
+                bytes.withUnsafeBufferPointer { buffer in
+                    guard let base = buffer.baseAddress else { return }
+                    for split in 1..<buffer.count {
+                        guard let left = byBytes.value(ByteKey(base, split)),
+                            let right = byBytes.value(ByteKey(base + split, buffer.count - split))
+                        else { continue }
+                        // A pair determines its concatenation, so no pair can be inserted twice.
+                        _ = table.insert(left, right, .init(rank: UInt32(id), merged: UInt32(id)))
+                    }
                 }
             }
             return table

@@ -6,25 +6,27 @@ extension BPEModel {
     static func load(vocabURL: URL, mergesURL: URL, specialTexts: [String]) throws(TokenizerError) -> BPEModel {
         let vocabPath = vocabURL.path
         let entries = try VocabularyJSONReader.read(try readFile(vocabURL), path: vocabPath)
-        var tokens: [(id: Int, token: Token)] = []
+        var tokens: [(id: Int, token: Token, line: Int)] = []
         tokens.reserveCapacity(entries.count)
         var lineOfID: [Int: Int] = [:]
-        var lineOfKey = ByteKeyTable(minimumCapacity: entries.count)
+        lineOfID.reserveCapacity(entries.count)
+        var scratch: [UInt8] = []
+        var addedLines: [String: Int] = [:]
         for entry in entries {
-            if let earlier = lineOfKey.insert(entry.key, value: UInt32(entry.line)) {
-                throw .malformedFile(path: vocabPath, line: entry.line, reason: "token repeats the one on line \(earlier)")
-            }
             if let earlier = lineOfID[entry.id] {
                 throw .malformedFile(path: vocabPath, line: entry.line, reason: "id \(entry.id) repeats the one on line \(earlier)")
             }
             lineOfID[entry.id] = entry.line
-            guard let text = String(validating: entry.key, as: UTF8.self) else {
-                throw .malformedFile(path: vocabPath, line: entry.line, reason: "token string is not valid UTF-8")
-            }
-            if let bytes = ByteLevelAlphabet.bytes(of: text.unicodeScalars) {
-                tokens.append((entry.id, .bytes(bytes)))
+            if ByteLevelAlphabet.decode(utf8: entry.key, into: &scratch) {
+                tokens.append((entry.id, .bytes(scratch), entry.line))
+            } else if let text = String(validating: entry.key, as: UTF8.self) {
+                if let earlier = addedLines[text] {
+                    throw .malformedFile(path: vocabPath, line: entry.line, reason: "token repeats the one on line \(earlier)")
+                }
+                addedLines[text] = entry.line
+                tokens.append((entry.id, .added(text), entry.line))
             } else {
-                tokens.append((entry.id, .added(text)))
+                throw .malformedFile(path: vocabPath, line: entry.line, reason: "token string is not valid UTF-8")
             }
         }
         let mergesText = try readFile(mergesURL)
@@ -43,25 +45,31 @@ extension BPEModel {
     {
         var table = PairRankTable(minimumCapacity: 65536)
         var rank: UInt32 = 0
+        var leftBytes: [UInt8] = []
+        var rightBytes: [UInt8] = []
         let lines = merges.split(separator: 0x0A, omittingEmptySubsequences: false)
         for (index, var line) in lines.enumerated() {
             let lineNumber = index + 1
             if line.last == 0x0D { line = line.dropLast() }  // CRLF files read the same
             if line.starts(with: "#version".utf8) { continue }
             if line.isEmpty, lineNumber == lines.count { continue }  // the empty string after the final newline
-            let parts = line.split(separator: 0x20, omittingEmptySubsequences: false)
-            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+            guard let space = line.firstIndex(of: 0x20), space > line.startIndex, space < line.endIndex - 1,
+                !line[(space + 1)...].contains(0x20)
+            else {
                 throw .malformedFile(path: path, line: lineNumber, reason: "expected two tokens separated by one space")
             }
-            func id(_ utf8: ArraySlice<UInt8>) throws(TokenizerError) -> UInt32 {
-                let text = String(decoding: utf8, as: UTF8.self)
-                guard let bytes = ByteLevelAlphabet.bytes(of: text.unicodeScalars), let id = tokensByBytes.value(for: bytes)
-                else { throw .mergeTokenNotInVocabulary(path: path, line: lineNumber, token: text) }
-                return UInt32(id)
+            // Raw bytes of both parts; the merged token's bytes are their concatenation.
+            let first = line[..<space]
+            let second = line[(space + 1)...]
+            func unknown(_ utf8: ArraySlice<UInt8>) -> TokenizerError {
+                .mergeTokenNotInVocabulary(path: path, line: lineNumber, token: String(decoding: utf8, as: UTF8.self))
             }
-            let left = try id(parts[0])
-            let right = try id(parts[1])
-            let merged = try id(parts[0] + parts[1])
+            guard ByteLevelAlphabet.decode(utf8: first, into: &leftBytes), let left = tokensByBytes.value(for: leftBytes)
+            else { throw unknown(first) }
+            guard ByteLevelAlphabet.decode(utf8: second, into: &rightBytes), let right = tokensByBytes.value(for: rightBytes)
+            else { throw unknown(second) }
+            leftBytes.append(contentsOf: rightBytes)
+            guard let merged = tokensByBytes.value(for: leftBytes) else { throw unknown(first + second) }
             guard table.insert(left, right, .init(rank: rank, merged: merged)) else {
                 throw .malformedFile(path: path, line: lineNumber, reason: "merge repeats an earlier line")
             }

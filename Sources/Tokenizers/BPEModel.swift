@@ -36,23 +36,26 @@ struct BPEModel: Sendable {
     }
 
     /// Builds the tables.
-    /// - `tokens`: (id, token) pairs with unique ids and unique tokens (the loaders check this).
+    /// - `tokens`: (id, token, line in `source`) with unique ids (the loaders check this); a repeated
+    ///   token is reported here, for every file format alike.
     /// - `merges`: fills the pair table from the byte-level tokens (ids given by `tokensByBytes`).
     /// - `wholeTokenRule`: `.all` for tiktoken files; `.reproducedByMerges` for merge lists, where a
     ///   token may exist that BPE never builds from its own bytes (HF's BPE then gives the merged pieces).
     init(
-        tokens: [(id: Int, token: Token)], specialTexts: [String], source: String, wholeTokenRule: WholeTokenRule,
+        tokens: [(id: Int, token: Token, line: Int)], specialTexts: [String], source: String, wholeTokenRule: WholeTokenRule,
         merges: (_ tokensByBytes: ByteKeyTable) throws(TokenizerError) -> PairRankTable
     ) throws(TokenizerError) {
         let size = (tokens.map(\.id).max() ?? -1) + 1
         var byteTokens = [[UInt8]?](repeating: nil, count: size)
         var added: [Int: String] = [:]
         var table = ByteKeyTable(minimumCapacity: tokens.count)
-        for (id, token) in tokens {
+        for (id, token, line) in tokens {
             switch token {
             case .bytes(let bytes):
                 byteTokens[id] = bytes
-                table.insert(bytes, value: UInt32(id))
+                if let earlier = table.insert(bytes, value: UInt32(id)) {
+                    throw .malformedFile(path: source, line: line, reason: "token repeats the one with id \(earlier)")
+                }
             case .added(let text):
                 added[id] = text
             }

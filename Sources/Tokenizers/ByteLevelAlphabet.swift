@@ -48,6 +48,24 @@ enum ByteLevelAlphabet {
         return out
     }
 
+    /// Replaces `out` with the raw bytes a UTF-8 vocabulary string stands for, without building a String
+    /// (alphabet characters are all below U+0144, so one or two UTF-8 bytes each). False if the text has
+    /// a character outside the alphabet or is not well-formed; callers then take the slow path.
+    static func decode(utf8: some Collection<UInt8>, into out: inout [UInt8]) -> Bool {
+        out.removeAll(keepingCapacity: true)
+        var iterator = utf8.makeIterator()
+        while let lead = iterator.next() {
+            var scalar = UInt32(lead)
+            if lead >= 0x80 {
+                guard lead >= 0xC2, lead < 0xE0, let next = iterator.next(), next & 0xC0 == 0x80 else { return false }
+                scalar = UInt32(lead & 0x1F) << 6 | UInt32(next & 0x3F)
+            }
+            guard let byte = byte(for: scalar) else { return false }
+            out.append(byte)
+        }
+        return true
+    }
+
     /// The vocabulary string for raw token bytes (inverse of `bytes(of:)`).
     static func string(of bytes: some Sequence<UInt8>) -> String {
         var text = String.UnicodeScalarView()

@@ -30,7 +30,8 @@ private let smallVocab = #"{"a": 0, "b": 1}"#
 /// Garbled vocab.json files are rejected with the file and the line of the defect.
 @Test(arguments: [
     ("{\n\"a\": 0,\n\"b\": 1,\n", 4, "unexpected end"),
-    ("{\n\"a\": 0,\n\"a\": 1}", 3, "repeats the one on line 2"),
+    ("{\n\"a\": 0,\n\"a\": 1}", 3, "token repeats the one with id 0"),
+    ("{\n\"<x>☃\": 0,\n\"<x>☃\": 1}", 3, "token repeats the one on line 2"),
     ("{\n\"a\": 0,\n\"b\": 0}", 3, "id 0 repeats"),
     ("{\n\"a\": 0,\n\"b\": -1}", 3, "non-negative integer"),
     ("{\n\"a\": 0,\n\"b\": 1.5}", 3, "integers"),
