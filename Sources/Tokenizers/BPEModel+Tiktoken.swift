@@ -26,7 +26,8 @@ extension BPEModel {
                 throw .malformedFile(path: path, line: lineNumber, reason: "rank is not a non-negative integer")
             }
             if let earlier = lineOfRank.updateValue(lineNumber, forKey: rank) {
-                throw .malformedFile(path: path, line: lineNumber, reason: "rank \(rank) repeats the one on line \(earlier)")
+                throw .malformedFile(
+                    path: path, line: lineNumber, reason: "rank \(rank) repeats the one on line \(earlier)")
             }
             tokens.append((rank, .bytes(bytes), lineNumber))
         }

@@ -14,14 +14,16 @@ extension BPEModel {
         var addedLines: [String: Int] = [:]
         for entry in entries {
             if let earlier = lineOfID[entry.id] {
-                throw .malformedFile(path: vocabPath, line: entry.line, reason: "id \(entry.id) repeats the one on line \(earlier)")
+                throw .malformedFile(
+                    path: vocabPath, line: entry.line, reason: "id \(entry.id) repeats the one on line \(earlier)")
             }
             lineOfID[entry.id] = entry.line
             if ByteLevelAlphabet.decode(utf8: entry.key, into: &scratch) {
                 tokens.append((entry.id, .bytes(scratch), entry.line))
             } else if let text = String(validating: entry.key, as: UTF8.self) {
                 if let earlier = addedLines[text] {
-                    throw .malformedFile(path: vocabPath, line: entry.line, reason: "token repeats the one on line \(earlier)")
+                    throw .malformedFile(
+                        path: vocabPath, line: entry.line, reason: "token repeats the one on line \(earlier)")
                 }
                 addedLines[text] = entry.line
                 tokens.append((entry.id, .added(text), entry.line))
@@ -64,9 +66,11 @@ extension BPEModel {
             func unknown(_ utf8: ArraySlice<UInt8>) -> TokenizerError {
                 .mergeTokenNotInVocabulary(path: path, line: lineNumber, token: String(decoding: utf8, as: UTF8.self))
             }
-            guard ByteLevelAlphabet.decode(utf8: first, into: &leftBytes), let left = tokensByBytes.value(for: leftBytes)
+            guard ByteLevelAlphabet.decode(utf8: first, into: &leftBytes),
+                let left = tokensByBytes.value(for: leftBytes)
             else { throw unknown(first) }
-            guard ByteLevelAlphabet.decode(utf8: second, into: &rightBytes), let right = tokensByBytes.value(for: rightBytes)
+            guard ByteLevelAlphabet.decode(utf8: second, into: &rightBytes),
+                let right = tokensByBytes.value(for: rightBytes)
             else { throw unknown(second) }
             leftBytes.append(contentsOf: rightBytes)
             guard let merged = tokensByBytes.value(for: leftBytes) else { throw unknown(first + second) }

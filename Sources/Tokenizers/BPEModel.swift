@@ -42,7 +42,8 @@ struct BPEModel: Sendable {
     /// - `wholeTokenRule`: `.all` for tiktoken files; `.reproducedByMerges` for merge lists, where a
     ///   token may exist that BPE never builds from its own bytes (HF's BPE then gives the merged pieces).
     init(
-        tokens: [(id: Int, token: Token, line: Int)], specialTexts: [String], source: String, wholeTokenRule: WholeTokenRule,
+        tokens: [(id: Int, token: Token, line: Int)], specialTexts: [String], source: String,
+        wholeTokenRule: WholeTokenRule,
         merges: (_ tokensByBytes: ByteKeyTable) throws(TokenizerError) -> PairRankTable
     ) throws(TokenizerError) {
         let size = (tokens.map(\.id).max() ?? -1) + 1

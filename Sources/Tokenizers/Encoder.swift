@@ -61,8 +61,11 @@ struct Encoder: @unchecked Sendable {
                 guard let hit = memchr(base + position, Int32(first), bytes.count - position) else { break }
                 let candidate = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
                 if candidate + special.bytes.count > bytes.count { break }
-                if UnsafeBufferPointer(start: base + candidate, count: special.bytes.count).elementsEqual(special.bytes) {
-                    let better = best.map { candidate < $0.0 || (candidate == $0.0 && special.bytes.count > $0.1.bytes.count) }
+                if UnsafeBufferPointer(start: base + candidate, count: special.bytes.count).elementsEqual(special.bytes)
+                {
+                    let better = best.map {
+                        candidate < $0.0 || (candidate == $0.0 && special.bytes.count > $0.1.bytes.count)
+                    }
                     if better ?? true { best = (candidate, special) }
                     break
                 }

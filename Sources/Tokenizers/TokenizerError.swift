@@ -36,7 +36,8 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible {
                 + "(hint: a byte-level BPE vocabulary holds all 256 single-byte tokens)"
         case let .disallowedSpecialToken(token, text, line, byteOffset):
             // A single-line text (a CLI input line, already located by `inInput`) needs only the byte.
-            let place = (text.map { "text \($0), " } ?? "") + (text == nil && line == 1 ? "" : "line \(line), ")
+            let place =
+                (text.map { "text \($0), " } ?? "") + (text == nil && line == 1 ? "" : "line \(line), ")
                 + "byte \(byteOffset)"
             return "special token \(token) at \(place) is not allowed by --special reject "
                 + "(hint: use allow to map it to its id, or text to encode it as ordinary text)"

@@ -94,6 +94,7 @@ func datasetTextsMatchReferenceDigests() throws {
         files += 1
     }
     let seconds = Int(Date().timeIntervalSince(started))
-    print("dataset digests (\(fullCoverage ? "all files" : "dev/test files; LNTUNE_FULL_DATASETS=1 for all")):"
-        + " \(files) files, \(texts) texts, \(bytes) bytes checked in \(seconds) s")
+    print(
+        "dataset digests (\(fullCoverage ? "all files" : "dev/test files; LNTUNE_FULL_DATASETS=1 for all")):"
+            + " \(files) files, \(texts) texts, \(bytes) bytes checked in \(seconds) s")
 }

@@ -12,7 +12,9 @@ enum DatasetTexts {
     enum ExtractionError: Error, CustomStringConvertible {
         case invalid(String, String)
         var description: String {
-            switch self { case let .invalid(file, reason): "\(file): \(reason)" }
+            switch self {
+            case let .invalid(file, reason): "\(file): \(reason)"
+            }
         }
     }
 
@@ -30,7 +32,9 @@ enum DatasetTexts {
             }
         case "jsonl":
             for line in bytes.split(separator: 0x0A) where line.contains(where: { $0 > 0x20 }) {
-                walk(try JSONSerialization.jsonObject(with: Data(line), options: [.fragmentsAllowed]), key: "", into: &out)
+                walk(
+                    try JSONSerialization.jsonObject(with: Data(line), options: [.fragmentsAllowed]), key: "",
+                    into: &out)
             }
         case "json":
             walk(try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]), key: "", into: &out)
@@ -59,7 +63,9 @@ enum DatasetTexts {
     }
 
     private static func text(_ bytes: ArraySlice<UInt8>, _ url: URL) throws -> String {
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw ExtractionError.invalid(url.path, "not UTF-8") }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw ExtractionError.invalid(url.path, "not UTF-8")
+        }
         return text
     }
 
@@ -95,7 +101,9 @@ enum DatasetTexts {
         var quoted = false
         var fieldStarted = false
         func endField() throws {
-            guard let text = String(validating: field, as: UTF8.self) else { throw ExtractionError.invalid(file, "not UTF-8") }
+            guard let text = String(validating: field, as: UTF8.self) else {
+                throw ExtractionError.invalid(file, "not UTF-8")
+            }
             record.append(text)
             field.removeAll(keepingCapacity: true)
             fieldStarted = false

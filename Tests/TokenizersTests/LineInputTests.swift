@@ -14,12 +14,13 @@ import Tokenizers
 }
 
 /// Bytes that are not UTF-8 are an error naming the line and the byte offset within it (never replaced).
-@Test(arguments: [
-    ([0x61, 0x0A, 0x62, 0x63, 0xFF, 0x64], 2, 2),  // invalid byte
-    ([0xE2, 0x82], 1, 0),  // truncated sequence at the end
-    ([0x61, 0xC0, 0xAF], 1, 1),  // overlong encoding
-    ([0x0A, 0x0A, 0xED, 0xA0, 0x80], 3, 0),  // UTF-16 surrogate
-] as [([UInt8], Int, Int)])
+@Test(
+    arguments: [
+        ([0x61, 0x0A, 0x62, 0x63, 0xFF, 0x64], 2, 2),  // invalid byte
+        ([0xE2, 0x82], 1, 0),  // truncated sequence at the end
+        ([0x61, 0xC0, 0xAF], 1, 1),  // overlong encoding
+        ([0x0A, 0x0A, 0xED, 0xA0, 0x80], 3, 0),  // UTF-16 surrogate
+    ] as [([UInt8], Int, Int)])
 func invalidUTF8IsLocated(bytes: [UInt8], line: Int, offset: Int) {
     #expect(throws: TokenizerError.invalidUTF8(path: "in.txt", line: line, byteOffset: offset)) {
         try LineInput.textLines(bytes, source: "in.txt")

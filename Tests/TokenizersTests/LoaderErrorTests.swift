@@ -10,8 +10,10 @@ private func tinyCopy(vocab: String? = nil, merges: String? = nil) throws -> URL
     let source = TestTokenizers.tinyFolder
     let originalVocab = try String(contentsOf: source.appendingPathComponent("vocab.json"), encoding: .utf8)
     let originalMerges = try String(contentsOf: source.appendingPathComponent("merges.txt"), encoding: .utf8)
-    try (vocab ?? originalVocab).write(to: folder.appendingPathComponent("vocab.json"), atomically: true, encoding: .utf8)
-    try (merges ?? originalMerges).write(to: folder.appendingPathComponent("merges.txt"), atomically: true, encoding: .utf8)
+    try (vocab ?? originalVocab).write(
+        to: folder.appendingPathComponent("vocab.json"), atomically: true, encoding: .utf8)
+    try (merges ?? originalMerges).write(
+        to: folder.appendingPathComponent("merges.txt"), atomically: true, encoding: .utf8)
     return folder
 }
 

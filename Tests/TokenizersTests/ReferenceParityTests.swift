@@ -15,8 +15,9 @@ private func checkParity(_ tokenizer: GPT2Tokenizer, _ expected: ExpectedIDs, _ 
                 #expect(got == ids, "\(name)")
             } else {
                 let location = try #require(expected.reject[String(index)])
-                #expect(throws: TokenizerError.disallowedSpecialToken(
-                    token: "<|endoftext|>", text: nil, line: location.line, byteOffset: location.byteOffset)
+                #expect(
+                    throws: TokenizerError.disallowedSpecialToken(
+                        token: "<|endoftext|>", text: nil, line: location.line, byteOffset: location.byteOffset)
                 ) { try tokenizer.encode(text, special: .reject) }
             }
         }

@@ -77,7 +77,8 @@ func availableTokenizers() throws -> [(String, GPT2Tokenizer)] {
 /// A rejected special token in a batch is reported for the first text that holds one, with its place.
 @Test func batchRejectNamesFirstOffendingText() throws {
     let tokenizer = try #require(TestTokenizers.tiny)
-    let texts = (0..<100).map { "line \($0)" } + ["ok", "first\nsecond <|endoftext|>"] + (0..<50).map { "x<|endoftext|>\($0)" }
+    let texts =
+        (0..<100).map { "line \($0)" } + ["ok", "first\nsecond <|endoftext|>"] + (0..<50).map { "x<|endoftext|>\($0)" }
     #expect(throws: TokenizerError.disallowedSpecialToken(token: "<|endoftext|>", text: 101, line: 2, byteOffset: 7)) {
         try tokenizer.encodeBatch(texts, special: .reject)
     }
