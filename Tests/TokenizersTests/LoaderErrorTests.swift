@@ -29,6 +29,16 @@ private func loadError(_ folder: URL) -> TokenizerError? {
 
 private let smallVocab = #"{"a": 0, "b": 1}"#
 
+/// The error must be `malformedFile` naming a file with `suffix`, the line, and a reason containing `reason`.
+private func expectMalformed(_ error: TokenizerError?, suffix: String, line: Int, reason: String) {
+    guard case let .malformedFile(path, errorLine, message) = error else {
+        Issue.record("expected malformedFile, got \(String(describing: error))")
+        return
+    }
+    #expect(path.hasSuffix(suffix) && errorLine == line && message.contains(reason), "\(error?.description ?? "")")
+    #expect(error?.description.contains("\(suffix):\(line):") == true)
+}
+
 /// Garbled vocab.json files are rejected with the file and the line of the defect.
 @Test(arguments: [
     ("{\n\"a\": 0,\n\"b\": 1,\n", 4, "unexpected end"),
@@ -42,16 +52,7 @@ private let smallVocab = #"{"a": 0, "b": 1}"#
     ("{\"\\ud800\": 1}", 1, "surrogate"),
 ])
 func garbledVocabularyNamesLine(text: String, line: Int, reason: String) throws {
-    let folder = try tinyCopy(vocab: text)
-    let error = try #require(loadError(folder))
-    guard case let .malformedFile(path, errorLine, message) = error else {
-        Issue.record("unexpected error \(error)")
-        return
-    }
-    #expect(path.hasSuffix("vocab.json"))
-    #expect(errorLine == line)
-    #expect(message.contains(reason), "\(message)")
-    #expect(error.description.contains("vocab.json:\(line):"))
+    expectMalformed(loadError(try tinyCopy(vocab: text)), suffix: "vocab.json", line: line, reason: reason)
 }
 
 /// A vocabulary without all 256 byte tokens cannot do byte-level BPE and says which byte is missing.
@@ -69,12 +70,7 @@ func garbledVocabularyNamesLine(text: String, line: Int, reason: String) throws 
     ("#version: 0.2\nĠ t\nĠ t\n", 3, "repeats"),
 ])
 func garbledMergesNamesLine(text: String, line: Int, reason: String) throws {
-    let error = try #require(loadError(try tinyCopy(merges: text)))
-    guard case let .malformedFile(path, errorLine, message) = error else {
-        Issue.record("unexpected error \(error)")
-        return
-    }
-    #expect(path.hasSuffix("merges.txt") && errorLine == line && message.contains(reason), "\(error)")
+    expectMalformed(loadError(try tinyCopy(merges: text)), suffix: "merges.txt", line: line, reason: reason)
 }
 
 /// A merge whose parts are not in vocab.json names the line and the token.
@@ -107,16 +103,9 @@ func garbledTiktokenNamesLine(text: String, line: Int, reason: String) throws {
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("lntune-\(UUID().uuidString).tiktoken")
     try text.write(to: file, atomically: true, encoding: .utf8)
     defer { try? FileManager.default.removeItem(at: file) }
-    do {
-        _ = try GPT2Tokenizer(tiktokenURL: file)
-        Issue.record("garbled rank file loaded")
-    } catch {
-        guard case let .malformedFile(_, errorLine, message) = error else {
-            Issue.record("unexpected error \(error)")
-            return
-        }
-        #expect(errorLine == line && message.contains(reason), "\(error)")
-    }
+    var error: TokenizerError?
+    do { _ = try GPT2Tokenizer(tiktokenURL: file) } catch let caught { error = caught }
+    expectMalformed(error, suffix: ".tiktoken", line: line, reason: reason)
 }
 
 /// A tiktoken file with all 256 bytes but no merges still encodes, one id per byte, with EOT after the ranks.
