@@ -45,11 +45,11 @@ extension BPEModel {
     private static func pairTable(merges: [UInt8], path: String, tokensByBytes: ByteKeyTable)
         throws(TokenizerError) -> PairRankTable
     {
-        var table = PairRankTable(minimumCapacity: 65536)
+        let lines = merges.split(separator: 0x0A, omittingEmptySubsequences: false)
+        var table = PairRankTable(minimumCapacity: lines.count)
         var rank: UInt32 = 0
         var leftBytes: [UInt8] = []
         var rightBytes: [UInt8] = []
-        let lines = merges.split(separator: 0x0A, omittingEmptySubsequences: false)
         for (index, var line) in lines.enumerated() {
             let lineNumber = index + 1
             if line.last == 0x0D { line = line.dropLast() }  // CRLF files read the same
