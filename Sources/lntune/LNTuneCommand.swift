@@ -9,6 +9,7 @@ struct LNTuneCommand: AsyncParsableCommand {
         version: LNTuneVersion.string,
         subcommands: [
             // Each subcommand lives in its own file; keep this list sorted by workflow order.
+            DownloadCommand.self,
             BenchCommand.self,
         ]
     )
@@ -19,6 +20,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Print throughput figures for one component (see eval/BENCHMARKS.md).",
-        subcommands: [BenchDataCommand.self]
+        subcommands: [BenchDataCommand.self, BenchLoadCommand.self]
     )
 }
