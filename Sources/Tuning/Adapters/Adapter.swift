@@ -36,7 +36,7 @@ public struct Adapter: @unchecked Sendable {
     /// Writes the adapter's tensors into `parameters` (a base model's, loaded for this purpose): after this,
     /// the model with `prefix` in front computes what the tuned model computed.
     public func apply(to parameters: GPT2Parameters) throws(TuningError) {
-        guard parameters.config == modelConfig else {
+        guard Self.sameShape(parameters.config, modelConfig) else {
             throw .invalidAdapter(
                 file: source, reason: "made for a model of shape \(Self.shape(modelConfig)), not \(Self.shape(parameters.config))")
         }
@@ -63,6 +63,13 @@ public struct Adapter: @unchecked Sendable {
                     + " use the adapter folder directly (--adapter) when evaluating or decoding")
         }
         try apply(to: parameters)
+    }
+
+    /// Whether two configs lay out parameters alike (token ids and other settings that change no tensor
+    /// shape may differ).
+    static func sameShape(_ a: GPT2Config, _ b: GPT2Config) -> Bool {
+        (a.nLayer, a.nEmbd, a.nHead, a.vocabSize, a.nPositions, a.innerSize)
+            == (b.nLayer, b.nEmbd, b.nHead, b.vocabSize, b.nPositions, b.innerSize)
     }
 
     static func shape(_ c: GPT2Config) -> String {

@@ -161,7 +161,7 @@ extension AdapterFiles {
             return Adapter(configuration: .bitfit, modelConfig: modelConfig, tensors: tensors, baseModel: manifest.baseModelNameOrPath)
         case .full:
             let checkpoint = try TuningError.wrapping { () throws(GPT2Error) in try GPT2Checkpoint.load(directory: directory) }
-            guard checkpoint.config == modelConfig else {
+            guard Adapter.sameShape(checkpoint.config, modelConfig) else {
                 throw .invalidAdapter(
                     file: directory.path, reason: "a full model of shape \(Adapter.shape(checkpoint.config)),"
                         + " not the base model's \(Adapter.shape(modelConfig))")

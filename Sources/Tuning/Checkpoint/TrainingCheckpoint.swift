@@ -121,7 +121,7 @@ extension Tuner {
     public func restore(from checkpoint: TrainingCheckpoint) throws(TuningError) {
         let state = checkpoint.state, path = checkpoint.url.path
         func refuse(_ reason: String) -> TuningError { .invalidCheckpoint(file: path, reason: reason) }
-        guard state.model == model.config else {
+        guard Adapter.sameShape(state.model, model.config) else {
             throw refuse("saved for a model of shape \(Adapter.shape(state.model)), not \(Adapter.shape(model.config))")
         }
         guard state.configuration == configuration else {
