@@ -4,7 +4,9 @@
 1. PEFT → LNTune. Writes PEFT adapters into Tests/Fixtures/adapters/from-peft/ — LN_TUNING with every
    LayerNorm (`ln`) and with explicit target modules (`ln-partial`), PREFIX_TUNING with the MLP (`prefix`) and
    without (`prefix-direct`) — with values perturbed away from the base, and the logits PEFT computes after
-   loading each one back (`PeftModel.from_pretrained`) into from-peft/expected.json.
+   loading each one back (`PeftModel.from_pretrained`) into from-peft/expected.json; and per-line summed
+   losses of a few token sequences (with and without a leading <|endoftext|>) under the base model and two of
+   those adapters into from-peft/perplexity.json (`lntune perplexity`'s scoring).
 
 2. LNTune → PEFT. Checks the adapters a Swift test wrote into Tests/Fixtures/adapters/from-lntune/
    (`LNTUNE_WRITE_ADAPTER_FIXTURES=1 swift test --filter writeAdapterFixtures`) by loading each with stock
@@ -68,6 +70,15 @@ def logits(model, ids) -> torch.Tensor:
     return model(input_ids=ids, attention_mask=torch.ones_like(ids)).logits.float()
 
 
+def stable_target_modules(path: pathlib.Path) -> None:
+    """PEFT stores target_modules from a Python set, whose order changes from run to run: sort the list (same
+    meaning, same bytes on every regeneration), keeping PEFT's formatting."""
+    config = json.loads(path.read_text())
+    if isinstance(config.get("target_modules"), list):
+        config["target_modules"] = sorted(config["target_modules"])
+        path.write_text(json.dumps(config, indent=2, sort_keys=True))
+
+
 def check_changes(name: str, got: torch.Tensor, reference: torch.Tensor) -> None:
     diff = (got - reference).abs().max().item()
     assert diff > 1e-3, f"{name}: the adapter does not change the logits (max diff {diff})"
@@ -101,6 +112,7 @@ def peft_to_lntune(ids) -> None:
         model.peft_config["default"].base_model_name_or_path = "Tests/Fixtures/tiny-gpt2"  # not this checkout's path
         model.save_pretrained(out / name)
         (out / name / "README.md").unlink(missing_ok=True)
+        stable_target_modules(out / name / "adapter_config.json")
         loaded = PeftModel.from_pretrained(base(), out / name).eval()
         got = logits(loaded, ids)
         assert torch.allclose(got, trained, atol=1e-5), f"{name}: PEFT's own round trip changed the logits"
@@ -108,6 +120,36 @@ def peft_to_lntune(ids) -> None:
         expected[name] = floats(got)
     expected["base"] = floats(reference)
     write(out / "expected.json", expected)
+    perplexity_fixture(out)
+
+
+@torch.no_grad()
+def line_losses(model, sequences, eot):
+    """Σ token NLL per sequence: every token after a leading eot, or every token but the first without."""
+    results = {}
+    for mode, head in (("prepend", [eot]), ("no_prepend", [])):
+        losses = []
+        for seq in sequences:
+            ids = head + seq
+            if len(ids) < 2:
+                losses.append(0.0)
+                continue
+            t = torch.tensor([ids])
+            logits = model(input_ids=t, attention_mask=torch.ones_like(t)).logits[0, :-1].float()
+            losses.append(float(torch.nn.functional.cross_entropy(logits, t[0, 1:], reduction="sum")))
+        results[mode] = losses
+    return results
+
+
+def perplexity_fixture(out: pathlib.Path) -> None:
+    from peft import PeftModel
+    g = torch.Generator().manual_seed(8)
+    sequences = [torch.randint(0, 306, (n,), generator=g).tolist() for n in (4, 0, 9, 1, 6, 12)]
+    eot = 306
+    results = {"base": line_losses(base(), sequences, eot)}
+    for name in ("ln", "prefix"):
+        results[name] = line_losses(PeftModel.from_pretrained(base(), out / name).eval(), sequences, eot)
+    write(out / "perplexity.json", {"eot": eot, "sequences": sequences, "results": results})
 
 
 # ------------------------------------------------------------------------------------------------ LNTune → PEFT
