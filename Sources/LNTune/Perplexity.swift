@@ -81,11 +81,11 @@ public enum Perplexity {
         let head: [Int32] = endOfText.map { [$0] } ?? []
         let inputs = sequences.map { head + $0 }
         for (i, input) in inputs.enumerated() where input.count > limit {
-            let extra = (endOfText != nil ? " including the leading <|endoftext|>" : "")
-                + ((model.prefix?.length ?? 0) > 0 ? " (and \(model.prefix?.length ?? 0) prefix slots)" : "")
+            let counted = (endOfText != nil ? "counting the leading <|endoftext|>; " : "")
+                + ((model.prefix?.length ?? 0) > 0 ? "the adapter's \(model.prefix?.length ?? 0) prefix slots take the rest; " : "")
             throw .lineTooLong(
                 file: source, line: i + 1, tokens: input.count, limit: limit,
-                hint: "\(input.count) input positions\(extra); split the line (LNTune never truncates)")
+                hint: counted + "split the line (LNTune never truncates)")
         }
         var lines = sequences.indices.map { Line(line: $0 + 1, tokens: 0, loss: 0, perplexity: nil) }
         // Longest first, so each batch pads little; lines with nothing to score skip the model.

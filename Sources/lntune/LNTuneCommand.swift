@@ -11,6 +11,8 @@ struct LNTuneCommand: AsyncParsableCommand {
             // Each subcommand lives in its own file; keep this list sorted by workflow order.
             DownloadCommand.self,
             TokenizeCommand.self,
+            PerplexityCommand.self,
+            MergeCommand.self,
             BenchCommand.self,
         ]
     )

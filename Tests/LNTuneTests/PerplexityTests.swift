@@ -50,7 +50,7 @@ func perplexityMatchesTransformers(_ name: String) throws {
     }
     #expect(error == .lineTooLong(
         file: "in.txt", line: 2, tokens: 49, limit: 48,
-        hint: "49 input positions including the leading <|endoftext|>; split the line (LNTune never truncates)"))
+        hint: "counting the leading <|endoftext|>; split the line (LNTune never truncates)"))
     let prefixed = try tinyModel(adapter: "prefix")  // 3 slots
     #expect(throws: PipelineError.self) { try Perplexity.score([fits], source: "in.txt", model: prefixed, endOfText: 306) }
 }
