@@ -65,11 +65,13 @@ public enum Perplexity {
         if options.prependEndOfText {
             guard let id = tokenizer.endOfTextID else {
                 throw .tokenizer(
-                    .unreadableFile(path: source, reason: "the tokenizer has no <|endoftext|>; use --no-prepend-endoftext"))
+                    .unreadableFile(
+                        path: source, reason: "the tokenizer has no <|endoftext|>; use --no-prepend-endoftext"))
             }
             endOfText = Int32(id)
         }
-        return try score(encoded.map { $0.map { Int32($0) } }, source: source, model: model, endOfText: endOfText, options: options)
+        return try score(
+            encoded.map { $0.map { Int32($0) } }, source: source, model: model, endOfText: endOfText, options: options)
     }
 
     /// Scores token sequences, one per line; `endOfText` nil means the first token of each line is not scored.
@@ -81,8 +83,10 @@ public enum Perplexity {
         let head: [Int32] = endOfText.map { [$0] } ?? []
         let inputs = sequences.map { head + $0 }
         for (i, input) in inputs.enumerated() where input.count > limit {
-            let counted = (endOfText != nil ? "counting the leading <|endoftext|>; " : "")
-                + ((model.prefix?.length ?? 0) > 0 ? "the adapter's \(model.prefix?.length ?? 0) prefix slots take the rest; " : "")
+            let counted =
+                (endOfText != nil ? "counting the leading <|endoftext|>; " : "")
+                + ((model.prefix?.length ?? 0) > 0
+                    ? "the adapter's \(model.prefix?.length ?? 0) prefix slots take the rest; " : "")
             throw .lineTooLong(
                 file: source, line: i + 1, tokens: input.count, limit: limit,
                 hint: counted + "split the line (LNTune never truncates)")

@@ -18,7 +18,8 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
         case let .tuning(error): return error.description
         case let .tokenizer(error): return error.description
         case let .lineTooLong(file, line, tokens, limit, hint):
-            return "\(file):\(line): \(tokens) positions, but only \(limit) fit in the model's context (n_positions); \(hint)"
+            return
+                "\(file):\(line): \(tokens) positions, but only \(limit) fit in the model's context (n_positions); \(hint)"
         case let .io(path, reason): return "\(path): \(reason)"
         }
     }

@@ -8,7 +8,9 @@ public enum GradientClipping {
     public static func clip(
         _ gradients: UnsafeMutablePointer<Float>, ranges: [Range<Int>], maxNorm: Float
     ) -> Float {
-        clip(ranges.map { UnsafeMutableBufferPointer(start: gradients + $0.lowerBound, count: $0.count) }, maxNorm: maxNorm)
+        clip(
+            ranges.map { UnsafeMutableBufferPointer(start: gradients + $0.lowerBound, count: $0.count) },
+            maxNorm: maxNorm)
     }
 
     /// Clips several gradient buffers (base-model tensors and prefix parameters) as one vector.

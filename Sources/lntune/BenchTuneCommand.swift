@@ -44,37 +44,65 @@ struct BenchTuneCommand: ParsableCommand {
         var random = TuningRandom(seed: 1)
         let n = batchSize * length
         let tokens = (0..<n).map { _ in Int32(random.next() % UInt64(gpt.config.vocabSize)) }
-        let batch = TrainingBatch(tokens: try TokenBatch(tokens: tokens, batchSize: batchSize, length: length), labels: tokens)
+        let batch = TrainingBatch(
+            tokens: try TokenBatch(tokens: tokens, batchSize: batchSize, length: length), labels: tokens)
         let gradients = GPT2Parameters(config: gpt.config)
         let request = tuner.selection.gradientRequest
         let prefix = tuner.prefixSlots()
         let prefixGradients = prefix.map { PrefixSlots(config: gpt.config, length: $0.length) }
 
         _ = try tuner.step(batches: [batch])  // warm-up: first-touch of activations and gradients
-        var bare: [Double] = []
-        var steps: [Double] = []
+        var bare: [Double] = [], bareCPU: [Double] = []
+        var steps: [Double] = [], stepsCPU: [Double] = []
         for _ in 0..<`repeat` {
-            bare.append(try time {
+            let (w1, c1) = try time {
                 _ = try gpt.lossAndGradients(
                     batch.tokens, labels: batch.labels, prefix: prefix, request: request, gradients: gradients,
                     prefixGradients: prefixGradients)
-            })
-            steps.append(try time { _ = try tuner.step(batches: [batch]) })
+            }
+            let (w2, c2) = try time { _ = try tuner.step(batches: [batch]) }
+            bare.append(w1)
+            bareCPU.append(c1)
+            steps.append(w2)
+            stepsCPU.append(c2)
         }
         let (b, s) = (bare.sorted(), steps.sorted())
-        print("\(tuner.configuration) on \(gpt.config.nLayer) layers, n_embd \(gpt.config.nEmbd); batch \(batchSize)×\(length)")
+        print(
+            "\(tuner.configuration) on \(gpt.config.nLayer) layers, n_embd \(gpt.config.nEmbd); batch \(batchSize)×\(length)"
+        )
         print("  \(tuner.report)")
-        print(String(format: "  bare lossAndGradients: best %.3f s, median %.3f s (%.0f tokens/s)", b[0], b[b.count / 2], Double(n) / b[0]))
-        print(String(format: "  Tuner.step:            best %.3f s, median %.3f s (%.0f tokens/s)", s[0], s[s.count / 2], Double(n) / s[0]))
-        print(String(format: "  step / bare (best): %.3f", s[0] / b[0]))
-        print("  optimizer state: \(tuner.optimizer.firstMoment.count + tuner.optimizer.secondMoment.count) floats;"
-            + " peak RSS \(peakResidentMB()) MB")
+        print(
+            String(
+                format: "  bare lossAndGradients: best %.3f s, median %.3f s (%.0f tokens/s)", b[0], b[b.count / 2],
+                Double(n) / b[0]))
+        print(
+            String(
+                format: "  Tuner.step:            best %.3f s, median %.3f s (%.0f tokens/s)", s[0], s[s.count / 2],
+                Double(n) / s[0]))
+        print(
+            String(
+                format: "  step / bare (best): %.3f wall; %.3f process CPU (%.1f s vs %.1f s)", s[0] / b[0],
+                (stepsCPU.min() ?? 0) / (bareCPU.min() ?? 1), stepsCPU.min() ?? 0, bareCPU.min() ?? 0))
+        print(
+            "  optimizer state: \(tuner.optimizer.firstMoment.count + tuner.optimizer.secondMoment.count) floats;"
+                + " peak RSS \(peakResidentMB()) MB")
     }
 
-    private func time(_ body: () throws -> Void) throws -> Double {
-        let start = DispatchTime.now().uptimeNanoseconds
+    /// Wall seconds and process CPU seconds (all threads: a loaded machine inflates the first, not the second).
+    private func time(_ body: () throws -> Void) throws -> (Double, Double) {
+        func cpu() -> Double {
+            var usage = rusage()
+            #if canImport(Glibc)
+                getrusage(RUSAGE_SELF.rawValue, &usage)
+            #else
+                getrusage(RUSAGE_SELF, &usage)
+            #endif
+            return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+                + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        }
+        let (start, startCPU) = (DispatchTime.now().uptimeNanoseconds, cpu())
         try body()
-        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, cpu() - startCPU)
     }
 
     /// VmHWM from /proc/self/status (Linux), in MB.

@@ -61,7 +61,8 @@ struct PerplexityCommand: ParsableCommand {
             let ppl = line.perplexity.map { String(format: "%.4f", $0) } ?? "-"
             print("\(line.line)\t\(line.tokens)\t\(String(format: "%.4f", line.loss))\t\(ppl)")
         }
-        let scoring = report.prependedEndOfText ? "every token scored after <|endoftext|>" : "first token of each line not scored"
+        let scoring =
+            report.prependedEndOfText ? "every token scored after <|endoftext|>" : "first token of each line not scored"
         print(
             "corpus: \(report.tokens) tokens, \(String(format: "%.4f", report.meanLoss)) nats/token, perplexity "
                 + String(format: "%.4f", report.perplexity) + " (\(scoring))")

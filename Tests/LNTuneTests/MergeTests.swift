@@ -20,7 +20,9 @@ func mergeWritesTheCheckedModel(_ adapter: String, _ reference: String) throws {
     let merged = try GPT2Checkpoint.load(directory: out)
     let want = try GPT2Checkpoint.load(directory: Fixtures.url("adapters/from-lntune/\(reference)"))
     #expect(Array(merged.parameters.buffer).map(\.bitPattern) == Array(want.parameters.buffer).map(\.bitPattern))
-    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path).sorted() == [base.lastPathComponent, "merged"].sorted())
+    #expect(
+        try FileManager.default.contentsOfDirectory(atPath: folder.url.path).sorted()
+            == [base.lastPathComponent, "merged"].sorted())
 }
 
 /// Merging refuses an existing output (even an empty folder) and prefix adapters, writing nothing.

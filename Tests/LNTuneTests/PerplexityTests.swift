@@ -24,7 +24,8 @@ func perplexityMatchesTransformers(_ name: String) throws {
     let model = try tinyModel(adapter: name == "base" ? nil : name)
     for (mode, eot) in [("prepend", f.eot as Int32?), ("no_prepend", nil)] {
         let want = try #require(f.results[name]?[mode])
-        let report = try Perplexity.score(f.sequences, source: "fixture", model: model, endOfText: eot, options: .init(batchSize: 3))
+        let report = try Perplexity.score(
+            f.sequences, source: "fixture", model: model, endOfText: eot, options: .init(batchSize: 3))
         for (i, line) in report.lines.enumerated() {
             #expect(line.line == i + 1)
             #expect(line.tokens == (eot != nil ? f.sequences[i].count : max(f.sequences[i].count - 1, 0)))
@@ -34,7 +35,8 @@ func perplexityMatchesTransformers(_ name: String) throws {
         let tokens = report.lines.reduce(0) { $0 + $1.tokens }
         #expect(report.tokens == tokens && report.prependedEndOfText == (eot != nil))
         #expect(abs(report.perplexity - exp(want.reduce(0, +) / Double(tokens))) <= 1e-5 * report.perplexity)
-        let one = try Perplexity.score(f.sequences, source: "fixture", model: model, endOfText: eot, options: .init(batchSize: 1))
+        let one = try Perplexity.score(
+            f.sequences, source: "fixture", model: model, endOfText: eot, options: .init(batchSize: 1))
         for (a, b) in zip(one.lines, report.lines) { #expect(abs(a.loss - b.loss) <= 1e-5 * max(1, abs(b.loss))) }
     }
 }
@@ -48,17 +50,22 @@ func perplexityMatchesTransformers(_ name: String) throws {
     let error = #expect(throws: PipelineError.self) {
         try Perplexity.score([[1, 2], fits + [5]], source: "in.txt", model: base, endOfText: 306)
     }
-    #expect(error == .lineTooLong(
-        file: "in.txt", line: 2, tokens: 49, limit: 48,
-        hint: "counting the leading <|endoftext|>; split the line (LNTune never truncates)"))
+    #expect(
+        error
+            == .lineTooLong(
+                file: "in.txt", line: 2, tokens: 49, limit: 48,
+                hint: "counting the leading <|endoftext|>; split the line (LNTune never truncates)"))
     let prefixed = try tinyModel(adapter: "prefix")  // 3 slots
-    #expect(throws: PipelineError.self) { try Perplexity.score([fits], source: "in.txt", model: prefixed, endOfText: 306) }
+    #expect(throws: PipelineError.self) {
+        try Perplexity.score([fits], source: "in.txt", model: prefixed, endOfText: 306)
+    }
 }
 
 /// Text lines go through the tokenizer (a byte-level vocabulary that fits the tiny model) and score as their ids do.
 @Test func textLinesScoreAsTheirTokens() throws {
     let folder = try TemporaryFolder()
-    let vocab = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: Fixtures.url("tiny-bpe/vocab.json"))) as? [String: Int])
+    let vocab = try #require(
+        try JSONSerialization.jsonObject(with: Data(contentsOf: Fixtures.url("tiny-bpe/vocab.json"))) as? [String: Int])
     let bytes = vocab.filter { $0.value <= 256 }  // <|endoftext|> = 0 and the 256 byte tokens
     try JSONSerialization.data(withJSONObject: bytes).write(to: folder.url.appendingPathComponent("vocab.json"))
     try Data("#version: 0.2\n".utf8).write(to: folder.url.appendingPathComponent("merges.txt"))

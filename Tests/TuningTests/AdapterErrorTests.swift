@@ -46,13 +46,18 @@ func thrownError<T>(_ body: () throws(TuningError) -> T) -> TuningError? {
     // Fewer layers: a tensor of a layer the model does not have.
     var shallow = config
     shallow.nLayer = 1
-    #expect(throws: TuningError.self) { try AdapterFiles.read(from: Fixtures.url("adapters/from-peft/ln"), modelConfig: shallow) }
+    #expect(throws: TuningError.self) {
+        try AdapterFiles.read(from: Fixtures.url("adapters/from-peft/ln"), modelConfig: shallow)
+    }
     let shallowError = thrownError { () throws(TuningError) in
         try AdapterFiles.read(from: Fixtures.url("adapters/from-peft/prefix"), modelConfig: shallow)
     }
-    #expect(shallowError == .adapterShapeMismatch(
-        file: Fixtures.url("adapters/from-peft/prefix/adapter_model.safetensors").path, tensor: "prompt_embeddings",
-        expected: [3, 64], found: [3, 128]))
+    #expect(
+        shallowError
+            == .adapterShapeMismatch(
+                file: Fixtures.url("adapters/from-peft/prefix/adapter_model.safetensors").path,
+                tensor: "prompt_embeddings",
+                expected: [3, 64], found: [3, 128]))
 
     // Missing folder, missing config, missing weights (and the pickle hint).
     #expect(throws: TuningError.missingFile(path: folder.url.path + "/none", hint: "no such adapter folder")) {
@@ -68,7 +73,9 @@ func thrownError<T>(_ body: () throws(TuningError) -> T) -> TuningError? {
     let noWeights = try copy("from-peft/ln", in: folder)
     try FileManager.default.removeItem(at: noWeights.appendingPathComponent("adapter_model.safetensors"))
     try Data().write(to: noWeights.appendingPathComponent("adapter_model.bin"))
-    let noWeightsError = thrownError { () throws(TuningError) in try AdapterFiles.read(from: noWeights, modelConfig: config) }
+    let noWeightsError = thrownError { () throws(TuningError) in
+        try AdapterFiles.read(from: noWeights, modelConfig: config)
+    }
     guard case let .missingFile(weightsPath, hint)? = noWeightsError else {
         Issue.record("an adapter without weights: \(String(describing: noWeightsError))")
         return
@@ -78,7 +85,10 @@ func thrownError<T>(_ body: () throws(TuningError) -> T) -> TuningError? {
     // An adapter type LNTune does not implement.
     let lora = try copy("from-peft/ln", in: folder)
     try edit(lora.appendingPathComponent("adapter_config.json")) { $0["peft_type"] = "LORA" }
-    #expect(throws: TuningError.unsupportedAdapter(file: lora.appendingPathComponent("adapter_config.json").path, type: "LORA")) {
+    #expect(
+        throws: TuningError.unsupportedAdapter(
+            file: lora.appendingPathComponent("adapter_config.json").path, type: "LORA")
+    ) {
         try AdapterFiles.read(from: lora, modelConfig: config)
     }
     // Not a causal LM adapter; a garbled config; a prefix config that contradicts its tensor.
@@ -125,7 +135,8 @@ func thrownError<T>(_ body: () throws(TuningError) -> T) -> TuningError? {
     let adapter = try AdapterFiles.read(from: folder, modelConfig: model.config)
     let options = LNTuningOptions(terms: [.bias], modules: [.attn, .final], layers: 1...1)
     #expect(adapter.configuration == .ln(options))
-    #expect(Set(adapter.tensors.keys) == [.block(1, .ln1Weight), .block(1, .ln1Bias), .finalNormWeight, .finalNormBias])
+    #expect(
+        Set(adapter.tensors.keys) == [.block(1, .ln1Weight), .block(1, .ln1Bias), .finalNormWeight, .finalNormBias])
     #expect(adapter.tensors[.block(1, .ln1Weight)] == Array(model.parameters[.block(1, .ln1Weight)]))
     #expect(adapter.tensors[.block(1, .ln1Bias)] != Array(model.parameters[.block(1, .ln1Bias)]))
 

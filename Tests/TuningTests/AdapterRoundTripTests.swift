@@ -84,7 +84,9 @@ func lntuneAdaptersGiveTheLogitsPEFTComputes(_ name: String) throws {
 @Test(.enabled(if: ProcessInfo.processInfo.environment["LNTUNE_WRITE_ADAPTER_FIXTURES"] == "1"))
 func writeAdapterFixtures() throws {
     let root = AdapterFixtureBuilder.folder
-    for (name, _) in AdapterFixtureBuilder.methods + AdapterFixtureBuilder.merged.map({ ($0.0, LNTuning() as any TuningMethod) }) {
+    for (name, _) in AdapterFixtureBuilder.methods
+        + AdapterFixtureBuilder.merged.map({ ($0.0, LNTuning() as any TuningMethod) })
+    {
         try? FileManager.default.removeItem(at: root.appendingPathComponent(name))
     }
     try AdapterFixtureBuilder.write(to: root)

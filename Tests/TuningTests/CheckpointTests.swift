@@ -68,7 +68,9 @@ private func checkResume(method: any TuningMethod, options: TunerOptions) throws
     #expect(throws: TuningError.self) { try bitfit.restore(from: checkpoint) }
     var sgd = options
     sgd.optimizer.algorithm = .sgd
-    #expect(throws: TuningError.self) { try Tuner(model: try Tiny.model(), method: LNTuning(), options: sgd).restore(from: checkpoint) }
+    #expect(throws: TuningError.self) {
+        try Tuner(model: try Tiny.model(), method: LNTuning(), options: sgd).restore(from: checkpoint)
+    }
     let otherBase = try Tiny.model()
     otherBase.parameters[.block(1, .mlpFCWeight)][3] += 1
     let other = try Tuner(model: otherBase, method: LNTuning(), options: options)
@@ -81,7 +83,9 @@ private func checkResume(method: any TuningMethod, options: TunerOptions) throws
     }
     #expect(snapshot(other) == untouched)  // a refused restore changes nothing
 
-    #expect(throws: TuningError.self) { try TrainingCheckpoint.read(from: folder.url.appendingPathComponent("missing")) }
+    #expect(throws: TuningError.self) {
+        try TrainingCheckpoint.read(from: folder.url.appendingPathComponent("missing"))
+    }
     #expect(throws: TuningError.self) {
         try TrainingCheckpoint.read(from: Fixtures.url("tiny-gpt2/model.safetensors"))  // no training state
     }

@@ -80,7 +80,8 @@ func emptyPrefixIsTheBaseModel(_ kind: TuningMethodKind) throws {
     let base = try Tiny.model()
     let batch = try fourExamples()
     let want = try base.logits(batch.tokens)
-    let tuner = try Tuner(model: try Tiny.model(), method: contractMethod(kind, prefixLength: 0), options: contractOptions(kind))
+    let tuner = try Tuner(
+        model: try Tiny.model(), method: contractMethod(kind, prefixLength: 0), options: contractOptions(kind))
     #expect(bits(try tuner.logits(batch.tokens).values) == bits(want.values), "\(kind) before training")
     if kind == .prefix {
         for _ in 0..<2 { try tuner.step(batches: [batch]) }

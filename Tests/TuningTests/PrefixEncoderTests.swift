@@ -14,7 +14,8 @@ private func encoder(_ name: String) throws -> (PrefixParameters, EncoderCase) {
     let cases = try Fixtures.json([String: EncoderCase].self, "tuning/prefix-encoder.json")
     let f = try #require(cases[name])
     let projection: PrefixTuningOptions.Projection = name == "mlp" ? .mlp(hidden: f.hidden) : .direct
-    let prefix = PrefixParameters(config: Tiny.config, options: .init(virtualTokens: f.virtual_tokens, projection: projection))
+    let prefix = PrefixParameters(
+        config: Tiny.config, options: .init(virtualTokens: f.virtual_tokens, projection: projection))
     #expect(Set(prefix.tensors.map(\.name)) == Set(f.weights.keys))
     for (n, values) in f.weights { _ = prefix[n].update(fromContentsOf: values) }
     return (prefix, f)
@@ -55,7 +56,8 @@ func prefixEncoderMatchesPEFT(_ name: String) throws {
     let upstream = try PrefixSlots(config: Tiny.config, peftEmbedding: weights)
     let gradients = FloatBuffer(count: prefix.count)
     prefix.backward(slotGradients: upstream, into: gradients)
-    let report = FiniteDifference.check(prefix.values.base, count: prefix.count, analytic: gradients.array, step: 1e-2) {
+    let report = FiniteDifference.check(prefix.values.base, count: prefix.count, analytic: gradients.array, step: 1e-2)
+    {
         prefix.embedding().withUnsafeBufferPointer { FiniteDifference.weightedSum($0.baseAddress!, weights) }
     }
     #expect(report.maxError < 2e-2, "\(report)")
@@ -76,7 +78,9 @@ func prefixEncoderMatchesPEFT(_ name: String) throws {
     let mean = embedding.reduce(0, +) / Double(embedding.count)
     let variance = embedding.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(embedding.count)
     #expect(abs(mean) < 0.06 && abs(variance - 1) < 0.1, "embedding mean \(mean), variance \(variance)")
-    for (name, fanIn) in [("transform.0.weight", 32), ("transform.0.bias", 32), ("transform.2.weight", 48), ("transform.2.bias", 48)] {
+    for (name, fanIn) in [
+        ("transform.0.weight", 32), ("transform.0.bias", 32), ("transform.2.weight", 48), ("transform.2.bias", 48),
+    ] {
         let values = Array(a[name])
         let bound = 1 / Float(fanIn).squareRoot()
         #expect(values.allSatisfy { abs($0) <= bound }, "\(name) outside ±\(bound)")
@@ -87,7 +91,8 @@ func prefixEncoderMatchesPEFT(_ name: String) throws {
 /// Zero virtual tokens: no slots, nothing to differentiate, and the encoder still has its MLP weights.
 @Test func emptyPrefix() {
     var random = TuningRandom(seed: 3)
-    let prefix = PrefixParameters(config: Tiny.config, options: .init(virtualTokens: 0, projection: .mlp(hidden: 8)), random: &random)
+    let prefix = PrefixParameters(
+        config: Tiny.config, options: .init(virtualTokens: 0, projection: .mlp(hidden: 8)), random: &random)
     #expect(prefix.embedding().isEmpty)
     #expect(prefix.slots().length == 0)
     let gradients = FloatBuffer(count: prefix.count)

@@ -34,7 +34,8 @@ func trainingStepsMatchPyTorch(_ name: String) throws {
     let f = try #require(TrainingCase.all.first { $0.name == name })
     let tuner = try Tuner(
         model: try Tiny.model(), method: f.method.method,
-        options: TunerOptions(optimizer: f.optimizer, schedule: f.schedule, maxGradientNorm: f.max_grad_norm, objective: f.objective))
+        options: TunerOptions(
+            optimizer: f.optimizer, schedule: f.schedule, maxGradientNorm: f.max_grad_norm, objective: f.objective))
     #expect(Set(tuner.segments.map(\.name)) == Set(f.initial.keys))
     for segment in tuner.segments {
         let start = try #require(f.initial[segment.name])
@@ -48,7 +49,9 @@ func trainingStepsMatchPyTorch(_ name: String) throws {
         let result = try tuner.step(batches: step.micro_batches.map { try $0.training })
         #expect(result.step == i + 1)
         #expect(abs(result.loss - step.loss) <= 1e-5 * abs(step.loss), "step \(i): loss \(result.loss) vs \(step.loss)")
-        #expect(abs(result.gradientNorm - step.grad_norm) <= 1e-4 * step.grad_norm, "step \(i): norm \(result.gradientNorm) vs \(step.grad_norm)")
+        #expect(
+            abs(result.gradientNorm - step.grad_norm) <= 1e-4 * step.grad_norm,
+            "step \(i): norm \(result.gradientNorm) vs \(step.grad_norm)")
         #expect(abs(result.learningRate - step.learning_rate) <= 1e-12, "step \(i): lr")
         #expect(result.targetTokens == step.target_tokens && result.sequences == step.sequences)
         for segment in tuner.segments {

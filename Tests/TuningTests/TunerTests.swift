@@ -4,10 +4,13 @@ import Testing
 import TestSupport
 import Tuning
 
-private func options(_ optimizer: OptimizerOptions = OptimizerOptions(), lr: Double = 1e-2, clip: Float = 1,
-                     objective: TrainingObjective = TrainingObjective()) -> TunerOptions {
-    TunerOptions(optimizer: optimizer, schedule: LearningRateSchedule(peak: lr, shape: .constant, totalSteps: 100),
-                 maxGradientNorm: clip, objective: objective)
+private func options(
+    _ optimizer: OptimizerOptions = OptimizerOptions(), lr: Double = 1e-2, clip: Float = 1,
+    objective: TrainingObjective = TrainingObjective()
+) -> TunerOptions {
+    TunerOptions(
+        optimizer: optimizer, schedule: LearningRateSchedule(peak: lr, shape: .constant, totalSteps: 100),
+        maxGradientNorm: clip, objective: objective)
 }
 
 /// A method's selection is the model's gradient request: the same tensors, the same merged ranges.
@@ -35,7 +38,8 @@ private func options(_ optimizer: OptimizerOptions = OptimizerOptions(), lr: Dou
     let tuner = try Tuner(model: try Tiny.model(), method: LNTuning(), options: options())
     #expect(tuner.trainableCount == 320)
     #expect(tuner.optimizer.firstMoment.count == 320 && tuner.optimizer.secondMoment.count == 320)
-    let sgd = try Tuner(model: try Tiny.model(), method: LNTuning(), options: options(OptimizerOptions(algorithm: .sgd)))
+    let sgd = try Tuner(
+        model: try Tiny.model(), method: LNTuning(), options: options(OptimizerOptions(algorithm: .sgd)))
     #expect(sgd.optimizer.firstMoment.count == 0 && sgd.optimizer.secondMoment.count == 0)
 }
 
@@ -45,12 +49,21 @@ private func options(_ optimizer: OptimizerOptions = OptimizerOptions(), lr: Dou
     let full = try Tuner(model: try Tiny.model(), method: FullFineTuning(), options: options())
     let decayed = Set(full.segments.filter(\.decays).map(\.name))
     let expected = Set(["transformer.wte.weight", "transformer.wpe.weight"]).union(
-        (0..<2).flatMap { l in ["attn.c_attn.weight", "attn.c_proj.weight", "mlp.c_fc.weight", "mlp.c_proj.weight"].map { "transformer.h.\(l).\($0)" } })
+        (0..<2).flatMap { l in
+            ["attn.c_attn.weight", "attn.c_proj.weight", "mlp.c_fc.weight", "mlp.c_proj.weight"].map {
+                "transformer.h.\(l).\($0)"
+            }
+        })
     #expect(decayed == expected)
     let prefix = try Tuner(
-        model: try Tiny.model(), method: PrefixTuning(options: .init(virtualTokens: 2, projection: .mlp(hidden: 8))), options: options())
-    #expect(Set(prefix.segments.filter(\.decays).map(\.name))
-        == ["prompt_encoder.embedding.weight", "prompt_encoder.transform.0.weight", "prompt_encoder.transform.2.weight"])
+        model: try Tiny.model(), method: PrefixTuning(options: .init(virtualTokens: 2, projection: .mlp(hidden: 8))),
+        options: options())
+    #expect(
+        Set(prefix.segments.filter(\.decays).map(\.name))
+            == [
+                "prompt_encoder.embedding.weight", "prompt_encoder.transform.0.weight",
+                "prompt_encoder.transform.2.weight",
+            ])
 }
 
 /// Gradient accumulation over micro-batches equals one step on the concatenated batch (same update within
@@ -108,9 +121,12 @@ func accumulationEqualsOneBigBatch(_ reduction: TrainingObjective.Reduction) thr
 /// Bad options are refused before anything is allocated.
 @Test func badTunerOptionsAreRejected() throws {
     let model = try Tiny.model()
-    #expect(throws: TuningError.self) { try Tuner(model: model, method: LNTuning(), options: options(OptimizerOptions(beta1: 1))) }
     #expect(throws: TuningError.self) {
-        try Tuner(model: model, method: LNTuning(), options: options(objective: TrainingObjective(labelSmoothing: -0.1)))
+        try Tuner(model: model, method: LNTuning(), options: options(OptimizerOptions(beta1: 1)))
+    }
+    #expect(throws: TuningError.self) {
+        try Tuner(
+            model: model, method: LNTuning(), options: options(objective: TrainingObjective(labelSmoothing: -0.1)))
     }
     #expect(throws: TuningError.self) {
         try Tuner(model: model, method: LNTuning(options: .init(layers: 3...5)), options: options())

@@ -19,7 +19,8 @@ struct FixtureBatch: Decodable {
     var training: TrainingBatch {
         get throws {
             TrainingBatch(
-                tokens: try TokenBatch(tokens: tokens, mask: mask, batchSize: batch_size, length: length), labels: labels)
+                tokens: try TokenBatch(tokens: tokens, mask: mask, batchSize: batch_size, length: length),
+                labels: labels)
         }
     }
 }

@@ -34,27 +34,11 @@ import warnings
 import torch
 from safetensors.torch import load_file
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-FIXTURES = ROOT / "Tests" / "Fixtures"
-TINY = FIXTURES / "tiny-gpt2"
+from tuning_common import FIXTURES, floats, load_tiny, write
+
 ADAPTERS = FIXTURES / "adapters"
 
 warnings.filterwarnings("ignore")
-
-
-def write(path: pathlib.Path, obj) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(obj, separators=(",", ":")) + "\n")
-    print(f"wrote {path.relative_to(ROOT)} ({path.stat().st_size} bytes)")
-
-
-def floats(t: torch.Tensor) -> list:
-    return [float(str(x)) for x in t.detach().float().reshape(-1).numpy()]
-
-
-def base():
-    from transformers import GPT2LMHeadModel
-    return GPT2LMHeadModel.from_pretrained(TINY, dtype=torch.float32, attn_implementation="eager").eval()
 
 
 def batch():
@@ -92,7 +76,7 @@ def peft_to_lntune(ids) -> None:
     out = ADAPTERS / "from-peft"
     shutil.rmtree(out, ignore_errors=True)
     torch.manual_seed(3)
-    reference = logits(base(), ids)
+    reference = logits(load_tiny(), ids)
     configs = {
         "ln": LNTuningConfig(task_type="CAUSAL_LM"),
         "ln-partial": LNTuningConfig(task_type="CAUSAL_LM", target_modules=["h.1.ln_2", "ln_f"]),
@@ -102,7 +86,7 @@ def peft_to_lntune(ids) -> None:
     }
     expected = {}
     for name, config in configs.items():
-        model = get_peft_model(base(), config).eval()
+        model = get_peft_model(load_tiny(), config).eval()
         if name.startswith("ln"):
             with torch.no_grad():  # LN-Tuning starts as a copy of the base: move it away
                 for n, p in model.named_parameters():
@@ -113,7 +97,7 @@ def peft_to_lntune(ids) -> None:
         model.save_pretrained(out / name)
         (out / name / "README.md").unlink(missing_ok=True)
         stable_target_modules(out / name / "adapter_config.json")
-        loaded = PeftModel.from_pretrained(base(), out / name).eval()
+        loaded = PeftModel.from_pretrained(load_tiny(), out / name).eval()
         got = logits(loaded, ids)
         assert torch.allclose(got, trained, atol=1e-5), f"{name}: PEFT's own round trip changed the logits"
         check_changes(name, got, reference)
@@ -146,9 +130,9 @@ def perplexity_fixture(out: pathlib.Path) -> None:
     g = torch.Generator().manual_seed(8)
     sequences = [torch.randint(0, 306, (n,), generator=g).tolist() for n in (4, 0, 9, 1, 6, 12)]
     eot = 306
-    results = {"base": line_losses(base(), sequences, eot)}
+    results = {"base": line_losses(load_tiny(), sequences, eot)}
     for name in ("ln", "prefix"):
-        results[name] = line_losses(PeftModel.from_pretrained(base(), out / name).eval(), sequences, eot)
+        results[name] = line_losses(PeftModel.from_pretrained(load_tiny(), out / name).eval(), sequences, eot)
     write(out / "perplexity.json", {"eot": eot, "sequences": sequences, "results": results})
 
 
@@ -176,13 +160,13 @@ def lntune_to_peft(ids) -> None:
     if missing:
         raise SystemExit(f"{src} lacks {missing}: run LNTUNE_WRITE_ADAPTER_FIXTURES=1 swift test --filter"
                          " writeAdapterFixtures first")
-    reference = logits(base(), ids)
+    reference = logits(load_tiny(), ids)
     expected = {}
 
     for name in ("ln", "ln-ablation", "prefix", "prefix-direct"):
         config = PeftConfig.from_pretrained(src / name)  # the extra "lntune" key is dropped with a warning
         assert config.inference_mode and config.task_type == "CAUSAL_LM"
-        model = PeftModel.from_pretrained(base(), src / name).eval()
+        model = PeftModel.from_pretrained(load_tiny(), src / name).eval()
         if name == "ln":
             check_ln_modules(model, src / name, {f"h.{i}.ln_{j}" for i in range(2) for j in (1, 2)} | {"ln_f"})
         if name == "ln-ablation":
@@ -194,10 +178,10 @@ def lntune_to_peft(ids) -> None:
         expected[name] = logits(model, ids)
 
     # prefix+ln: LN merged into the weights first, then the prefix on top.
-    merged = PeftModel.from_pretrained(base(), src / "prefix-ln" / "ln").merge_and_unload()
+    merged = PeftModel.from_pretrained(load_tiny(), src / "prefix-ln" / "ln").merge_and_unload()
     expected["prefix-ln"] = logits(PeftModel.from_pretrained(merged, src / "prefix-ln" / "prefix").eval(), ids)
 
-    model = base()
+    model = load_tiny()
     state = load_file(src / "bitfit" / "bitfit.safetensors")
     result = model.load_state_dict(state, strict=False)
     biases = {n for n, _ in model.named_parameters() if n.endswith(".bias")}

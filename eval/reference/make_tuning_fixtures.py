@@ -15,26 +15,11 @@ transformers' get_linear_schedule_with_warmup. Prefix cases run PEFT's PeftModel
 
     /work/venv/bin/python eval/reference/make_tuning_fixtures.py
 """
-import json
-import pathlib
 
 import torch
 from torch import nn
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-FIXTURES = ROOT / "Tests" / "Fixtures"
-TINY = FIXTURES / "tiny-gpt2"
-
-
-def write(path: pathlib.Path, obj) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(obj, separators=(",", ":")) + "\n")
-    print(f"wrote {path.relative_to(ROOT)} ({path.stat().st_size} bytes)")
-
-
-def floats(t: torch.Tensor) -> list:
-    """Float32 values as the shortest decimals that read back to the same float32."""
-    return [float(str(x)) for x in t.detach().float().reshape(-1).numpy()]
+from tuning_common import FIXTURES, floats, load_tiny, write
 
 
 # ---------------------------------------------------------------------------------------------- prefix encoder
@@ -64,10 +49,6 @@ def prefix_encoder_fixture() -> None:
 
 
 # ---------------------------------------------------------------------------------------------- training steps
-
-def load_tiny():
-    from transformers import GPT2LMHeadModel
-    return GPT2LMHeadModel.from_pretrained(TINY, dtype=torch.float32, attn_implementation="eager").eval()
 
 
 def micro_batch(g: torch.Generator, lengths, prompt: int, vocab: int = 307):

@@ -38,7 +38,8 @@ public struct Adapter: @unchecked Sendable {
     public func apply(to parameters: GPT2Parameters) throws(TuningError) {
         guard Self.sameShape(parameters.config, modelConfig) else {
             throw .invalidAdapter(
-                file: source, reason: "made for a model of shape \(Self.shape(modelConfig)), not \(Self.shape(parameters.config))")
+                file: source,
+                reason: "made for a model of shape \(Self.shape(modelConfig)), not \(Self.shape(parameters.config))")
         }
         if let fullParameters {
             parameters.base.update(from: fullParameters.base, count: parameters.count)

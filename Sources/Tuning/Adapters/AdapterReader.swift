@@ -15,7 +15,9 @@ extension AdapterFiles {
         var adapter: Adapter
         if FileManager.default.fileExists(atPath: manifest.path) {
             adapter = try readLNTuneLayout(manifest: manifest, modelConfig: modelConfig)
-        } else if FileManager.default.fileExists(atPath: directory.appendingPathComponent(PEFTAdapterConfig.fileName).path) {
+        } else if FileManager.default.fileExists(
+            atPath: directory.appendingPathComponent(PEFTAdapterConfig.fileName).path)
+        {
             adapter = try readPEFT(directory, modelConfig: modelConfig)
         } else {
             throw .missingFile(
@@ -31,33 +33,42 @@ extension AdapterFiles {
         let configURL = directory.appendingPathComponent(PEFTAdapterConfig.fileName)
         let peft = try PEFTAdapterConfig.read(from: configURL)
         if let task = peft.taskType, task != "CAUSAL_LM" {
-            throw .invalidAdapter(file: configURL.path, reason: "task_type \(task); LNTune tunes causal language models (CAUSAL_LM)")
+            throw .invalidAdapter(
+                file: configURL.path, reason: "task_type \(task); LNTune tunes causal language models (CAUSAL_LM)")
         }
         switch peft.peftType {
         case "LN_TUNING":
             let file = try openWeights(directory)
             let tensors = try readLayerNorms(file, modelConfig: modelConfig)
-            let configuration = peft.lntune?.lnOptions.map { TuningConfiguration.ln($0) } ?? inferLN(Set(tensors.keys), modelConfig)
-            return Adapter(configuration: configuration, modelConfig: modelConfig, tensors: tensors, baseModel: peft.baseModelNameOrPath)
+            let configuration =
+                peft.lntune?.lnOptions.map { TuningConfiguration.ln($0) } ?? inferLN(Set(tensors.keys), modelConfig)
+            return Adapter(
+                configuration: configuration, modelConfig: modelConfig, tensors: tensors,
+                baseModel: peft.baseModelNameOrPath)
         case "PREFIX_TUNING":
             let prefix = try readPrefix(directory, peft: peft, configURL: configURL, modelConfig: modelConfig)
             let recorded = peft.lntune?.prefixOptions
             let options = PrefixTuningOptions(
                 virtualTokens: prefix.length,
                 projection: recorded?.projection
-                    ?? ((peft.prefixProjection ?? false) ? .mlp(hidden: peft.encoderHiddenSize ?? modelConfig.nEmbd) : .direct))
-            return Adapter(configuration: .prefix(options), modelConfig: modelConfig, prefix: prefix, baseModel: peft.baseModelNameOrPath)
+                    ?? ((peft.prefixProjection ?? false)
+                        ? .mlp(hidden: peft.encoderHiddenSize ?? modelConfig.nEmbd) : .direct))
+            return Adapter(
+                configuration: .prefix(options), modelConfig: modelConfig, prefix: prefix,
+                baseModel: peft.baseModelNameOrPath)
         default:
             throw .unsupportedAdapter(file: configURL.path, type: peft.peftType)
         }
     }
 
-    private static func openWeights(_ directory: URL, name: String = PEFTAdapterConfig.weightsFileName) throws(TuningError)
+    private static func openWeights(_ directory: URL, name: String = PEFTAdapterConfig.weightsFileName)
+        throws(TuningError)
         -> SafeTensorsFile
     {
         let url = directory.appendingPathComponent(name)
         guard FileManager.default.fileExists(atPath: url.path) else {
-            let pickle = FileManager.default.fileExists(atPath: directory.appendingPathComponent("adapter_model.bin").path)
+            let pickle = FileManager.default.fileExists(
+                atPath: directory.appendingPathComponent("adapter_model.bin").path)
             throw .missingFile(
                 path: url.path,
                 hint: pickle
@@ -84,13 +95,16 @@ extension AdapterFiles {
         for key in file.tensorNames {
             guard let name = PEFTNames.modelName(lnKey: key) else {
                 throw .invalidAdapter(
-                    file: file.url.path, reason: "tensor '\(key)' is not an LN-Tuning tensor of a GPT-2"
+                    file: file.url.path,
+                    reason: "tensor '\(key)' is not an LN-Tuning tensor of a GPT-2"
                         + " (expected base_model.model.transformer.….ln_tuning_layers.weight|bias)")
             }
             guard let slot = layout.slot(named: name), isLayerNorm(slot.tensor) else {
                 throw .invalidAdapter(
-                    file: file.url.path, reason: "tensor '\(key)' names no LayerNorm of this model"
-                        + " (\(modelConfig.nLayer) layers, h.0–h.\(modelConfig.nLayer - 1)): was it trained on another model size?")
+                    file: file.url.path,
+                    reason: "tensor '\(key)' names no LayerNorm of this model"
+                        + " (\(modelConfig.nLayer) layers, h.0–h.\(modelConfig.nLayer - 1)): was it trained on another model size?"
+                )
             }
             tensors[slot.tensor] = try read(key, from: file, expected: slot.shape)
         }
@@ -127,10 +141,12 @@ extension AdapterFiles {
     private static func readLNTuneLayout(manifest url: URL, modelConfig: GPT2Config) throws(TuningError) -> Adapter {
         let manifest = try AdapterJSON.read(LNTuneAdapterManifest.self, from: url)
         guard manifest.format == LNTuneAdapterManifest.formatName else {
-            throw .invalidAdapter(file: url.path, reason: "format '\(manifest.format)', expected '\(LNTuneAdapterManifest.formatName)'")
+            throw .invalidAdapter(
+                file: url.path, reason: "format '\(manifest.format)', expected '\(LNTuneAdapterManifest.formatName)'")
         }
         guard manifest.formatVersion <= 1 else {
-            throw .invalidAdapter(file: url.path, reason: "format_version \(manifest.formatVersion) is newer than this LNTune (1)")
+            throw .invalidAdapter(
+                file: url.path, reason: "format_version \(manifest.formatVersion) is newer than this LNTune (1)")
         }
         let directory = url.deletingLastPathComponent()
         func component(_ role: String) throws(TuningError) -> Adapter {
@@ -143,7 +159,8 @@ extension AdapterFiles {
         case .prefixLN:
             let ln = try component("ln"), prefix = try component("prefix")
             guard prefix.prefix != nil, !ln.tensors.isEmpty else {
-                throw .invalidAdapter(file: url.path, reason: "components.ln must be LN_TUNING and components.prefix PREFIX_TUNING")
+                throw .invalidAdapter(
+                    file: url.path, reason: "components.ln must be LN_TUNING and components.prefix PREFIX_TUNING")
             }
             return Adapter(
                 configuration: manifest.method, modelConfig: modelConfig, tensors: ln.tensors, prefix: prefix.prefix,
@@ -158,12 +175,17 @@ extension AdapterFiles {
                 }
                 tensors[slot.tensor] = try read(name, from: file, expected: slot.shape)
             }
-            return Adapter(configuration: .bitfit, modelConfig: modelConfig, tensors: tensors, baseModel: manifest.baseModelNameOrPath)
+            return Adapter(
+                configuration: .bitfit, modelConfig: modelConfig, tensors: tensors,
+                baseModel: manifest.baseModelNameOrPath)
         case .full:
-            let checkpoint = try TuningError.wrapping { () throws(GPT2Error) in try GPT2Checkpoint.load(directory: directory) }
+            let checkpoint = try TuningError.wrapping { () throws(GPT2Error) in
+                try GPT2Checkpoint.load(directory: directory)
+            }
             guard Adapter.sameShape(checkpoint.config, modelConfig) else {
                 throw .invalidAdapter(
-                    file: directory.path, reason: "a full model of shape \(Adapter.shape(checkpoint.config)),"
+                    file: directory.path,
+                    reason: "a full model of shape \(Adapter.shape(checkpoint.config)),"
                         + " not the base model's \(Adapter.shape(modelConfig))")
             }
             return Adapter(

@@ -24,8 +24,11 @@ public enum AdapterFiles {
             try writeManifest(adapter, components: ["ln": "ln", "prefix": "prefix"], weights: nil, to: directory)
         case .bitfit:
             let tensors = adapter.tensors.keys.sorted { $0.huggingFaceName < $1.huggingFaceName }.map { tensor in
-                (name: "transformer." + tensor.huggingFaceName, shape: ParameterLayout(config: config).slot(tensor).shape,
-                 data: adapter.tensors[tensor] ?? [])
+                (
+                    name: "transformer." + tensor.huggingFaceName,
+                    shape: ParameterLayout(config: config).slot(tensor).shape,
+                    data: adapter.tensors[tensor] ?? []
+                )
             }
             let url = directory.appendingPathComponent(LNTuneAdapterManifest.bitFitWeights)
             try TuningError.wrapping { () throws(GPT2Error) in
@@ -80,7 +83,9 @@ public enum AdapterFiles {
         let weights = directory.appendingPathComponent(PEFTAdapterConfig.weightsFileName)
         try TuningError.wrapping { () throws(GPT2Error) in
             try SafeTensorsWriter.write(
-                tensors: [(name: PEFTNames.promptEmbeddings, shape: [prefix.length, width], data: prefix.peftEmbedding())],
+                tensors: [
+                    (name: PEFTNames.promptEmbeddings, shape: [prefix.length, width], data: prefix.peftEmbedding())
+                ],
                 metadata: ["format": "pt"], to: weights)
         }
         let peft = PEFTAdapterConfig.prefixTuning(
@@ -93,7 +98,8 @@ public enum AdapterFiles {
     ) throws(TuningError) {
         let manifest = LNTuneAdapterManifest(
             method: adapter.configuration, components: components, weights: weights,
-            baseModelNameOrPath: adapter.baseModel, python: LNTuneAdapterManifest.recipe(for: adapter.configuration.kind))
+            baseModelNameOrPath: adapter.baseModel,
+            python: LNTuneAdapterManifest.recipe(for: adapter.configuration.kind))
         try AdapterJSON.write(manifest, to: directory.appendingPathComponent(LNTuneAdapterManifest.fileName))
     }
 

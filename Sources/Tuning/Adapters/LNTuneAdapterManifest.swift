@@ -38,7 +38,8 @@ struct LNTuneAdapterManifest: Codable, Equatable {
     static func recipe(for kind: TuningMethodKind) -> String {
         switch kind {
         case .prefixLN:
-            return "m = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(BASE), 'DIR/ln').merge_and_unload();"
+            return
+                "m = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(BASE), 'DIR/ln').merge_and_unload();"
                 + " m = PeftModel.from_pretrained(m, 'DIR/prefix')"
         case .bitfit:
             return "m = AutoModelForCausalLM.from_pretrained(BASE);"

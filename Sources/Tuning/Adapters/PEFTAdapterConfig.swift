@@ -70,7 +70,9 @@ struct PEFTAdapterConfig: Codable, Equatable {
 
     /// An LN_TUNING config for `options`: the whole modules by name when every layer trains (PEFT's own
     /// default for GPT-2 is `["ln_1", "ln_2", "ln_f"]`), else one explicit entry per module (`h.12.ln_1`).
-    static func lnTuning(_ options: LNTuningOptions, layerCount: Int, baseModel: String?, recording: TuningConfiguration)
+    static func lnTuning(
+        _ options: LNTuningOptions, layerCount: Int, baseModel: String?, recording: TuningConfiguration
+    )
         -> PEFTAdapterConfig
     {
         let names: [String]

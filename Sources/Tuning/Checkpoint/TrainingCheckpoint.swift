@@ -59,7 +59,9 @@ public struct TrainingCheckpoint: Sendable {
         }
         let file = try TuningError.wrapping { () throws(GPT2Error) in try SafeTensorsFile.open(url) }
         guard let json = file.metadata[stateKey] else {
-            throw .invalidCheckpoint(file: url.path, reason: "no '\(stateKey)' in the safetensors metadata: not an LNTune training checkpoint")
+            throw .invalidCheckpoint(
+                file: url.path,
+                reason: "no '\(stateKey)' in the safetensors metadata: not an LNTune training checkpoint")
         }
         let state: State
         do {
@@ -70,9 +72,12 @@ public struct TrainingCheckpoint: Sendable {
             throw .invalidCheckpoint(file: url.path, reason: "state: \(error)")
         }
         guard state.formatVersion <= formatVersion else {
-            throw .invalidCheckpoint(file: url.path, reason: "format_version \(state.formatVersion) is newer than this LNTune's \(formatVersion)")
+            throw .invalidCheckpoint(
+                file: url.path,
+                reason: "format_version \(state.formatVersion) is newer than this LNTune's \(formatVersion)")
         }
-        return TrainingCheckpoint(url: url, state: state, trainerState: file.metadata[trainerKey].map { Data($0.utf8) }, file: file)
+        return TrainingCheckpoint(
+            url: url, state: state, trainerState: file.metadata[trainerKey].map { Data($0.utf8) }, file: file)
     }
 }
 
@@ -80,7 +85,9 @@ extension Tuner {
     /// Writes the run's resumable state to `url` (atomically; see `TrainingCheckpoint`). `trainerState` is any
     /// JSON the caller wants back on resume (data cursor, best score so far, …).
     public func saveCheckpoint(to url: URL, trainerState: Data? = nil) throws(TuningError) {
-        if let trainerState, (try? JSONSerialization.jsonObject(with: trainerState, options: [.fragmentsAllowed])) == nil {
+        if let trainerState,
+            (try? JSONSerialization.jsonObject(with: trainerState, options: [.fragmentsAllowed])) == nil
+        {
             throw .invalidCheckpoint(file: url.path, reason: "the trainer state to store is not valid JSON")
         }
         let state = TrainingCheckpoint.State(
@@ -99,15 +106,21 @@ extension Tuner {
         var metadata = [TrainingCheckpoint.stateKey: stateJSON]
         if let trainerState { metadata[TrainingCheckpoint.trainerKey] = String(decoding: trainerState, as: UTF8.self) }
         var tensors: [(name: String, shape: [Int], data: UnsafeBufferPointer<Float>)] = []
-        for s in segments { tensors.append((name: "values/" + s.name, shape: s.shape, data: UnsafeBufferPointer(s.valueBuffer))) }
+        for s in segments {
+            tensors.append((name: "values/" + s.name, shape: s.shape, data: UnsafeBufferPointer(s.valueBuffer)))
+        }
         for (name, buffer) in optimizer.moments {
             for s in segments {
                 tensors.append(
-                    (name: name + "/" + s.name, shape: s.shape,
-                     data: UnsafeBufferPointer(start: buffer.base + s.stateOffset, count: s.count)))
+                    (
+                        name: name + "/" + s.name, shape: s.shape,
+                        data: UnsafeBufferPointer(start: buffer.base + s.stateOffset, count: s.count)
+                    ))
             }
         }
-        try TuningError.wrapping { () throws(GPT2Error) in try SafeTensorsWriter.write(tensors: tensors, metadata: metadata, to: url) }
+        try TuningError.wrapping { () throws(GPT2Error) in
+            try SafeTensorsWriter.write(tensors: tensors, metadata: metadata, to: url)
+        }
     }
 
     /// A tuner rebuilt from a checkpoint's recorded method and options, with its state restored.
@@ -133,9 +146,12 @@ extension Tuner {
         guard state.options.optimizer.algorithm == options.optimizer.algorithm,
             (state.options.optimizer.momentum != 0) == (options.optimizer.momentum != 0)
         else {
-            throw refuse("saved with optimizer \(state.options.optimizer.algorithm.rawValue); this run uses \(options.optimizer.algorithm.rawValue)")
+            throw refuse(
+                "saved with optimizer \(state.options.optimizer.algorithm.rawValue); this run uses \(options.optimizer.algorithm.rawValue)"
+            )
         }
-        guard let randomState = UInt64(state.randomState, radix: 16), let fingerprint = UInt64(state.frozenFingerprint, radix: 16)
+        guard let randomState = UInt64(state.randomState, radix: 16),
+            let fingerprint = UInt64(state.frozenFingerprint, radix: 16)
         else {
             throw refuse("random_state or frozen_fingerprint is not a hex number")
         }
@@ -145,9 +161,14 @@ extension Tuner {
         // Read everything before changing anything, so a bad file leaves the tuner as it was.
         var values: [(UnsafeMutablePointer<Float>, [Float])] = []
         for s in segments {
-            values.append((s.values, try AdapterFiles.read("values/" + s.name, from: checkpoint.file, expected: s.shape)))
+            values.append(
+                (s.values, try AdapterFiles.read("values/" + s.name, from: checkpoint.file, expected: s.shape)))
             for (name, buffer) in optimizer.moments {
-                values.append((buffer.base + s.stateOffset, try AdapterFiles.read(name + "/" + s.name, from: checkpoint.file, expected: s.shape)))
+                values.append(
+                    (
+                        buffer.base + s.stateOffset,
+                        try AdapterFiles.read(name + "/" + s.name, from: checkpoint.file, expected: s.shape)
+                    ))
             }
         }
         for (target, source) in values { target.update(from: source, count: source.count) }

@@ -79,8 +79,10 @@ public struct LNTuningOptions: Equatable, Sendable, Codable, CustomStringConvert
     /// Blocks whose `ln_1`/`ln_2` train; nil means all. `ln_f` is governed by `modules` alone.
     public var layers: ClosedRange<Int>?
 
-    public init(terms: Set<LNTerm> = Set(LNTerm.allCases), modules: Set<LNModule> = Set(LNModule.allCases),
-                layers: ClosedRange<Int>? = nil) {
+    public init(
+        terms: Set<LNTerm> = Set(LNTerm.allCases), modules: Set<LNModule> = Set(LNModule.allCases),
+        layers: ClosedRange<Int>? = nil
+    ) {
         self.terms = terms
         self.modules = modules
         self.layers = layers
@@ -91,8 +93,9 @@ public struct LNTuningOptions: Equatable, Sendable, Codable, CustomStringConvert
         if terms.isEmpty { throw .invalidOption(name: "ln-terms", value: "", hint: "choose gain, bias or both") }
         if modules.isEmpty { throw .invalidOption(name: "ln-modules", value: "", hint: "choose attn, mlp, final") }
         if let layers, layers.lowerBound < 0 || layers.upperBound >= layerCount {
-            throw .invalidOption(name: "ln-layers", value: "\(layers.lowerBound)-\(layers.upperBound)",
-                                 hint: "the model has layers 0-\(layerCount - 1)")
+            throw .invalidOption(
+                name: "ln-layers", value: "\(layers.lowerBound)-\(layers.upperBound)",
+                hint: "the model has layers 0-\(layerCount - 1)")
         }
         if tensors(layerCount: layerCount).isEmpty {
             throw .invalidOption(name: "ln-layers", value: description, hint: "this selection trains nothing")
@@ -137,14 +140,16 @@ extension LNTuningOptions {
         return o
     }
 
-    static func parseSet<T: RawRepresentable & CaseIterable & Hashable>(_ text: String, option: String) throws(TuningError)
+    static func parseSet<T: RawRepresentable & CaseIterable & Hashable>(_ text: String, option: String)
+        throws(TuningError)
         -> Set<T> where T.RawValue == String
     {
         var out = Set<T>()
         for item in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
             guard let v = T(rawValue: item) else {
-                throw .invalidOption(name: option, value: item,
-                                     hint: "expected one of " + T.allCases.map(\.rawValue).joined(separator: ", "))
+                throw .invalidOption(
+                    name: option, value: item,
+                    hint: "expected one of " + T.allCases.map(\.rawValue).joined(separator: ", "))
             }
             out.insert(v)
         }

@@ -48,7 +48,9 @@ public final class OptimizerState: @unchecked Sendable {
             }
         case .sgd:
             for s in segments {
-                sgd(s, step: step, learningRate: learningRate, decay: options.decays(s.decays) ? options.weightDecay : 0)
+                sgd(
+                    s, step: step, learningRate: learningRate, decay: options.decays(s.decays) ? options.weightDecay : 0
+                )
             }
         }
     }

@@ -13,7 +13,9 @@ public struct TrainableSegment: @unchecked Sendable {
     public let stateOffset: Int
 
     public var count: Int { shape.reduce(1, *) }
-    public var valueBuffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: values, count: count) }
+    public var valueBuffer: UnsafeMutableBufferPointer<Float> {
+        UnsafeMutableBufferPointer(start: values, count: count)
+    }
     public var gradientBuffer: UnsafeMutableBufferPointer<Float> {
         UnsafeMutableBufferPointer(start: gradients, count: count)
     }

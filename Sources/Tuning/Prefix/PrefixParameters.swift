@@ -76,7 +76,9 @@ public final class PrefixParameters: @unchecked Sendable {
 
     /// The storage of tensor `name` (empty for an unknown name).
     public subscript(name: String) -> UnsafeMutableBufferPointer<Float> {
-        guard let t = tensors.first(where: { $0.name == name }) else { return UnsafeMutableBufferPointer(start: nil, count: 0) }
+        guard let t = tensors.first(where: { $0.name == name }) else {
+            return UnsafeMutableBufferPointer(start: nil, count: 0)
+        }
         return UnsafeMutableBufferPointer(start: values.base + t.offset, count: t.count)
     }
 
@@ -119,7 +121,8 @@ public final class PrefixParameters: @unchecked Sendable {
         hidden.withUnsafeMutableBufferPointer { hb in
             guard let hp = hb.baseAddress else { return }
             Linear.forward(
-                out: hp, inp: pointer("embedding.weight", in: values.base), weight: pointer("transform.0.weight", in: values.base),
+                out: hp, inp: pointer("embedding.weight", in: values.base),
+                weight: pointer("transform.0.weight", in: values.base),
                 bias: pointer("transform.0.bias", in: values.base), rows: p, inFeatures: d, outFeatures: h,
                 layout: .outputMajor)
             Tanh.forward(out: hp, inp: hp, count: p * h)
@@ -136,23 +139,31 @@ public final class PrefixParameters: @unchecked Sendable {
         let g = gradients.base
         switch options.projection {
         case .direct:
-            dOut.withUnsafeBufferPointer { addInPlace(pointer("embedding.weight", in: g), $0.baseAddress.unsafelyUnwrapped, p * w) }
+            dOut.withUnsafeBufferPointer {
+                addInPlace(pointer("embedding.weight", in: g), $0.baseAddress.unsafelyUnwrapped, p * w)
+            }
         case let .mlp(h):
             let hidden = self.hidden(hiddenSize: h)
             var dHidden = [Float](repeating: 0, count: p * h)
             hidden.withUnsafeBufferPointer { hb in
                 dOut.withUnsafeBufferPointer { ob in
                     dHidden.withUnsafeMutableBufferPointer { db in
-                        let (hp, op, dp) = (hb.baseAddress.unsafelyUnwrapped, ob.baseAddress.unsafelyUnwrapped, db.baseAddress.unsafelyUnwrapped)
+                        let (hp, op, dp) = (
+                            hb.baseAddress.unsafelyUnwrapped, ob.baseAddress.unsafelyUnwrapped,
+                            db.baseAddress.unsafelyUnwrapped
+                        )
                         Linear.backward(
-                            dinp: dp, dweight: pointer("transform.2.weight", in: g), dbias: pointer("transform.2.bias", in: g),
+                            dinp: dp, dweight: pointer("transform.2.weight", in: g),
+                            dbias: pointer("transform.2.bias", in: g),
                             dout: op, inp: hp, weight: pointer("transform.2.weight", in: values.base), rows: p,
                             inFeatures: h, outFeatures: w, layout: .outputMajor, accumulateInput: false)
                         Tanh.backward(dinp: dp, dout: dp, out: hp, count: p * h)
                         Linear.backward(
                             dinp: pointer("embedding.weight", in: g), dweight: pointer("transform.0.weight", in: g),
-                            dbias: pointer("transform.0.bias", in: g), dout: dp, inp: pointer("embedding.weight", in: values.base),
-                            weight: pointer("transform.0.weight", in: values.base), rows: p, inFeatures: d, outFeatures: h,
+                            dbias: pointer("transform.0.bias", in: g), dout: dp,
+                            inp: pointer("embedding.weight", in: values.base),
+                            weight: pointer("transform.0.weight", in: values.base), rows: p, inFeatures: d,
+                            outFeatures: h,
                             layout: .outputMajor, accumulateInput: true)
                     }
                 }

@@ -43,7 +43,9 @@ public struct TrainingObjective: Equatable, Sendable, Codable {
     }
 
     /// What each micro-batch asks of the model: summed token losses.
-    var microBatchOptions: LossOptions { LossOptions(reduction: .sum, labelSmoothing: labelSmoothing, ignoreIndex: ignoreIndex) }
+    var microBatchOptions: LossOptions {
+        LossOptions(reduction: .sum, labelSmoothing: labelSmoothing, ignoreIndex: ignoreIndex)
+    }
 
     /// The step's denominator given its totals.
     func denominator(targetTokens: Int, sequences: Int) -> Int {
