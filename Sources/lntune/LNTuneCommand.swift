@@ -19,6 +19,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Print throughput figures for one component (see eval/BENCHMARKS.md).",
-        subcommands: []
+        subcommands: [BenchForwardCommand.self, BenchTrainStepCommand.self]
     )
 }
