@@ -35,14 +35,7 @@ extension GPT2Model {
         let chunk = Self.headChunk
         let count = targets.positions.count
         var losses = [Float](repeating: 0, count: count)
-        let x = UnsafeMutablePointer<Float>.allocate(capacity: chunk * c)
-        let dx = UnsafeMutablePointer<Float>.allocate(capacity: chunk * c)
-        let logits = UnsafeMutablePointer<Float>.allocate(capacity: chunk * v)
-        defer {
-            x.deallocate()
-            dx.deallocate()
-            logits.deallocate()
-        }
+        let (x, dx, logits) = (acts.headInput, acts.headInputGradient, acts.headLogits)
         let wte = parameters[.tokenEmbedding].baseAddress.unsafelyUnwrapped
         var start = 0
         while start < count {
