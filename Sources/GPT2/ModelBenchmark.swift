@@ -10,8 +10,12 @@ public enum ModelBenchmark {
         public var tokensPerSecond: Double
         public var bestSeconds: Double
         public var allSeconds: [Double]
-        /// Seconds the same matrix products take alone (the BLAS floor of one run).
+        /// Process CPU time (user + system, both cores) of the fastest-CPU run: on a shared machine this
+        /// moves less with other processes' load than wall time does.
+        public var cpuSeconds: Double
+        /// Seconds the same matrix products take alone (the BLAS floor of one run), wall and CPU.
         public var gemmSeconds: Double
+        public var gemmCPUSeconds: Double
         /// Peak resident memory of the process so far (VmHWM), in MiB; nil where /proc is absent.
         public var peakMemoryMiB: Double?
     }
@@ -89,27 +93,43 @@ public enum ModelBenchmark {
         return try TokenBatch(tokens: tokens, batchSize: b, length: t)
     }
 
-    static func measure(_ repeats: Int, _ body: () throws(GPT2Error) -> Void) throws(GPT2Error) -> [Double] {
+    /// Wall and CPU seconds of each timed run.
+    static func measure(_ repeats: Int, _ body: () throws(GPT2Error) -> Void) throws(GPT2Error) -> [(Double, Double)] {
         try body()  // warm-up: first-touch of the workspace, BLAS thread start
-        var out: [Double] = []
+        var out: [(Double, Double)] = []
         for _ in 0..<max(repeats, 1) {
+            let cpu = cpuSeconds()
             let start = DispatchTime.now().uptimeNanoseconds
             try body()
-            out.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            out.append((Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, cpuSeconds() - cpu))
         }
         return out
     }
 
-    static func result(_ seconds: [Double], tokens: Int, gemm: Double) -> Result {
+    static func result(_ runs: [(Double, Double)], tokens: Int, gemm: (Double, Double)) -> Result {
+        let seconds = runs.map(\.0)
         let best = seconds.min() ?? .infinity
         return Result(
-            tokensPerSecond: Double(tokens) / best, bestSeconds: best, allSeconds: seconds, gemmSeconds: gemm,
+            tokensPerSecond: Double(tokens) / best, bestSeconds: best, allSeconds: seconds,
+            cpuSeconds: runs.map(\.1).min() ?? 0, gemmSeconds: gemm.0, gemmCPUSeconds: gemm.1,
             peakMemoryMiB: peakMemoryMiB())
+    }
+
+    /// User + system CPU time of this process so far.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        #if os(Linux)
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+            getrusage(RUSAGE_SELF, &usage)
+        #endif
+        func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return s(usage.ru_utime) + s(usage.ru_stime)
     }
 
     /// Times the matrix products of one forward (and the input-gradient products of a frozen-weight
     /// backward) alone, on scratch buffers, best of three: the part of a step BLAS sets.
-    static func gemmSeconds(_ config: GPT2Config, rows n: Int, headRows: Int, backward: Bool) -> Double {
+    static func gemmSeconds(_ config: GPT2Config, rows n: Int, headRows: Int, backward: Bool) -> (Double, Double) {
         let (c, h, v) = (config.nEmbd, config.innerSize, config.vocabSize)
         // (in, out) of each block Linear; the head is (C, V) on `headRows` rows.
         let shapes = [(c, 3 * c), (c, c), (c, h), (h, c)]
@@ -122,8 +142,9 @@ public enum ModelBenchmark {
         x.initialize(repeating: 0.01, count: rows * max(maxIn, v))
         y.initialize(repeating: 0.01, count: rows * max(maxOut, v))
         w.initialize(repeating: 0.01, count: max(maxIn * maxOut, v * c))
-        var best = Double.infinity
+        var best = Double.infinity, bestCPU = Double.infinity
         for _ in 0..<3 {
+            let cpu = cpuSeconds()
             let start = DispatchTime.now().uptimeNanoseconds
             for _ in 0..<config.nLayer {
                 for (i, o) in shapes {
@@ -142,8 +163,9 @@ public enum ModelBenchmark {
                     outFeatures: v, layout: .outputMajor, accumulateInput: false)
             }
             best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            bestCPU = min(bestCPU, cpuSeconds() - cpu)
         }
-        return best
+        return (best, bestCPU)
     }
 
     /// VmHWM from /proc/self/status, in MiB.

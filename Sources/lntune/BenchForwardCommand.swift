@@ -30,6 +30,7 @@ struct ModelBenchOptions: ParsableArguments {
             var object: [String: Any] = [
                 "benchmark": name, "config": config, "batch": batch, "seq": seq, "tokens_per_second": r.tokensPerSecond,
                 "best_seconds": r.bestSeconds, "all_seconds": r.allSeconds, "gemm_seconds": r.gemmSeconds,
+                "cpu_seconds": r.cpuSeconds, "gemm_cpu_seconds": r.gemmCPUSeconds,
             ]
             if let mem = r.peakMemoryMiB { object["peak_memory_mib"] = mem }
             for (k, v) in extra { object[k] = v }
@@ -41,9 +42,9 @@ struct ModelBenchOptions: ParsableArguments {
         } else {
             let runs = r.allSeconds.map { String(format: "%.3f", $0) }.joined(separator: " ")
             print("\(name) GPT-2 \(config), B=\(batch) T=\(seq): \(String(format: "%.0f", r.tokensPerSecond)) tokens/s")
-            print("  best \(String(format: "%.3f", r.bestSeconds)) s (runs: \(runs))")
+            print("  best \(String(format: "%.3f", r.bestSeconds)) s (runs: \(runs)), CPU time \(String(format: "%.3f", r.cpuSeconds)) s")
             print("  the same matrix products alone: \(String(format: "%.3f", r.gemmSeconds)) s"
-                + " (\(String(format: "%.0f", share * 100))% of the step)")
+                + " (\(String(format: "%.0f", share * 100))% of the step), CPU time \(String(format: "%.3f", r.gemmCPUSeconds)) s")
             if let mem = r.peakMemoryMiB { print("  peak resident memory: \(String(format: "%.0f", mem)) MiB") }
             for (k, v) in extra.sorted(by: { $0.key < $1.key }) { print("  \(k): \(String(format: "%.1f", v))") }
         }
