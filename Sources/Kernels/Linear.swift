@@ -37,6 +37,17 @@ public enum Linear {
             return
         }
         let n32 = Int32(n), c32 = Int32(c), oc32 = Int32(oc)
+        if n > 1, n <= SmallBatchLinear.maxRows(layout) {
+            switch layout {
+            case .inputMajor:
+                SmallBatchLinear.inputMajor(
+                    out: out, inp: inp, weight: weight, rows: n, inFeatures: c, outFeatures: oc, accumulate: beta != 0)
+            case .outputMajor:
+                SmallBatchLinear.outputMajor(
+                    out: out, inp: inp, weight: weight, rows: n, inFeatures: c, outFeatures: oc, accumulate: beta != 0)
+            }
+            return
+        }
         if n == 1 {
             // One row: matrix-vector streams the weights ~4× faster than a 1-row sgemm (platform.md).
             switch layout {
