@@ -23,6 +23,9 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Print throughput figures for one component (see eval/BENCHMARKS.md).",
-        subcommands: [BenchDataCommand.self, BenchLoadCommand.self, BenchTokenizeCommand.self, BenchTuneCommand.self]
+        subcommands: [
+            BenchDataCommand.self, BenchLoadCommand.self, BenchTokenizeCommand.self, BenchForwardCommand.self,
+            BenchTrainStepCommand.self, BenchTuneCommand.self,
+        ]
     )
 }
