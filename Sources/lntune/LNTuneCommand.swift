@@ -8,9 +8,11 @@ struct LNTuneCommand: AsyncParsableCommand {
         abstract: "Parameter-efficient fine-tuning of GPT-2 (LN-Tuning, Prefix-Tuning), decoding and scoring.",
         version: LNTuneVersion.string,
         subcommands: [
-            // Each subcommand lives in its own file; keep this list sorted by workflow order.
+            // Each subcommand lives in its own file; keep this list in workflow order.
             DownloadCommand.self,
             TokenizeCommand.self,
+            PerplexityCommand.self,
+            MergeCommand.self,
             BenchCommand.self,
         ]
     )
@@ -23,9 +25,12 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Print throughput figures for one component (see eval/BENCHMARKS.md).",
         subcommands: [
             BenchDataCommand.self,
-            DecodingBenchCommand.self,
+            BenchForwardCommand.self,
             BenchLoadCommand.self,
             BenchTokenizeCommand.self,
+            BenchTrainStepCommand.self,
+            BenchTuneCommand.self,
+            DecodingBenchCommand.self,
         ]
     )
 }

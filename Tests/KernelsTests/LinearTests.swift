@@ -80,3 +80,32 @@ func linearForwardBackward(rows n: Int, layout: Linear.WeightLayout) {
     #expect(lowestW.array == fullW.array)
     #expect(lowestB.array == fullB.array)
 }
+
+/// Few-row products (decoding batches, which avoid sgemm's weight packing) equal the sgemm result for
+/// both layouts, every row count up to and past the small-batch limit, widths with ragged tails, with a
+/// bias and accumulating into the output.
+@Test(arguments: [Linear.WeightLayout.inputMajor, .outputMajor])
+func linearFewRowsMatchesSgemm(layout: Linear.WeightLayout) {
+    var rng = SeededRandom(seed: 24)
+    let (c, oc) = (37, 150)  // 150 = two full 64-wide blocks and a partial one; 37 = two vectors + 5
+    let weight = TestBuffer(rng.normals(c * oc)), bias = TestBuffer(rng.normals(oc))
+    let inp = TestBuffer(rng.normals(12 * c))
+    let reference = TestBuffer<Float>(zeros: 12 * oc)
+    Linear.forward(
+        out: reference.pointer, inp: inp.readOnly, weight: weight.readOnly, bias: bias.readOnly, rows: 12, inFeatures: c,
+        outFeatures: oc, layout: layout)  // 12 rows: sgemm
+    for n in 2...9 {
+        let out = TestBuffer<Float>(repeating: .nan, count: n * oc)
+        Linear.forward(
+            out: out.pointer, inp: inp.readOnly, weight: weight.readOnly, bias: bias.readOnly, rows: n, inFeatures: c,
+            outFeatures: oc, layout: layout)
+        #expect(maxAbsDifference(out.array, Array(reference.array[0..<(n * oc)])) < 1e-4, "\(n) rows")
+        let residual = rng.normals(n * oc)
+        let summed = TestBuffer(residual)
+        Linear.forward(
+            out: summed.pointer, inp: inp.readOnly, weight: weight.readOnly, bias: nil, rows: n, inFeatures: c,
+            outFeatures: oc, layout: layout, accumulate: true)
+        let expected = (0..<(n * oc)).map { reference[$0] - bias[$0 % oc] + residual[$0] }
+        #expect(maxAbsDifference(summed.array, expected) < 1e-4, "\(n) rows, accumulating")
+    }
+}

@@ -30,7 +30,9 @@ import Tuning
 }
 
 /// Bad ablation options are typed errors naming the option.
-@Test(arguments: [("gain,scale", nil, nil), (nil, "attn,ffn", nil), (nil, nil, "3-1"), (nil, nil, "x")] as [(String?, String?, String?)])
+@Test(
+    arguments: [("gain,scale", nil, nil), (nil, "attn,ffn", nil), (nil, nil, "3-1"), (nil, nil, "x")]
+        as [(String?, String?, String?)])
 func badLNOptionsAreRejected(terms: String?, modules: String?, layers: String?) {
     #expect(throws: TuningError.self) { try LNTuningOptions.parse(terms: terms, modules: modules, layers: layers) }
 }
@@ -55,7 +57,9 @@ func badLNOptionsAreRejected(terms: String?, modules: String?, layers: String?) 
 /// P=5, hidden 16, d=32, L=2 → 2,864 trainable).
 @Test func prefixParameterCounts() {
     let tiny = GPT2Config(vocabSize: 307, nPositions: 48, nEmbd: 32, nLayer: 2, nHead: 4)
-    #expect(PrefixTuningOptions(virtualTokens: 5, projection: .mlp(hidden: 16)).trainableParameterCount(config: tiny) == 2_864)
+    #expect(
+        PrefixTuningOptions(virtualTokens: 5, projection: .mlp(hidden: 16)).trainableParameterCount(config: tiny)
+            == 2_864)
     #expect(PrefixTuningOptions(virtualTokens: 5, projection: .direct).trainableParameterCount(config: tiny) == 5 * 128)
     let selection = PrefixTuning(options: .init(virtualTokens: 5, projection: .mlp(hidden: 16)))
         .selection(for: ParameterLayout(config: tiny))
