@@ -20,6 +20,8 @@ public enum GPT2Error: Error, Equatable, CustomStringConvertible {
     /// The folder holds no weights LNTune can read.
     case missingWeights(directory: String, hint: String)
     case writeFailed(file: String, reason: String)
+    /// A model call got an argument it cannot run on (token id, position, shape, cache capacity).
+    case invalidInput(argument: String, reason: String)
 
     public var description: String {
         switch self {
@@ -51,6 +53,8 @@ public enum GPT2Error: Error, Equatable, CustomStringConvertible {
             return "\(directory): no model weights found: \(hint)"
         case let .writeFailed(file, reason):
             return "\(file): cannot write: \(reason)"
+        case let .invalidInput(argument, reason):
+            return "invalid \(argument): \(reason)"
         }
     }
 }

@@ -10,6 +10,8 @@ public protocol TuningMethod: Sendable, CustomStringConvertible {
     func trainableTensors(in layout: ParameterLayout) -> [GPT2Tensor]
     /// Prefix slots this method adds, or nil.
     var prefix: PrefixTuningOptions? { get }
+    /// The method and its options as recorded in adapter and checkpoint files.
+    var configuration: TuningConfiguration { get }
 }
 
 extension TuningMethod {
@@ -52,18 +54,12 @@ public struct TrainableSelection: Sendable {
         self.prefix = prefix
     }
 
-    /// Ranges of the flat buffer that train, merged where adjacent, in ascending order.
-    public var ranges: [Range<Int>] {
-        var merged: [Range<Int>] = []
-        for r in tensors.map({ layout.range($0) }).sorted(by: { $0.lowerBound < $1.lowerBound }) {
-            if let last = merged.last, last.upperBound == r.lowerBound {
-                merged[merged.count - 1] = last.lowerBound..<r.upperBound
-            } else {
-                merged.append(r)
-            }
-        }
-        return merged
-    }
+    /// The request the model's backward pass takes: these tensors, and the prefix slots when the method has them.
+    public var gradientRequest: GradientRequest { GradientRequest(tensors: Set(tensors), prefix: prefix != nil) }
+
+    /// Ranges of the flat buffer that train, merged where adjacent, in ascending order (the request's ranges:
+    /// one implementation decides what is zeroed, clipped and updated).
+    public var ranges: [Range<Int>] { gradientRequest.ranges(in: layout) }
 
     /// Trainable base parameters (prefix parameters not included).
     public var baseParameterCount: Int { tensors.reduce(0) { $0 + layout.slot($1).count } }

@@ -5,6 +5,7 @@ public struct BitFit: TuningMethod, Equatable {
     public init() {}
     public var kind: TuningMethodKind { .bitfit }
     public var description: String { "bitfit (all biases)" }
+    public var configuration: TuningConfiguration { .bitfit }
 
     public func trainableTensors(in layout: ParameterLayout) -> [GPT2Tensor] {
         layout.slots.map(\.tensor).filter { tensor in

@@ -5,5 +5,6 @@ public struct FullFineTuning: TuningMethod, Equatable {
     public init() {}
     public var kind: TuningMethodKind { .full }
     public var description: String { "full (every parameter)" }
+    public var configuration: TuningConfiguration { .full }
     public func trainableTensors(in layout: ParameterLayout) -> [GPT2Tensor] { layout.slots.map(\.tensor) }
 }

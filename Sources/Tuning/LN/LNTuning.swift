@@ -16,12 +16,38 @@ public struct LNTuning: TuningMethod, Equatable {
     }
 
     public var description: String { "ln (\(options))" }
+    public var configuration: TuningConfiguration { .ln(options) }
 }
 
 /// The LayerNorm terms: gain (weight) and bias.
 public enum LNTerm: String, CaseIterable, Sendable, Codable, Comparable {
     case gain, bias
     public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// One LayerNorm of the model: `h.{layer}.ln_1`, `h.{layer}.ln_2` or `ln_f` (layer nil).
+public struct LayerNormModule: Hashable, Sendable {
+    public let layer: Int?
+    public let module: LNModule
+
+    public init(layer: Int?, module: LNModule) {
+        self.layer = layer
+        self.module = module
+    }
+
+    /// The module's path in a Hugging Face `GPT2Model` (`h.3.ln_2`, `ln_f`).
+    public var huggingFaceName: String { layer.map { "h.\($0).\(module.huggingFaceName)" } ?? module.huggingFaceName }
+
+    public func tensor(_ term: LNTerm) -> GPT2Tensor {
+        switch (module, term, layer) {
+        case (.final, .gain, _), (_, .gain, nil): return .finalNormWeight
+        case (.final, .bias, _), (_, .bias, nil): return .finalNormBias
+        case let (.attn, .gain, layer?): return .block(layer, .ln1Weight)
+        case let (.attn, .bias, layer?): return .block(layer, .ln1Bias)
+        case let (.mlp, .gain, layer?): return .block(layer, .ln2Weight)
+        case let (.mlp, .bias, layer?): return .block(layer, .ln2Bias)
+        }
+    }
 }
 
 /// Which LayerNorms: `attn` = ln_1, `mlp` = ln_2, `final` = ln_f.
@@ -75,22 +101,22 @@ public struct LNTuningOptions: Equatable, Sendable, Codable, CustomStringConvert
 
     /// The selected tensors in layout order.
     public func tensors(layerCount: Int) -> [GPT2Tensor] {
-        var result: [GPT2Tensor] = []
+        selectedNorms(layerCount: layerCount).flatMap { norm in
+            LNTerm.allCases.filter { terms.contains($0) }.map { norm.tensor($0) }
+        }
+    }
+
+    /// The LayerNorm modules these options touch (whatever the terms), in layout order: what an adapter
+    /// stores, since PEFT replaces whole modules.
+    public func selectedNorms(layerCount: Int) -> [LayerNormModule] {
+        var result: [LayerNormModule] = []
         let blocks = layers.map { Array($0.clamped(to: 0...max(layerCount - 1, 0))) } ?? Array(0..<layerCount)
         for layer in blocks {
-            if modules.contains(.attn) {
-                if terms.contains(.gain) { result.append(.block(layer, .ln1Weight)) }
-                if terms.contains(.bias) { result.append(.block(layer, .ln1Bias)) }
-            }
-            if modules.contains(.mlp) {
-                if terms.contains(.gain) { result.append(.block(layer, .ln2Weight)) }
-                if terms.contains(.bias) { result.append(.block(layer, .ln2Bias)) }
+            for module in [LNModule.attn, .mlp] where modules.contains(module) {
+                result.append(LayerNormModule(layer: layer, module: module))
             }
         }
-        if modules.contains(.final) {
-            if terms.contains(.gain) { result.append(.finalNormWeight) }
-            if terms.contains(.bias) { result.append(.finalNormBias) }
-        }
+        if modules.contains(.final) { result.append(LayerNormModule(layer: nil, module: .final)) }
         return result
     }
 
@@ -132,5 +158,35 @@ extension LNTuningOptions {
             throw .invalidOption(name: "ln-layers", value: text, hint: "expected FIRST-LAST (e.g. 12-23), N or all")
         }
         return bounds[0]...bounds[bounds.count - 1]
+    }
+}
+
+extension LNTuningOptions {
+    // Sets are written sorted and the layer range as [first, last] (null = all), so the same options always
+    // give the same bytes in adapter configs and checkpoints.
+    private enum CodingKeys: String, CodingKey { case terms, modules, layers }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let bounds = try c.decodeIfPresent([Int].self, forKey: .layers)
+        if let bounds, bounds.count != 2 || bounds[0] > bounds[1] {
+            throw DecodingError.dataCorruptedError(
+                forKey: .layers, in: c, debugDescription: "expected [first, last] with first <= last, or null")
+        }
+        self.init(
+            terms: Set(try c.decode([LNTerm].self, forKey: .terms)),
+            modules: Set(try c.decode([LNModule].self, forKey: .modules)),
+            layers: bounds.map { $0[0]...$0[1] })
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(LNTerm.allCases.filter { terms.contains($0) }, forKey: .terms)
+        try c.encode(modules.sorted(), forKey: .modules)
+        if let layers {
+            try c.encode([layers.lowerBound, layers.upperBound], forKey: .layers)
+        } else {
+            try c.encodeNil(forKey: .layers)
+        }
     }
 }

@@ -7,7 +7,7 @@ import GPT2
 /// training: the adapter stores only its output, PEFT's `prompt_embeddings` of shape [P, 2·L·d], whose row
 /// layout is `[layer][key|value][head][headDim]` (PEFT's `get_prompt` view).
 public struct PrefixTuningOptions: Equatable, Sendable, Codable, CustomStringConvertible {
-    public enum Projection: Equatable, Sendable, Codable {
+    public enum Projection: Equatable, Sendable {
         case direct
         case mlp(hidden: Int)
     }
@@ -52,28 +52,34 @@ public struct PrefixTuningOptions: Equatable, Sendable, Codable, CustomStringCon
     }
 }
 
-/// Prefix-Tuning alone: only the prefix slots train.
-public struct PrefixTuning: TuningMethod, Equatable {
-    public var options: PrefixTuningOptions
-    public init(options: PrefixTuningOptions = .init()) { self.options = options }
-    public var kind: TuningMethodKind { .prefix }
-    public var prefix: PrefixTuningOptions? { options }
-    public func trainableTensors(in layout: ParameterLayout) -> [GPT2Tensor] { [] }
-    public var description: String { "prefix (\(options))" }
-}
+extension PrefixTuningOptions {
+    // {"virtual_tokens": 10, "projection": "mlp", "hidden": 512} — PEFT's vocabulary, flat and stable.
+    private enum CodingKeys: String, CodingKey {
+        case virtualTokens = "virtual_tokens"
+        case projection, hidden
+    }
 
-/// Prefix-Tuning and LN-Tuning together — the combination Qi et al. report as best (PEFT cannot combine them).
-public struct PrefixLNTuning: TuningMethod, Equatable {
-    public var prefixOptions: PrefixTuningOptions
-    public var lnOptions: LNTuningOptions
-    public init(prefix: PrefixTuningOptions = .init(), ln: LNTuningOptions = .init()) {
-        prefixOptions = prefix
-        lnOptions = ln
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let tokens = try c.decode(Int.self, forKey: .virtualTokens)
+        switch try c.decode(String.self, forKey: .projection) {
+        case "direct": self.init(virtualTokens: tokens, projection: .direct)
+        case "mlp": self.init(virtualTokens: tokens, projection: .mlp(hidden: try c.decode(Int.self, forKey: .hidden)))
+        case let other:
+            throw DecodingError.dataCorruptedError(
+                forKey: .projection, in: c, debugDescription: "unknown projection '\(other)'; expected direct or mlp")
+        }
     }
-    public var kind: TuningMethodKind { .prefixLN }
-    public var prefix: PrefixTuningOptions? { prefixOptions }
-    public func trainableTensors(in layout: ParameterLayout) -> [GPT2Tensor] {
-        lnOptions.tensors(layerCount: layout.config.nLayer)
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(virtualTokens, forKey: .virtualTokens)
+        switch projection {
+        case .direct:
+            try c.encode("direct", forKey: .projection)
+        case let .mlp(hidden):
+            try c.encode("mlp", forKey: .projection)
+            try c.encode(hidden, forKey: .hidden)
+        }
     }
-    public var description: String { "prefix+ln (\(prefixOptions); \(lnOptions))" }
 }
