@@ -10,6 +10,7 @@ struct LNTuneCommand: AsyncParsableCommand {
         subcommands: [
             // Each subcommand lives in its own file; keep this list sorted by workflow order.
             DownloadCommand.self,
+            TokenizeCommand.self,
             BenchCommand.self,
         ]
     )
@@ -20,6 +21,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Print throughput figures for one component (see eval/BENCHMARKS.md).",
-        subcommands: [BenchDataCommand.self, BenchLoadCommand.self]
+        subcommands: [BenchDataCommand.self, BenchLoadCommand.self, BenchTokenizeCommand.self]
     )
 }
