@@ -42,6 +42,10 @@ final class Activations {
     let dresidual: UnsafeMutablePointer<Float>, dln: UnsafeMutablePointer<Float>, dqkv: UnsafeMutablePointer<Float>
     let datty: UnsafeMutablePointer<Float>, dfch: UnsafeMutablePointer<Float>, dgelu: UnsafeMutablePointer<Float>
     let dkeys: UnsafeMutablePointer<Float>, dvalues: UnsafeMutablePointer<Float>
+    /// LM-head chunk scratch for the loss: inputs `[chunk, C]`, logits `[chunk, V]`, input gradients
+    /// `[chunk, C]` (kept here so a step does not fault in 25 MB of fresh pages).
+    let headInput: UnsafeMutablePointer<Float>, headLogits: UnsafeMutablePointer<Float>
+    let headInputGradient: UnsafeMutablePointer<Float>
 
     /// Lays out the views for a `[batch, length]` forward whose last query sees `keys` slots, reusing
     /// `old`'s allocation when it is large enough (touching fresh pages every step would cost more than
@@ -79,6 +83,8 @@ final class Activations {
         let rDres = reserve(n * c * t), rDln = reserve(n * c * t), rDqkv = reserve(n * 3 * c * t)
         let rDatty = reserve(n * c * t), rDfch = reserve(n * h * t), rDgelu = reserve(n * h * t)
         let rDk = reserve(batch * nh * keys * config.headDim * t), rDv = reserve(batch * nh * keys * config.headDim * t)
+        let chunk = GPT2Model.headChunk
+        let rHeadIn = reserve(chunk * c), rHeadLogits = reserve(chunk * config.vocabSize), rHeadDx = reserve(chunk * c)
         let total = max(offset, 16)
 
         let p: UnsafeMutablePointer<Float>
@@ -111,6 +117,7 @@ final class Activations {
         (lnf, lnfMean, lnfRstd) = (p + rLnf.at, p + rLnfMean.at, p + rLnfRstd.at)
         (dresidual, dln, dqkv, datty) = (p + rDres.at, p + rDln.at, p + rDqkv.at, p + rDatty.at)
         (dfch, dgelu, dkeys, dvalues) = (p + rDfch.at, p + rDgelu.at, p + rDk.at, p + rDv.at)
+        (headInput, headLogits, headInputGradient) = (p + rHeadIn.at, p + rHeadLogits.at, p + rHeadDx.at)
     }
 
     deinit { base?.deallocate() }

@@ -9,15 +9,18 @@ extension GPT2Model {
     /// Logits at the flat positions `rows`, from the ln_f output.
     func headLogits(rows: [Int], acts: Activations) -> Logits {
         let (c, v) = (config.nEmbd, config.vocabSize)
-        var values = [Float](repeating: 0, count: rows.count * v)
         let x = UnsafeMutablePointer<Float>.allocate(capacity: max(rows.count * c, 1))
         defer { x.deallocate() }
         for (i, r) in rows.enumerated() { (x + i * c).update(from: acts.lnf + r * c, count: c) }
         let wte = parameters[.tokenEmbedding].baseAddress.unsafelyUnwrapped
-        values.withUnsafeMutableBufferPointer { out in
-            Linear.forward(
-                out: out.baseAddress.unsafelyUnwrapped, inp: x, weight: wte, bias: nil, rows: rows.count, inFeatures: c,
-                outFeatures: v, layout: .outputMajor)
+        // Written whole by the product (no zero fill first: for every position that is 200 MB of stores).
+        let values = [Float](unsafeUninitializedCapacity: rows.count * v) { out, initialized in
+            if !rows.isEmpty {
+                Linear.forward(
+                    out: out.baseAddress.unsafelyUnwrapped, inp: x, weight: wte, bias: nil, rows: rows.count,
+                    inFeatures: c, outFeatures: v, layout: .outputMajor)
+            }
+            initialized = rows.count * v
         }
         return Logits(vocabSize: v, positions: rows, values: values)
     }
@@ -32,14 +35,7 @@ extension GPT2Model {
         let chunk = Self.headChunk
         let count = targets.positions.count
         var losses = [Float](repeating: 0, count: count)
-        let x = UnsafeMutablePointer<Float>.allocate(capacity: chunk * c)
-        let dx = UnsafeMutablePointer<Float>.allocate(capacity: chunk * c)
-        let logits = UnsafeMutablePointer<Float>.allocate(capacity: chunk * v)
-        defer {
-            x.deallocate()
-            dx.deallocate()
-            logits.deallocate()
-        }
+        let (x, dx, logits) = (acts.headInput, acts.headInputGradient, acts.headLogits)
         let wte = parameters[.tokenEmbedding].baseAddress.unsafelyUnwrapped
         var start = 0
         while start < count {

@@ -53,39 +53,49 @@ public enum Attention {
     ) {
         let (nh, hd, nt, ns) = (shape.heads, shape.headDim, shape.queries, shape.keys)
         let scale = shape.scale
+        // With several queries the keys are transposed once per (row, head) for the 16-keys-at-once score
+        // loop; a single decoding query uses dot products (the transpose would cost as much as the scores).
+        let transposed = nt >= 4
+        let stride = (ns + 63) / 64 * 64
         Parallel.forEach(shape.batch * nh, work: shape.batch * nh * nt * ns * hd * 4) { task in
             let b = task / nh, h = task % nh
             let kb = k + task * shape.slotStride * hd
             let vb = v + task * shape.slotStride * hd
             let mask = keyMask + b * shape.slotStride
-            let scratch = probs == nil ? UnsafeMutablePointer<Float>.allocate(capacity: ns) : nil
-            defer { scratch?.deallocate() }
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: stride * (transposed ? hd + 1 : 1))
+            defer { scratch.deallocate() }
+            let row = scratch, kt = scratch + stride
+            if transposed { AttentionMath.transpose(kt, stride: stride, kb, rows: ns, hd: hd) }
             for t in 0..<nt {
                 let qt = q + (b * nt + t) * shape.queryStride + h * hd
                 let ot = out + (b * nt + t) * shape.outStride + h * hd
-                let row = probs.map { $0 + (task * nt + t) * ns } ?? scratch.unsafelyUnwrapped
-                let last = shape.queryOffset + t
+                let n = shape.queryOffset + t + 1
+                if transposed {
+                    AttentionMath.scores(row, qt, kt, stride: stride, n: n, hd: hd)
+                } else {
+                    for s in 0..<n { row[s] = dot(qt, kb + s * hd, hd) }
+                }
                 var mx = -Float.infinity
-                for s in 0...last {
+                for s in 0..<n {
                     if mask[s] != 0 {
-                        let score = dot(qt, kb + s * hd, hd) * scale
-                        row[s] = score
-                        mx = max(mx, score)
+                        row[s] *= scale
+                        mx = max(mx, row[s])
                     } else {
                         row[s] = -.infinity
                     }
                 }
-                row.advanced(by: last + 1).update(repeating: 0, count: ns - last - 1)
-                ot.update(repeating: 0, count: hd)
+                let saved = probs.map { $0 + (task * nt + t) * ns }
                 guard mx > -.infinity else {
-                    row.update(repeating: 0, count: last + 1)
+                    ot.update(repeating: 0, count: hd)
+                    saved?.update(repeating: 0, count: ns)
                     continue
                 }
-                let total = expInPlace(row, last + 1, subtracting: mx)
-                let inv = 1 / total
-                for s in 0...last where row[s] != 0 {
-                    row[s] *= inv
-                    axpy(ot, row[s], vb + s * hd, hd)
+                let inv = 1 / expInPlace(row, n, subtracting: mx)
+                scaleInPlace(row, inv, n)
+                AttentionMath.weightedRowSum(ot, accumulate: false, row, vb, n: n, hd: hd)
+                if let saved {
+                    saved.update(from: row, count: n)
+                    (saved + n).update(repeating: 0, count: ns - n)
                 }
             }
         }
@@ -101,34 +111,55 @@ public enum Attention {
     ) {
         let (nh, hd, nt, ns) = (shape.heads, shape.headDim, shape.queries, shape.keys)
         let scale = shape.scale
+        let transposed = nt >= 4
+        let stride = (ns + 63) / 64 * 64
         Parallel.forEach(shape.batch * nh, work: shape.batch * nh * nt * ns * hd * 8) { task in
             let b = task / nh, h = task % nh
             let kb = k + task * shape.slotStride * hd
             let vb = v + task * shape.slotStride * hd
             let dkb = dkeys + task * shape.slotStride * hd
             let dvb = dvalues + task * shape.slotStride * hd
-            let dp = UnsafeMutablePointer<Float>.allocate(capacity: ns)
-            defer { dp.deallocate() }
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: stride * (transposed ? hd + 1 : 1))
+            defer { scratch.deallocate() }
+            let dp = scratch, vt = scratch + stride
+            if transposed { AttentionMath.transpose(vt, stride: stride, vb, rows: ns, hd: hd) }
             for t in 0..<nt {
                 let p = probs + (task * nt + t) * ns
                 let qt = q + (b * nt + t) * shape.queryStride + h * hd
                 let dqt = dq + (b * nt + t) * shape.queryStride + h * hd
-                let dot_ = dout + (b * nt + t) * shape.outStride + h * hd
-                let last = shape.queryOffset + t
+                let g = dout + (b * nt + t) * shape.outStride + h * hd
+                let n = shape.queryOffset + t + 1
                 // dp[s] = dout·v_s and dv_s += p[s]·dout; then the softmax Jacobian:
-                // dscore[s] = p[s]·(dp[s] − Σ p·dp).
-                var weighted: Float = 0
-                for s in 0...last where p[s] != 0 {
-                    dp[s] = dot(dot_, vb + s * hd, hd)
-                    weighted += p[s] * dp[s]
-                    axpy(dvb + s * hd, p[s], dot_, hd)
+                // dscore[s] = p[s]·(dp[s] − Σ p·dp), scaled as the scores were.
+                if transposed {
+                    AttentionMath.scores(dp, g, vt, stride: stride, n: n, hd: hd)
+                } else {
+                    for s in 0..<n { dp[s] = dot(g, vb + s * hd, hd) }
                 }
-                for s in 0...last where p[s] != 0 {
-                    let dscore = p[s] * (dp[s] - weighted) * scale
-                    axpy(dqt, dscore, kb + s * hd, hd)
-                    axpy(dkb + s * hd, dscore, qt, hd)
+                let weighted = dot(p, dp, n)
+                for s in 0..<n where p[s] != 0 {
+                    axpy(dvb + s * hd, p[s], g, hd)
+                    dp[s] = p[s] * (dp[s] - weighted) * scale
                 }
+                for s in 0..<n where p[s] == 0 { dp[s] = 0 }
+                AttentionMath.weightedRowSum(dqt, accumulate: true, dp, kb, n: n, hd: hd)
+                for s in 0..<n where dp[s] != 0 { axpy(dkb + s * hd, dp[s], qt, hd) }
             }
+        }
+    }
+
+    /// x[i] *= a for i < n.
+    @inlinable
+    static func scaleInPlace(_ x: UnsafeMutablePointer<Float>, _ a: Float, _ n: Int) {
+        var i = 0
+        let av = Vec(repeating: a)
+        while i + 16 <= n {
+            store(load(x + i) * av, x + i)
+            i += 16
+        }
+        while i < n {
+            x[i] *= a
+            i += 1
         }
     }
 

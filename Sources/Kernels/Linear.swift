@@ -29,26 +29,29 @@ public enum Linear {
                     (out + r * oc).update(from: bias, count: oc)
                 }
             }
-        } else if !accumulate {
-            out.update(repeating: 0, count: n * oc)
         }
-        guard c > 0 else { return }
+        // beta = 0 lets BLAS overwrite `out` (it need not be initialised: BLAS never reads it then).
+        let beta: Float = accumulate || bias != nil ? 1 : 0
+        guard c > 0 else {
+            if beta == 0 { out.update(repeating: 0, count: n * oc) }
+            return
+        }
         let n32 = Int32(n), c32 = Int32(c), oc32 = Int32(oc)
         if n == 1 {
             // One row: matrix-vector streams the weights ~4× faster than a 1-row sgemm (platform.md).
             switch layout {
             case .inputMajor:
-                cblas_sgemv(CblasRowMajor, CblasTrans, c32, oc32, 1, weight, oc32, inp, 1, 1, out, 1)
+                cblas_sgemv(CblasRowMajor, CblasTrans, c32, oc32, 1, weight, oc32, inp, 1, beta, out, 1)
             case .outputMajor:
-                cblas_sgemv(CblasRowMajor, CblasNoTrans, oc32, c32, 1, weight, c32, inp, 1, 1, out, 1)
+                cblas_sgemv(CblasRowMajor, CblasNoTrans, oc32, c32, 1, weight, c32, inp, 1, beta, out, 1)
             }
             return
         }
         switch layout {
         case .inputMajor:
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n32, oc32, c32, 1, inp, c32, weight, oc32, 1, out, oc32)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n32, oc32, c32, 1, inp, c32, weight, oc32, beta, out, oc32)
         case .outputMajor:
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n32, oc32, c32, 1, inp, c32, weight, c32, 1, out, oc32)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n32, oc32, c32, 1, inp, c32, weight, c32, beta, out, oc32)
         }
     }
 

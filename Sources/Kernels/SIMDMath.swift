@@ -19,7 +19,10 @@ func store(_ v: Vec, _ p: UnsafeMutablePointer<Float>) {
 /// score far below the maximum yields ~1e-38 rather than 0, which no sum can see).
 @inlinable @inline(__always)
 public func vexp(_ v: Vec) -> Vec {
-    let x0 = v.clamped(lowerBound: Vec(repeating: -87.3), upperBound: Vec(repeating: 88.3))
+    // Not `clamped(lowerBound:upperBound:)`: that generic method was not specialised and cost more than the
+    // whole polynomial (seen in perf).
+    let lo = Vec(repeating: -87.3), hi = Vec(repeating: 88.3)
+    let x0 = v.replacing(with: lo, where: v .< lo).replacing(with: hi, where: v .> hi)
     // n = round(x / ln 2) via the 1.5·2^23 trick: adding it leaves n in the low mantissa bits.
     let magic = Vec(repeating: 12_582_912)
     let t = x0 * 1.442_695_04 + magic
@@ -98,7 +101,8 @@ public func maxElement(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
     var m = Vec(repeating: -.infinity)
     var i = 0
     while i + 16 <= n {
-        m = pointwiseMax(m, load(x + i))
+        let v = load(x + i)
+        m = m.replacing(with: v, where: v .> m)  // generic `pointwiseMax` was not specialised (perf)
         i += 16
     }
     var s = m.max()

@@ -21,6 +21,9 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Print throughput figures for one component (see eval/BENCHMARKS.md).",
-        subcommands: [BenchDataCommand.self, BenchLoadCommand.self, BenchTokenizeCommand.self]
+        subcommands: [
+            BenchDataCommand.self, BenchForwardCommand.self, BenchLoadCommand.self, BenchTokenizeCommand.self,
+            BenchTrainStepCommand.self,
+        ]
     )
 }
