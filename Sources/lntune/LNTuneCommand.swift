@@ -11,6 +11,7 @@ struct LNTuneCommand: AsyncParsableCommand {
             // Each subcommand lives in its own file; keep this list sorted by workflow order.
             DownloadCommand.self,
             TokenizeCommand.self,
+            TrainCommand.self,
             BenchCommand.self,
         ]
     )
