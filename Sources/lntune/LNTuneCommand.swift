@@ -26,5 +26,6 @@ struct BenchCommand: AsyncParsableCommand {
             BenchDataCommand.self, BenchForwardCommand.self, BenchLoadCommand.self, BenchTokenizeCommand.self,
             BenchTrainStepCommand.self,
         ]
+        subcommands: [BenchDataCommand.self, BenchLoadCommand.self, DecodingBenchCommand.self]
     )
 }
