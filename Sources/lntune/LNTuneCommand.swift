@@ -23,9 +23,12 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Print throughput figures for one component (see eval/BENCHMARKS.md).",
         subcommands: [
-            BenchDataCommand.self, BenchForwardCommand.self, BenchLoadCommand.self, BenchTokenizeCommand.self,
+            BenchDataCommand.self,
+            DecodingBenchCommand.self,
+            BenchForwardCommand.self,
+            BenchLoadCommand.self,
+            BenchTokenizeCommand.self,
             BenchTrainStepCommand.self,
         ]
-        subcommands: [BenchDataCommand.self, BenchLoadCommand.self, DecodingBenchCommand.self]
     )
 }
