@@ -12,6 +12,7 @@ struct LNTuneCommand: AsyncParsableCommand {
             DownloadCommand.self,
             TokenizeCommand.self,
             TrainCommand.self,
+            GenerateCommand.self,
             BenchCommand.self,
         ]
     )

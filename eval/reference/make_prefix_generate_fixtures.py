@@ -5,6 +5,9 @@ transformers 5.23), so `lntune generate`'s model + adapter path is checked again
 * `prefix-adapter/` — a PREFIX_TUNING adapter (4 virtual tokens, no projection) with random key/values, written by
   PEFT's `save_pretrained`.
 * `ln-adapter/` — an LN_TUNING adapter over every LayerNorm, perturbed away from the base, written by PEFT.
+* `tiny-bpe-gpt2/` — a random GPT-2 (2 layers, 32 wide, 128 positions) whose vocabulary is Tests/Fixtures/tiny-bpe's
+  (674 tokens, `<|endoftext|>` = 673), so the Swift pipeline tests can run real text through tokenizer, template,
+  model and decoder.
 * `expected.json` — per case, prompts and the new token ids (EOS excluded) of greedy and beam search.
 
 Why not PEFT's `generate`: with PEFT 0.21 and transformers 5, prefix-tuning `generate()` with the KV cache
@@ -123,10 +126,21 @@ def write_adapters():
     return prefix_model, ln_model
 
 
+def write_pipeline_model() -> None:
+    from transformers import GPT2Config
+
+    torch.manual_seed(5)
+    config = GPT2Config(vocab_size=674, n_positions=128, n_embd=32, n_layer=2, n_head=4, bos_token_id=673,
+                        eos_token_id=673, attn_pdrop=0.0, embd_pdrop=0.0, resid_pdrop=0.0)
+    GPT2LMHeadModel(config).save_pretrained(OUT / "tiny-bpe-gpt2", safe_serialization=True)
+    (OUT / "tiny-bpe-gpt2" / "generation_config.json").unlink(missing_ok=True)
+
+
 def main() -> None:
     from peft import PeftModel
 
     write_adapters()
+    write_pipeline_model()
     prefix_model = PeftModel.from_pretrained(base(), OUT / "prefix-adapter").eval()
     ln_model = PeftModel.from_pretrained(base(), OUT / "ln-adapter").eval()
     rows = prompts()

@@ -3,7 +3,8 @@ import Foundation
 /// Progress of a dataset run on stderr: on a terminal a bar redrawn in place with examples/s and the time left;
 /// otherwise a plain line at every tenth of the work (logs stay short). `finish` prints the tokens/s line.
 public final class GenerationProgress {
-    private let total: Int
+    /// Examples in the run (set by `DatasetRunRequest` once the file is loaded).
+    public var total: Int
     private let terminal: Bool
     private let start = Date()
     private var nextLine = 0
