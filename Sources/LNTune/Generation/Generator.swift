@@ -17,16 +17,7 @@ public final class Generator {
 
     public init(model: String, adapter adapterPath: String? = nil, tokenizer tokenizerPath: String? = nil) throws {
         let modelFolder = try ModelResolver.resolve(model)
-        let checkpoint = try GPT2Checkpoint.load(directory: modelFolder)
-        var adapter: Adapter?
-        if let adapterPath {
-            // The reader checks every tensor against this model's shape, so an adapter trained on another size
-            // fails here with the tensor and both shapes named.
-            let loaded = try AdapterFiles.read(from: URL(fileURLWithPath: adapterPath), modelConfig: checkpoint.config)
-            try loaded.apply(to: checkpoint.parameters)
-            adapter = loaded
-        }
-        let gpt2 = try GPT2Model(checkpoint: checkpoint)
+        let (gpt2, adapter) = try Self.loadModel(folder: modelFolder, adapter: adapterPath.map { URL(fileURLWithPath: $0) })
         let tokenizerFolder = tokenizerPath.map { URL(fileURLWithPath: $0) } ?? modelFolder
         let tokenizer = try GPT2Tokenizer(directory: tokenizerFolder)
         guard tokenizer.vocabularySize <= gpt2.config.vocabSize else {
@@ -40,6 +31,15 @@ public final class Generator {
         self.tokenizerFolder = tokenizerFolder
         self.adapter = adapter
         self.endOfText = endOfText
+    }
+
+    /// The checkpoint in `folder` with the adapter in `adapter` applied. The reader checks every tensor against
+    /// this model's shape, so an adapter trained on another size fails here with the tensor and both shapes named.
+    public static func loadModel(folder: URL, adapter: URL?) throws -> (GPT2Model, Adapter?) {
+        let checkpoint = try GPT2Checkpoint.load(directory: folder)
+        let loaded = try adapter.map { try AdapterFiles.read(from: $0, modelConfig: checkpoint.config) }
+        try loaded?.apply(to: checkpoint.parameters)
+        return (try GPT2Model(checkpoint: checkpoint), loaded)
     }
 
     /// Token positions a prompt plus its new tokens may use (the prefix already taken off).

@@ -16,6 +16,10 @@ public struct PromptOutput: Codable, Sendable, Equatable {
         case score
     }
 
+    public init(text: String, tokenIDs: [Int], score: Double) {
+        (self.text, self.tokenIDs, self.score) = (text, tokenIDs, score)
+    }
+
     public func jsonLine() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
