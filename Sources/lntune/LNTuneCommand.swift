@@ -27,6 +27,7 @@ struct BenchCommand: AsyncParsableCommand {
             BenchDataCommand.self,
             DecodingBenchCommand.self,
             BenchForwardCommand.self,
+            BenchGenerateCommand.self,
             BenchLoadCommand.self,
             BenchTokenizeCommand.self,
             BenchTrainStepCommand.self,
