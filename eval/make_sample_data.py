@@ -155,4 +155,5 @@ def main():
         print(f"data/sample/{name}: {len(data)} rows, {len({m for m, _ in data})} MRs")
 
 
-main()
+if __name__ == "__main__":  # eval/make_tiny_model.py imports the grammar
+    main()

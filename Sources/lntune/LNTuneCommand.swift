@@ -11,6 +11,8 @@ struct LNTuneCommand: AsyncParsableCommand {
             // Each subcommand lives in its own file; keep this list in workflow order.
             DownloadCommand.self,
             TokenizeCommand.self,
+            TrainCommand.self,
+            GenerateCommand.self,
             PerplexityCommand.self,
             MergeCommand.self,
             BenchCommand.self,
@@ -26,6 +28,7 @@ struct BenchCommand: AsyncParsableCommand {
         subcommands: [
             BenchDataCommand.self,
             BenchForwardCommand.self,
+            BenchGenerateCommand.self,
             BenchLoadCommand.self,
             BenchTokenizeCommand.self,
             BenchTrainStepCommand.self,
