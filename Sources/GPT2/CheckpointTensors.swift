@@ -72,8 +72,9 @@ enum CheckpointTensors {
             }
         }
         for slot in layout.slots where foundIn[slot.tensor] == nil {
-            let where_ = files.count == 1 ? files[0].url.path : files.map(\.url.lastPathComponent).joined(separator: ", ")
-            throw .missingTensor(file: where_, tensor: "transformer." + slot.tensor.huggingFaceName)
+            let location =
+                files.count == 1 ? files[0].url.path : files.map(\.url.lastPathComponent).joined(separator: ", ")
+            throw .missingTensor(file: location, tensor: "transformer." + slot.tensor.huggingFaceName)
         }
 
         for job in jobs { try job.file.readFloat32(job.name, into: parameters[job.tensor]) }

@@ -20,11 +20,14 @@ public struct GPT2Checkpoint: Sendable {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue
         else {
-            throw .fileUnreadable(file: directory.path, reason: "no such folder (expected a model folder with config.json)")
+            throw .fileUnreadable(
+                file: directory.path, reason: "no such folder (expected a model folder with config.json)")
         }
         let config = try GPT2Config.load(contentsOf: directory.appendingPathComponent("config.json"))
         let files = try weightFiles(in: directory)
-        let parameters = GPT2Parameters(config: config)
+        // Every value is overwritten: the reader checks that the checkpoint covers each slot, and the slots
+        // tile the buffer.
+        let parameters = GPT2Parameters(uninitializedFor: config)
         try CheckpointTensors.read(files, into: parameters)
         return GPT2Checkpoint(config: config, parameters: parameters)
     }

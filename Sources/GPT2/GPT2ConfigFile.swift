@@ -6,7 +6,8 @@ extension GPT2Config {
     /// `unsupportedConfig` (from `validate`).
     public static func load(contentsOf url: URL) throws(GPT2Error) -> GPT2Config {
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw .invalidConfig(file: url.path, reason: "no such file (a model folder holds config.json and model.safetensors)")
+            throw .invalidConfig(
+                file: url.path, reason: "no such file (a model folder holds config.json and model.safetensors)")
         }
         let config: GPT2Config
         do {

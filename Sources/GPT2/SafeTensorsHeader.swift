@@ -81,7 +81,8 @@ struct SafeTensorsHeader {
             }
             let begin = entry.dataOffsets[0], end = entry.dataOffsets[1]
             guard begin >= 0, begin <= end, end <= dataCount else {
-                throw bad("data_offsets [\(begin), \(end)] lie outside the data section (\(dataCount) bytes; truncated?)")
+                throw bad(
+                    "data_offsets [\(begin), \(end)] lie outside the data section (\(dataCount) bytes; truncated?)")
             }
             guard end - begin == bytes else {
                 throw bad(
@@ -93,7 +94,9 @@ struct SafeTensorsHeader {
         // Overlap check on the sorted ranges: each must start at or after the furthest end seen so far
         // (a running maximum, so an empty tensor between two others cannot hide an overlap).
         // Gaps are tolerated (harmless for reading); the Rust crate's writer never leaves any.
-        tensors.sort { ($0.byteRange.lowerBound, $0.byteRange.upperBound) < ($1.byteRange.lowerBound, $1.byteRange.upperBound) }
+        tensors.sort {
+            ($0.byteRange.lowerBound, $0.byteRange.upperBound) < ($1.byteRange.lowerBound, $1.byteRange.upperBound)
+        }
         var furthest: SafeTensorInfo?
         for next in tensors where !next.byteRange.isEmpty {
             if let previous = furthest, next.byteRange.lowerBound < previous.byteRange.upperBound {

@@ -76,11 +76,13 @@ public enum SafeTensorsWriter {
             }
             guard entry.shape.allSatisfy({ $0 >= 0 }), entry.shape.reduce(1, *) == entry.count else {
                 throw .writeFailed(
-                    file: file, reason: "tensor '\(entry.name)': shape \(entry.shape) does not hold \(entry.count) values")
+                    file: file,
+                    reason: "tensor '\(entry.name)': shape \(entry.shape) does not hold \(entry.count) values")
             }
             let end = offset + 4 * entry.count
             let shape = entry.shape.map(String.init).joined(separator: ",")
-            json += "\(quoted(entry.name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]},"
+            json +=
+                "\(quoted(entry.name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]},"
             offset = end
         }
         if json.hasSuffix(",") { json.removeLast() }
@@ -135,7 +137,7 @@ final class AtomicFile {
         guard var p = bytes.baseAddress else { return }
         var left = bytes.count
         while left > 0 {
-            let n = write(fd, p, left)
+            let n = write(fd, p, min(left, 8 << 20))
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { throw .writeFailed(file: url.path, reason: Self.lastError()) }
             p += n

@@ -9,6 +9,8 @@ struct LNTuneCommand: AsyncParsableCommand {
         version: LNTuneVersion.string,
         subcommands: [
             // Each subcommand lives in its own file; keep this list sorted by workflow order.
+            DownloadCommand.self,
+            TokenizeCommand.self,
             BenchCommand.self,
         ]
     )
@@ -19,6 +21,13 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Print throughput figures for one component (see eval/BENCHMARKS.md).",
-        subcommands: [BenchForwardCommand.self, BenchTrainStepCommand.self]
+        subcommands: [
+            BenchDataCommand.self,
+            DecodingBenchCommand.self,
+            BenchForwardCommand.self,
+            BenchLoadCommand.self,
+            BenchTokenizeCommand.self,
+            BenchTrainStepCommand.self,
+        ]
     )
 }

@@ -68,11 +68,13 @@ enum BrokenCheckpoint: String, CaseIterable, Sendable {
             head[5] += 1
             tensors.append((name: "lm_head.weight", shape: wte.shape, data: head))
         case .headWrongShape:
-            tensors.append((name: "lm_head.weight", shape: [wte.shape[0] - 1, wte.shape[1]], data: Array(wte.data.dropFirst(32))))
+            tensors.append(
+                (name: "lm_head.weight", shape: [wte.shape[0] - 1, wte.shape[1]], data: Array(wte.data.dropFirst(32))))
         case .integerTensor:
             try SafeTensorsWriter.write(tensors: tensors, to: weights)
             // I32 has F32's size, so patching the dtype keeps the header length and offsets valid.
-            try edit(weights, "\"transformer.ln_f.bias\":{\"dtype\":\"F32\"", "\"transformer.ln_f.bias\":{\"dtype\":\"I32\"")
+            try edit(
+                weights, "\"transformer.ln_f.bias\":{\"dtype\":\"F32\"", "\"transformer.ln_f.bias\":{\"dtype\":\"I32\"")
             return folder
         case .pytorchOnly:
             try FileManager.default.moveItem(at: weights, to: folder.appendingPathComponent("pytorch_model.bin"))
@@ -84,7 +86,9 @@ enum BrokenCheckpoint: String, CaseIterable, Sendable {
         case .configUnsupported: try edit(config, "gelu_new", "relu")
         case .shardMissing, .shardIndexWrong, .shardNameEscapes: break
         }
-        if FileManager.default.fileExists(atPath: weights.path) { try SafeTensorsWriter.write(tensors: tensors, to: weights) }
+        if FileManager.default.fileExists(atPath: weights.path) {
+            try SafeTensorsWriter.write(tensors: tensors, to: weights)
+        }
         return folder
     }
 
@@ -100,7 +104,9 @@ enum BrokenCheckpoint: String, CaseIterable, Sendable {
                 index, "\"transformer.ln_f.bias\": \"model-00002-of-00003.safetensors\"",
                 "\"transformer.ln_f.bias\": \"model-00001-of-00003.safetensors\"")
         default:
-            try edit(index, "\"transformer.ln_f.bias\": \"model-00002-of-00003.safetensors\"", "\"transformer.ln_f.bias\": \"../x.safetensors\"")
+            try edit(
+                index, "\"transformer.ln_f.bias\": \"model-00002-of-00003.safetensors\"",
+                "\"transformer.ln_f.bias\": \"../x.safetensors\"")
         }
         return folder
     }

@@ -65,7 +65,8 @@ func f32VariantsEqualTheSource(variant: String) throws {
     #expect(file.metadata == ["format": "pt"])
     #expect(file.tensorNames.allSatisfy { $0.hasPrefix("transformer.") })
     #expect(file.tensorNames.count == source.parameters.layout.slots.count)
-    let config = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.url.appendingPathComponent("config.json")))
+    let config = try JSONSerialization.jsonObject(
+        with: Data(contentsOf: folder.url.appendingPathComponent("config.json")))
     #expect((config as? [String: Any])?["architectures"] as? [String] == ["GPT2LMHeadModel"])
     // Only the two final files: the temporary files were renamed away.
     let names = try FileManager.default.contentsOfDirectory(atPath: folder.url.path).sorted()

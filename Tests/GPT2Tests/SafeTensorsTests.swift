@@ -49,19 +49,23 @@ private let headerCases: [HeaderCase] = [
     HeaderCase(name: "header beyond file", image: safetensorsImage("{}", length: 3), kind: "invalidSafeTensors"),
     HeaderCase(name: "not JSON", image: safetensorsImage("{nope"), kind: "invalidSafeTensors"),
     HeaderCase(name: "not an object", image: safetensorsImage("[1,2]"), kind: "invalidSafeTensors"),
-    HeaderCase(name: "bad UTF-8", image: safetensorsImage(bytes: [0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x3A, 0x31, 0x7D]), kind: "invalidSafeTensors"),
+    HeaderCase(
+        name: "bad UTF-8", image: safetensorsImage(bytes: [0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x3A, 0x31, 0x7D]),
+        kind: "invalidSafeTensors"),
     HeaderCase(
         name: "metadata not strings", image: safetensorsImage("{\"__metadata__\":{\"a\":1}}"),
         kind: "invalidSafeTensors"),
     HeaderCase(
         name: "shape of strings",
-        image: safetensorsImage("{\"a\":{\"dtype\":\"F32\",\"shape\":[\"x\"],\"data_offsets\":[0,4]}}", data: [0, 0, 0, 0]),
+        image: safetensorsImage(
+            "{\"a\":{\"dtype\":\"F32\",\"shape\":[\"x\"],\"data_offsets\":[0,4]}}", data: [0, 0, 0, 0]),
         kind: "invalidSafeTensors"),
     HeaderCase(
         name: "missing data_offsets", image: safetensorsImage("{\"a\":{\"dtype\":\"F32\",\"shape\":[1]}}"),
         kind: "invalidSafeTensors"),
     HeaderCase(
-        name: "offset beyond Int", image: safetensorsImage("{\"a\":" + f32([1], 0, 4).replacingOccurrences(of: "[0,4]", with: "[0,1e30]") + "}"),
+        name: "offset beyond Int",
+        image: safetensorsImage("{\"a\":" + f32([1], 0, 4).replacingOccurrences(of: "[0,4]", with: "[0,1e30]") + "}"),
         kind: "invalidSafeTensors"),
     HeaderCase(
         name: "unknown dtype", image: safetensorsImage("{\"a\":\(f32([1], 0, 4, dtype: "F7"))}", data: [0, 0, 0, 0]),
@@ -83,11 +87,13 @@ private let headerCases: [HeaderCase] = [
         image: safetensorsImage("{\"a\":" + f32([1], 0, 4).replacingOccurrences(of: "[0,4]", with: "[0,4,8]") + "}"),
         kind: "invalidTensor", tensor: "a"),
     HeaderCase(
-        name: "shape overflows", image: safetensorsImage("{\"a\":\(f32([1 << 40, 1 << 40], 0, 4))}", data: [0, 0, 0, 0]),
+        name: "shape overflows",
+        image: safetensorsImage("{\"a\":\(f32([1 << 40, 1 << 40], 0, 4))}", data: [0, 0, 0, 0]),
         kind: "invalidTensor", tensor: "a"),
     HeaderCase(
         name: "overlapping tensors",
-        image: safetensorsImage("{\"a\":\(f32([2], 0, 8)),\"b\":\(f32([2], 4, 12))}", data: Array(repeating: 0, count: 12)),
+        image: safetensorsImage(
+            "{\"a\":\(f32([2], 0, 8)),\"b\":\(f32([2], 4, 12))}", data: Array(repeating: 0, count: 12)),
         kind: "invalidTensor", tensor: "b"),
     HeaderCase(
         name: "overlap behind an empty tensor",
@@ -122,7 +128,8 @@ func malformedHeadersAreTypedErrors(_ c: HeaderCase) {
         "{\"__metadata__\":{\"format\":\"pt\"},\"h\":\(f32([2], 0, 4, dtype: "F16")),\"gap\":\(f32([0], 4, 4)),"
         + "\"b\":\(f32([2], 8, 12, dtype: "BF16")),\"s\":\(f32([1, 1], 12, 16)),\"i\":\(f32([1], 16, 20, dtype: "I32"))}"
     let data = half + [9, 9, 9, 9] + brain + single + [1, 0, 0, 0]
-    let file = try SafeTensorsFile(data: safetensorsImage(header, data: data), url: URL(fileURLWithPath: "/x.safetensors"))
+    let file = try SafeTensorsFile(
+        data: safetensorsImage(header, data: data), url: URL(fileURLWithPath: "/x.safetensors"))
     #expect(file.tensorNames == ["h", "gap", "b", "s", "i"])
     #expect(file.metadata == ["format": "pt"])
     #expect(try file.readFloat32("h") == [1, -2])
@@ -148,7 +155,10 @@ func malformedHeadersAreTypedErrors(_ c: HeaderCase) {
     let url = folder.url.appendingPathComponent("t.safetensors")
     let big = (0..<(3 << 20) + 5).map { Float($0 % 1000) * 0.5 - 7 }
     try SafeTensorsWriter.write(
-        tensors: [(name: "a\"quoted\\name", shape: [2, 3], data: [1, 2, 3, 4, 5, 6]), (name: "big", shape: [big.count], data: big)],
+        tensors: [
+            (name: "a\"quoted\\name", shape: [2, 3], data: [1, 2, 3, 4, 5, 6]),
+            (name: "big", shape: [big.count], data: big),
+        ],
         metadata: ["format": "pt", "note": "x"], to: url)
     let bytes = try Data(contentsOf: url)
     let length = bytes.prefix(8).withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
@@ -169,10 +179,12 @@ func malformedHeadersAreTypedErrors(_ c: HeaderCase) {
         try SafeTensorsWriter.write(tensors: [(name: "a", shape: [3], data: [1, 2])], to: url)
     }
     #expect(throws: GPT2Error.self) {
-        try SafeTensorsWriter.write(tensors: [(name: "a", shape: [1], data: [1]), (name: "a", shape: [1], data: [2])], to: url)
+        try SafeTensorsWriter.write(
+            tensors: [(name: "a", shape: [1], data: [1]), (name: "a", shape: [1], data: [2])], to: url)
     }
     #expect(throws: GPT2Error.self) {
-        try SafeTensorsWriter.write(tensors: [(name: "x", shape: [1], data: [1])], to: folder.url.appendingPathComponent("no/such/dir.st"))
+        try SafeTensorsWriter.write(
+            tensors: [(name: "x", shape: [1], data: [1])], to: folder.url.appendingPathComponent("no/such/dir.st"))
     }
     #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path).isEmpty)
 }
