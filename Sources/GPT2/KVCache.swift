@@ -97,8 +97,13 @@ public final class KVCache: @unchecked Sendable {
         nextPosition = newPositions
     }
 
-    /// Empties every row back to just the prefix.
-    public func reset(prefix: PrefixSlots? = nil) {
+    /// Empties every row back to just the prefix (re-seeded from `prefix` when given, e.g. after a
+    /// training step changed it; it must have the cache's prefix length).
+    public func reset(prefix: PrefixSlots? = nil) throws(GPT2Error) {
+        if let prefix, prefix.length != prefixLength || prefix.config != config {
+            throw .invalidInput(
+                argument: "prefix", reason: "\(prefix.length) slots for a cache made with a \(prefixLength)-slot prefix")
+        }
         length = prefixLength
         nextPosition = [Int32](repeating: Int32(prefixLength), count: batchSize)
         if let prefix { seed(prefix: prefix, rows: 0..<batchSize) }
