@@ -21,13 +21,13 @@ extension GPT2Model {
                     argument: "prefix gradients", reason: "the request trains the prefix: pass the prefix and a buffer of its shape")
             }
         }
+        guard let lowest = request.lowestStage(layers: config.nLayer) else {
+            return try loss(batch, labels: labels, options: options, prefix: prefix)
+        }
         let targets = try LossTargets(batch: batch, labels: labels, options: options, vocabSize: config.vocabSize)
         let p = prefix?.length ?? 0
         let keys = p + batch.length
         let cache = try KVCache(config: config, batchSize: batch.batchSize, slotCapacity: keys, prefix: prefix)
-        guard let lowest = request.lowestStage(layers: config.nLayer) else {
-            return try loss(batch, labels: labels, options: options, prefix: prefix)
-        }
         return try withActivations(batch: batch, keys: keys, needs: request.trainingNeeds) { acts throws(GPT2Error) in
             let positions = try forward(batch, cache: cache, acts: acts)
             let n = batch.batchSize * batch.length

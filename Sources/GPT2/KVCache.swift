@@ -5,6 +5,11 @@
 /// for one (row, head) reads one contiguous `[slots, headDim]` block. Slots `0..<prefixLength` hold the
 /// Prefix-Tuning prefix (always visible), then tokens in arrival order. All rows share `length`; padding is
 /// expressed by the per-slot `mask` (left-padded prompts leave masked slots at the start of short rows).
+/// A row whose sequence has finished can keep stepping with mask-0 tokens: its slots stay invisible and
+/// its positions do not advance.
+///
+/// A cache is mutable state: use it from one call at a time (`@unchecked Sendable` lets a decoding task
+/// own it across suspension points).
 public final class KVCache: @unchecked Sendable {
     public let config: GPT2Config
     public let slotCapacity: Int
@@ -92,8 +97,13 @@ public final class KVCache: @unchecked Sendable {
         nextPosition = newPositions
     }
 
-    /// Empties every row back to just the prefix.
-    public func reset(prefix: PrefixSlots? = nil) {
+    /// Empties every row back to just the prefix (re-seeded from `prefix` when given, e.g. after a
+    /// training step changed it; it must have the cache's prefix length).
+    public func reset(prefix: PrefixSlots? = nil) throws(GPT2Error) {
+        if let prefix, prefix.length != prefixLength || prefix.config != config {
+            throw .invalidInput(
+                argument: "prefix", reason: "\(prefix.length) slots for a cache made with a \(prefixLength)-slot prefix")
+        }
         length = prefixLength
         nextPosition = [Int32](repeating: Int32(prefixLength), count: batchSize)
         if let prefix { seed(prefix: prefix, rows: 0..<batchSize) }

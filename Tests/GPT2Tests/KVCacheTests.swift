@@ -92,6 +92,13 @@ func cacheSelectContinuesReorderedRows(rows: [Int]) throws {
     let one = try TokenBatch(tokens: [3], batchSize: 1, length: 1)
     #expect(throws: GPT2Error.self) { try model.extend(cache, with: one) }
     #expect(throws: GPT2Error.self) { try cache.select(rows: [1]) }
+    // After a reset the same tokens give the same logits as a fresh cache.
+    try cache.reset()
+    #expect(cache.length == 0 && cache.nextPosition == [0])
+    let again = try model.extend(cache, with: two, rows: .all)
+    let fresh = try model.logits(two, rows: .all)
+    #expect(again.values == fresh.values)
+    #expect(throws: GPT2Error.self) { try cache.reset(prefix: PrefixSlots(config: model.config, length: 1)) }
     #expect(throws: GPT2Error.self) { try model.makeCache(batchSize: 1, capacity: 3, prefix: PrefixSlots(config: model.config, length: 3)) }
 }
 
