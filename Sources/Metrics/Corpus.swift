@@ -1,0 +1,52 @@
+import Foundation
+
+/// Input checks shared by every corpus-level metric, and sacreBLEU's signature format.
+enum Corpus {
+    /// One reference list per hypothesis, at least one segment, at least one reference per segment.
+    static func check(hypotheses: [String], references: [[String]]) throws {
+        guard hypotheses.count == references.count else {
+            throw MetricsError.countMismatch(hypotheses: hypotheses.count, references: references.count)
+        }
+        guard !hypotheses.isEmpty else { throw MetricsError.emptyCorpus }
+        if let index = references.firstIndex(where: \.isEmpty) { throw MetricsError.noReferences(segment: index) }
+    }
+}
+
+/// sacreBLEU's `Signature.format`: `nrefs` first, the metric's own fields, `version` last.
+enum SacreBLEUSignature {
+    static let version = "2.6.0"
+
+    /// The reference count, or `var` when segments have different counts (sacreBLEU's `num_refs == -1`).
+    static func nrefs(_ references: [[String]]) -> String {
+        let counts = Set(references.map(\.count))
+        return counts.count == 1 ? "\(counts.first ?? 0)" : "var"
+    }
+
+    static func format(nrefs: String, fields: [(String, String)]) -> String {
+        (["nrefs:\(nrefs)"] + fields.map { "\($0.0):\($0.1)" } + ["version:\(version)"]).joined(separator: "|")
+    }
+}
+
+/// Splits per-segment work over the cores: contiguous chunks, each with its own state (vocabulary,
+/// tables) so nothing mutable is shared, results in segment order. Segment statistics do not depend on
+/// how the corpus is chunked, so the scores are the same for any core count.
+enum ParallelSegments {
+    static func map<T: Sendable>(
+        count: Int, minimumChunk: Int = 128, _ body: @Sendable (Range<Int>) throws -> [T]
+    ) throws -> [T] {
+        let chunks = Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, count / minimumChunk))
+        if chunks == 1 { return try body(0..<count) }
+        let bounds = (0...chunks).map { $0 * count / chunks }
+        var results = [Result<[T], Error>?](repeating: nil, count: chunks)
+        results.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let slots = buffer
+            DispatchQueue.concurrentPerform(iterations: chunks) { k in
+                slots[k] = Result { try body(bounds[k]..<bounds[k + 1]) }
+            }
+        }
+        var out = [T]()
+        out.reserveCapacity(count)
+        for result in results { if let result { out += try result.get() } }
+        return out
+    }
+}
