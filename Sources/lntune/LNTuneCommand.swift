@@ -22,9 +22,13 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Print throughput figures for one component (see eval/BENCHMARKS.md).",
+<<<<<<< HEAD
         subcommands: [
             BenchDataCommand.self, BenchForwardCommand.self, BenchLoadCommand.self, BenchTokenizeCommand.self,
             BenchTrainStepCommand.self,
         ]
+=======
+        subcommands: [DecodingBenchCommand.self]
+>>>>>>> decoding
     )
 }
