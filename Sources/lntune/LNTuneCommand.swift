@@ -12,6 +12,7 @@ struct LNTuneCommand: AsyncParsableCommand {
             DownloadCommand.self,
             TokenizeCommand.self,
             TrainCommand.self,
+            ScoreCommand.self,
             BenchCommand.self,
         ]
     )
@@ -22,13 +23,9 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Print throughput figures for one component (see eval/BENCHMARKS.md).",
-<<<<<<< HEAD
         subcommands: [
-            BenchDataCommand.self, BenchForwardCommand.self, BenchLoadCommand.self, BenchTokenizeCommand.self,
-            BenchTrainStepCommand.self,
+            BenchDataCommand.self, DecodingBenchCommand.self, BenchForwardCommand.self, BenchLoadCommand.self,
+            BenchScoreCommand.self, BenchTokenizeCommand.self, BenchTrainStepCommand.self,
         ]
-=======
-        subcommands: [DecodingBenchCommand.self]
->>>>>>> decoding
     )
 }

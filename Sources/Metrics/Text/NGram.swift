@@ -1,0 +1,84 @@
+/// An n-gram of up to `NGram.maxOrder` values (token ids or character scalars) packed into three words.
+/// Unused slots hold `UInt32.max`, which is neither a scalar value nor a token id, so n-grams of different
+/// orders never compare equal; tables are nevertheless kept per order, as the references index them.
+struct NGram: Hashable {
+    static let maxOrder = 6
+    static let empty: UInt64 = .max
+    /// All slots unused: no n-gram of order ≥ 1 (marks free slots in `NGramTable`).
+    static let unused = NGram()
+
+    private init() {}
+
+    var w0: UInt64 = NGram.empty
+    var w1: UInt64 = NGram.empty
+    var w2: UInt64 = NGram.empty
+
+    /// The n-gram `values[start ..< start + n]` (n ≤ `maxOrder`).
+    @inline(__always)
+    init(_ values: UnsafeBufferPointer<UInt32>, start: Int, n: Int) {
+        @inline(__always) func slot(_ k: Int) -> UInt64 { k < n ? UInt64(values[start + k]) : 0xFFFF_FFFF }
+        w0 = slot(0) | slot(1) << 32
+        w1 = n > 2 ? slot(2) | slot(3) << 32 : NGram.empty
+        w2 = n > 4 ? slot(4) | slot(5) << 32 : NGram.empty
+    }
+
+    /// The unigram of one value (for counting tokens in an `NGramTable`).
+    @inline(__always)
+    init(unigram value: UInt32) {
+        w0 = UInt64(value) | 0xFFFF_FFFF_0000_0000
+        w1 = NGram.empty
+        w2 = NGram.empty
+    }
+
+    func hash(into hasher: inout Hasher) {
+        // One pre-mixed word keeps SipHash's per-call cost to a single block.
+        hasher.combine(w0 &* 0x9E37_79B9_7F4A_7C15 ^ (w1 &* 0xC2B2_AE3D_27D4_EB4F) ^ (w2 &* 0x1656_67B1_9E37_79F9))
+    }
+
+    /// The (n−1)-gram prefix of this n-gram (`ngram[:-1]`).
+    func droppingLast(_ n: Int) -> NGram {
+        var copy = self
+        let k = n - 1
+        let mask = UInt64(0xFFFF_FFFF) << UInt64((k & 1) * 32)
+        switch k >> 1 {
+        case 0: copy.w0 |= mask
+        case 1: copy.w1 |= mask
+        default: copy.w2 |= mask
+        }
+        return copy
+    }
+}
+
+/// Counting of n-grams over a sequence, order by order.
+enum NGramCounter {
+    /// `Counter(tuple(seq[i:i+n]) for i in range(len(seq)-n+1))` for one order n.
+    static func counts(_ seq: [UInt32], order n: Int) -> [NGram: Int] {
+        var table = [NGram: Int]()
+        guard seq.count >= n else { return table }
+        table.reserveCapacity(seq.count - n + 1)
+        seq.withUnsafeBufferPointer { buffer in
+            for start in 0...(seq.count - n) { table[NGram(buffer, start: start, n: n), default: 0] += 1 }
+        }
+        return table
+    }
+
+    /// The n-grams of one order in first-occurrence order with their counts — the iteration order of a
+    /// Python `Counter`, which floating-point sums over n-grams must follow to stay bit-identical.
+    static func orderedCounts(_ seq: [UInt32], order n: Int) -> (keys: [NGram], counts: [NGram: Int]) {
+        var table = [NGram: Int]()
+        var keys = [NGram]()
+        guard seq.count >= n else { return (keys, table) }
+        seq.withUnsafeBufferPointer { buffer in
+            for start in 0...(seq.count - n) {
+                let gram = NGram(buffer, start: start, n: n)
+                if let c = table[gram] {
+                    table[gram] = c + 1
+                } else {
+                    table[gram] = 1
+                    keys.append(gram)
+                }
+            }
+        }
+        return (keys, table)
+    }
+}

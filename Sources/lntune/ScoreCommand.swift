@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import LNTune
+
+/// `lntune score`: corpus metrics for hypotheses against references, numbers identical to sacreBLEU 2.6.0
+/// (BLEU, chrF, TER), rouge-score 0.1.2 (ROUGE), nltk (NIST) and pycocoevalcap (CIDEr-D).
+struct ScoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "score",
+        abstract: "Score hypotheses against references (BLEU, ROUGE, NIST, CIDEr, TER, chrF).",
+        discussion: """
+            Inputs: --hyp with one or more --ref files (line k of every file is segment k), or --hyp with \
+            --refs-grouped (the e2e-metrics layout: an instance's references on consecutive lines, instances \
+            separated by a blank line), or --jsonl (one {"prediction": …, "references": […]} object per line).
+            BLEU, chrF and TER match sacreBLEU 2.6.0 (signature printed), ROUGE matches rouge-score 0.1.2 (mean \
+            over examples; per type the best reference by F), NIST matches nltk's corpus_nist and CIDEr matches \
+            pycocoevalcap's CIDEr-D, both on the --tokenize tokens. METEOR is not implemented yet.
+            """)
+
+    @Option(name: .customLong("hyp"), help: "Hypotheses, one per line.")
+    var hypothesisPath: String?
+
+    @Option(name: .customLong("ref"), help: "References, one per line, parallel to --hyp (repeat for more).")
+    var referencePaths: [String] = []
+
+    @Option(name: .customLong("refs-grouped"), help: "References grouped per instance, blank-line separated.")
+    var groupedPath: String?
+
+    @Option(name: .customLong("jsonl"), help: "Predictions with references, one JSON object per line.")
+    var jsonlPath: String?
+
+    @Option(help: "Comma-separated: bleu,rouge,nist,cider,ter,chrf,chrf++ (default: all but chrf++).")
+    var metrics: String = MetricName.defaults.map(\.rawValue).joined(separator: ",")
+
+    @Option(help: "Tokenizer for BLEU, NIST and CIDEr: 13a, intl, char, none.")
+    var tokenize: String = BLEUTokenizer.thirteenA.rawValue
+
+    @Option(help: "BLEU smoothing: exp, floor, add-k, none.")
+    var smooth: String = BLEU.Smoothing.exp.rawValue
+
+    @Flag(help: "Lowercase before BLEU, NIST, CIDEr and chrF.")
+    var lowercase = false
+
+    @Flag(help: "Porter-stem tokens for ROUGE (rouge-score's use_stemmer).")
+    var stem = false
+
+    @Option(help: "Bootstrap resamples for ROUGE confidence intervals (e.g. 1000).")
+    var bootstrap: Int?
+
+    @Option(help: "Seed of the bootstrap resampling.")
+    var seed: UInt64 = 0
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    @Flag(name: .customLong("per-example"), help: "Also print sentence-level scores for every example.")
+    var perExample = false
+
+    func validate() throws {
+        let sources = [!referencePaths.isEmpty, groupedPath != nil, jsonlPath != nil].filter { $0 }.count
+        guard sources == 1 else {
+            throw ValidationError("give exactly one of --ref (repeatable), --refs-grouped or --jsonl")
+        }
+        if jsonlPath != nil {
+            guard hypothesisPath == nil else { throw ValidationError("--jsonl holds the predictions; drop --hyp") }
+        } else if hypothesisPath == nil {
+            throw ValidationError("--hyp is required with --ref or --refs-grouped")
+        }
+        do { _ = try options() } catch let error as MetricsError { throw ValidationError(error.description) }
+        if let bootstrap, bootstrap < 1 { throw ValidationError("--bootstrap must be at least 1") }
+    }
+
+    private func options() throws -> ScoringOptions {
+        guard let tokenizer = BLEUTokenizer(rawValue: tokenize) else {
+            throw MetricsError.invalidOption(what: "--tokenize", value: tokenize, hint: "use 13a, intl, char or none")
+        }
+        guard let smoothing = BLEU.Smoothing(rawValue: smooth) else {
+            throw MetricsError.invalidOption(what: "--smooth", value: smooth, hint: "use exp, floor, add-k or none")
+        }
+        return ScoringOptions(
+            metrics: try MetricName.parseList(metrics), tokenizer: tokenizer, lowercase: lowercase,
+            smoothing: smoothing, stem: stem, perExample: perExample, bootstrapSamples: bootstrap, seed: seed)
+    }
+
+    func run() throws {
+        do {
+            let corpus: ScoringCorpus
+            if let jsonlPath {
+                corpus = try .jsonl(path: jsonlPath)
+            } else if let groupedPath, let hypothesisPath {
+                corpus = try .grouped(hypothesisPath: hypothesisPath, groupedPath: groupedPath)
+            } else {
+                corpus = try .parallel(hypothesisPath: hypothesisPath ?? "", referencePaths: referencePaths)
+            }
+            let report = try Scorer.score(corpus, options: options())
+            print(json ? try report.json() : report.table())
+        } catch let error as MetricsError {
+            throw ValidationError(error.description)
+        }
+    }
+}

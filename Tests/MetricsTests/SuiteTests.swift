@@ -1,0 +1,107 @@
+import Foundation
+import Metrics
+import Testing
+
+struct CHRFCase: Decodable, Sendable, CustomTestStringConvertible {
+    struct Options: Decodable, Sendable {
+        var charOrder, wordOrder, beta: Int
+        var lowercase, whitespace, epsSmoothing: Bool
+    }
+    var name: String
+    var corpus: String
+    var options: Options
+    var score: Double
+    var name_: String
+    var signature: String
+    var segmentStatistics: [[Int]]
+    var testDescription: String { name }
+}
+
+struct TERCase: Decodable, Sendable, CustomTestStringConvertible {
+    struct Options: Decodable, Sendable { var normalized, noPunctuation, caseSensitive: Bool }
+    var name: String
+    var corpus: String
+    var options: Options
+    var score: Double
+    var signature: String
+    /// [edits, average reference length] per segment.
+    var segmentStatistics: [[Double]]
+    var testDescription: String { name }
+}
+
+struct NISTCIDErCase: Decodable, Sendable, CustomTestStringConvertible {
+    var name: String
+    var corpus: String
+    var tokenize: String
+    var lowercase: Bool
+    var nist: Double
+    /// nil where nltk raises ZeroDivisionError (hypotheses shorter than 5 tokens).
+    var sentenceNist: [Double?]
+    var cider: Double
+    var ciderSegments: [Double]
+    var testDescription: String { name }
+}
+
+private let chrfTable = MetricFixtures.load(CorpusTable<CHRFCase>.self, "chrf")
+private let terTable = MetricFixtures.load(CorpusTable<TERCase>.self, "ter")
+private let nistCiderTable = MetricFixtures.load(CorpusTable<NISTCIDErCase>.self, "nist_cider")
+
+struct SuiteTests {
+    /// chrF/chrF++ statistics are sacreBLEU's integers, the corpus score equal to 1e-9, same signature.
+    @Test(arguments: chrfTable.cases)
+    func chrfMatchesSacreBLEU(_ c: CHRFCase) throws {
+        let corpus = try #require(chrfTable.corpora[c.corpus])
+        let o = c.options
+        let chrf = CHRF(
+            charOrder: o.charOrder, wordOrder: o.wordOrder, beta: o.beta, lowercase: o.lowercase,
+            whitespace: o.whitespace, epsSmoothing: o.epsSmoothing)
+        #expect(try chrf.segmentStatistics(hypotheses: corpus.hypotheses, references: corpus.references) == c.segmentStatistics)
+        let score = try chrf.corpusScore(hypotheses: corpus.hypotheses, references: corpus.references)
+        #expect(close(score, c.score), "\(score) vs \(c.score)")
+        #expect(chrf.name == c.name_)
+        #expect(chrf.signature(references: corpus.references) == c.signature)
+    }
+
+    /// TER edit counts and average reference lengths per segment, and corpus TER, equal sacreBLEU's
+    /// (shifts within and beyond the 50-word distance, the beam for extreme length ratios, empty input).
+    @Test(arguments: terTable.cases)
+    func terMatchesSacreBLEU(_ c: TERCase) throws {
+        let corpus = try #require(terTable.corpora[c.corpus])
+        let ter = TER(
+            normalized: c.options.normalized, noPunctuation: c.options.noPunctuation,
+            caseSensitive: c.options.caseSensitive)
+        let stats = try ter.segmentStatistics(hypotheses: corpus.hypotheses, references: corpus.references)
+        for (k, (s, e)) in zip(stats, c.segmentStatistics).enumerated() {
+            #expect(Double(s.edits) == e[0] && close(s.averageReferenceLength, e[1]), "segment \(k): \(s) vs \(e)")
+        }
+        #expect(close(TER.score(stats), c.score), "\(TER.score(stats)) vs \(c.score)")
+        #expect(ter.signature(references: corpus.references) == c.signature)
+    }
+
+    /// NIST equals nltk's corpus_nist and sentence_nist on the same tokens (where nltk does not raise).
+    @Test(arguments: nistCiderTable.cases)
+    func nistMatchesNLTK(_ c: NISTCIDErCase) throws {
+        let corpus = try #require(nistCiderTable.corpora[c.corpus])
+        let nist = NIST(tokenizer: BLEUTokenizer(rawValue: c.tokenize)!, lowercase: c.lowercase)
+        let score = try nist.corpusScore(hypotheses: corpus.hypotheses, references: corpus.references)
+        #expect(close(score, c.nist), "\(score) vs \(c.nist)")
+        for (k, expected) in c.sentenceNist.enumerated() {
+            let sentence = try nist.sentenceScore(hypothesis: corpus.hypotheses[k], references: corpus.references[k])
+            if let expected {
+                #expect(close(sentence, expected), "segment \(k): \(sentence) vs \(expected)")
+            } else {
+                #expect(sentence.isFinite && sentence >= 0, "segment \(k) (nltk raises): \(sentence)")
+            }
+        }
+    }
+
+    /// CIDEr-D equals pycocoevalcap's Cider, corpus and per segment.
+    @Test(arguments: nistCiderTable.cases)
+    func ciderMatchesPycocoevalcap(_ c: NISTCIDErCase) throws {
+        let corpus = try #require(nistCiderTable.corpora[c.corpus])
+        let cider = CIDEr(tokenizer: BLEUTokenizer(rawValue: c.tokenize)!, lowercase: c.lowercase)
+        let (score, segments) = try cider.scores(hypotheses: corpus.hypotheses, references: corpus.references)
+        #expect(close(score, c.cider), "\(score) vs \(c.cider)")
+        #expect(close(segments, c.ciderSegments))
+    }
+}
