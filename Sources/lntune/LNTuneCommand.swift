@@ -9,6 +9,7 @@ struct LNTuneCommand: AsyncParsableCommand {
         version: LNTuneVersion.string,
         subcommands: [
             // Each subcommand lives in its own file; keep this list sorted by workflow order.
+            QuickstartCommand.self,
             DownloadCommand.self,
             TokenizeCommand.self,
             TrainCommand.self,

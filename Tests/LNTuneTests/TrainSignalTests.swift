@@ -55,13 +55,16 @@ private final class LockedText: @unchecked Sendable {
 /// byte-identical to those of an uninterrupted run with the same settings (run through the library).
 @Test func sigintCheckpointsAndResumeMatchesAnUninterruptedRun() throws {
     guard let executable = lntuneExecutable() else {
-        print("skipped: no lntune executable beside the test runner (\(CommandLine.arguments[0])); run `swift build` first")
+        print(
+            "skipped: no lntune executable beside the test runner (\(CommandLine.arguments[0])); run `swift build` first"
+        )
         return
     }
     let fixture = try TrainingFixture(.short(train: 24, dev: 8))
     let settings = fixture.settings(out: "cli", epochs: 3)
     let command = [
-        "train", "--model", fixture.model.path, "--task", "jsonl", "--train", fixture.train.path, "--dev", fixture.dev.path,
+        "train", "--model", fixture.model.path, "--task", "jsonl", "--train", fixture.train.path, "--dev",
+        fixture.dev.path,
         "--epochs", "3", "--lr", "0.01", "--batch-size", "4", "--seed", "3", "--out", settings.out, "--log-every", "1",
     ]
     let interrupted = try runLNTune(executable, command) { output, process in

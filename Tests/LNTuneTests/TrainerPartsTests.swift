@@ -37,7 +37,9 @@ func sha256KnownAnswers(_ text: String, _ digest: String) {
 /// the epoch count.
 @Test(arguments: [1, 2, 3, 7])
 func stepScheduleCoversEveryBatchOncePerEpoch(_ accumulation: Int) throws {
-    let sequences = (0..<23).map { EncodedSequence(id: "\($0)", tokens: [Int32](repeating: 1, count: 2 + $0 % 5), targetStart: 1) }
+    let sequences = (0..<23).map {
+        EncodedSequence(id: "\($0)", tokens: [Int32](repeating: 1, count: 2 + $0 % 5), targetStart: 1)
+    }
     let batcher = try Batcher(sequences: sequences, batchSize: 4, seed: 9)
     var schedule = StepSchedule(batcher: batcher, accumulation: accumulation, epochs: 2, maxSteps: nil)
     let perEpoch = (batcher.batchesPerEpoch + accumulation - 1) / accumulation
@@ -47,7 +49,8 @@ func stepScheduleCoversEveryBatchOncePerEpoch(_ accumulation: Int) throws {
         for step in epoch * perEpoch..<(epoch + 1) * perEpoch {
             let (batches, endsEpoch) = schedule.batches(at: schedule.cursor(ofStep: step))
             #expect(endsEpoch == (step == (epoch + 1) * perEpoch - 1))
-            #expect(batches.count == min(accumulation, batcher.batchesPerEpoch - (step - epoch * perEpoch) * accumulation))
+            #expect(
+                batches.count == min(accumulation, batcher.batchesPerEpoch - (step - epoch * perEpoch) * accumulation))
             served += batches.map(\.sequenceIndices)
         }
         #expect(served == batcher.plan(epoch: epoch))
@@ -78,12 +81,18 @@ func stepScheduleCoversEveryBatchOncePerEpoch(_ accumulation: Int) throws {
             == .ln(LNTuningOptions(terms: [.bias], modules: [.attn, .final], layers: 1...2)))
     #expect(
         try TuningConfiguration.parse(method: "prefix+ln", lnTerms: "gain", prefixLength: 5, prefixDirect: true)
-            == .prefixLN(prefix: PrefixTuningOptions(virtualTokens: 5, projection: .direct), ln: LNTuningOptions(terms: [.gain])))
-    #expect(try TuningConfiguration.parse(method: "prefix", prefixHidden: 64) == .prefix(PrefixTuningOptions(projection: .mlp(hidden: 64))))
+            == .prefixLN(
+                prefix: PrefixTuningOptions(virtualTokens: 5, projection: .direct), ln: LNTuningOptions(terms: [.gain]))
+    )
+    #expect(
+        try TuningConfiguration.parse(method: "prefix", prefixHidden: 64)
+            == .prefix(PrefixTuningOptions(projection: .mlp(hidden: 64))))
     #expect(throws: TrainerError.self) { try TuningConfiguration.parse(method: "lora") }
     #expect(throws: TrainerError.self) { try TuningConfiguration.parse(method: "bitfit", lnTerms: "bias") }
     #expect(throws: TrainerError.self) { try TuningConfiguration.parse(method: "ln", prefixLength: 3) }
-    #expect(throws: TrainerError.self) { try TuningConfiguration.parse(method: "prefix", prefixHidden: 8, prefixDirect: true) }
+    #expect(throws: TrainerError.self) {
+        try TuningConfiguration.parse(method: "prefix", prefixHidden: 8, prefixDirect: true)
+    }
     #expect(throws: TuningError.self) { try TuningConfiguration.parse(method: "ln", lnLayers: "3-1") }
 }
 
@@ -116,7 +125,9 @@ func impossibleSettingsAreRefused(_ option: String) {
     let folder = try TemporaryFolder()
     let file = folder.url.appendingPathComponent("corpus.txt")
     try Data("First document.\r\n\n  \nSecond one.\n".utf8 + [0xFF, 0x0A] + Data("Third.".utf8)).write(to: file)
-    #expect(throws: DatasetError.invalidUTF8(file: file.path, line: 5)) { try PlainTextLoader.load(file, onBadRow: .fail) }
+    #expect(throws: DatasetError.invalidUTF8(file: file.path, line: 5)) {
+        try PlainTextLoader.load(file, onBadRow: .fail)
+    }
     let loaded = try TrainingTask.text.load(file, onBadRow: .skip)
     #expect(loaded.examples.map(\.references) == [["First document."], ["Second one."], ["Third."]])
     #expect(loaded.examples.allSatisfy { $0.source.isEmpty })

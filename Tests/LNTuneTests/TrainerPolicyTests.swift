@@ -54,7 +54,8 @@ private let badRows = [#""name[Quill House], food[Thai]","#, #"not a meaning rep
     let settings = fixture.settings(out: "out", maxSteps: 1)
     let folder = RunFolder(settings.out)
     try FileManager.default.createDirectory(at: folder.final, withIntermediateDirectories: true)
-    let notes = folder.url.appendingPathComponent("notes.txt"), readme = folder.final.appendingPathComponent("README.md")
+    let notes = folder.url.appendingPathComponent("notes.txt"),
+        readme = folder.final.appendingPathComponent("README.md")
     let stale = folder.final.appendingPathComponent("lntune_adapter.json")
     try Data("mine".utf8).write(to: notes)
     try Data("also mine".utf8).write(to: readme)

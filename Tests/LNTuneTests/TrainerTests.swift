@@ -11,10 +11,13 @@ private func devLoss(model modelFolder: URL, adapter adapterFolder: URL, setting
     let model = try GPT2Model(checkpoint: checkpoint)
     let tokenizer = try GPT2Tokenizer(directory: modelFolder)
     var times = PhaseTimes()
-    let data = try TrainingData.load(settings: settings, encoder: tokenizer, maxLength: model.config.nPositions, times: &times)
+    let data = try TrainingData.load(
+        settings: settings, encoder: tokenizer, maxLength: model.config.nPositions, times: &times)
     let dev = try #require(data.dev)
-    let evaluator = try DevEvaluator(sequences: dev.sequences, batchSize: settings.batchSize, padID: Int32(tokenizer.endOfTextID ?? 0))
-    let tuner = try Tuner(model: model, method: LNTuning(), options: TunerOptions(schedule: .init(peak: 1, totalSteps: 1)))
+    let evaluator = try DevEvaluator(
+        sequences: dev.sequences, batchSize: settings.batchSize, padID: Int32(tokenizer.endOfTextID ?? 0))
+    let tuner = try Tuner(
+        model: model, method: LNTuning(), options: TunerOptions(schedule: .init(peak: 1, totalSteps: 1)))
     return try evaluator.loss(tuner)
 }
 
@@ -42,8 +45,9 @@ private func devLoss(model modelFolder: URL, adapter adapterFolder: URL, setting
     let folder = RunFolder(settings.out)
     let reloaded = try devLoss(model: fixture.model, adapter: folder.final, settings: settings)
     #expect(reloaded == last, "adapter read back gives \(reloaded), the trainer measured \(last)")
-    let config = try JSONSerialization.jsonObject(
-        with: Data(contentsOf: folder.final.appendingPathComponent("adapter_config.json"))) as? [String: Any]
+    let config =
+        try JSONSerialization.jsonObject(
+            with: Data(contentsOf: folder.final.appendingPathComponent("adapter_config.json"))) as? [String: Any]
     #expect(config?["peft_type"] as? String == "LN_TUNING")
     #expect(try TrainingFixture.files(in: folder.best.path) == TrainingFixture.files(in: folder.final.path))
     #expect(!FileManager.default.fileExists(atPath: folder.checkpoint.path))  // a completed run needs none
@@ -130,7 +134,8 @@ func everyMethodTrains(_ kind: TuningMethodKind) throws {
     let method: TuningConfiguration =
         switch kind {
         case .prefix: .prefix(PrefixTuningOptions(virtualTokens: 3, projection: .mlp(hidden: 16)))
-        case .prefixLN: .prefixLN(prefix: PrefixTuningOptions(virtualTokens: 2, projection: .direct), ln: LNTuningOptions())
+        case .prefixLN:
+            .prefixLN(prefix: PrefixTuningOptions(virtualTokens: 2, projection: .direct), ln: LNTuningOptions())
         default: TuningConfiguration.defaults(for: kind)
         }
     let settings = fixture.settings(method: method, maxSteps: 2)

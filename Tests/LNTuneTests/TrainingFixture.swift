@@ -25,7 +25,8 @@ final class TrainingFixture: @unchecked Sendable {
         let url = Fixtures.repositoryRoot.appendingPathComponent("data/tiny-model")
         return FileManager.default.fileExists(atPath: url.appendingPathComponent("model.safetensors").path) ? url : nil
     }
-    static let config = GPT2Config(vocabSize: 674, nPositions: 256, nEmbd: 32, nLayer: 2, nHead: 2, bosTokenId: 0, eosTokenId: 0)
+    static let config = GPT2Config(
+        vocabSize: 674, nPositions: 256, nEmbd: 32, nLayer: 2, nHead: 2, bosTokenId: 0, eosTokenId: 0)
 
     /// `.sample`: data rows of the sample's train and dev CSVs, with `extraTrainRows` appended verbatim to the
     /// training file (bad rows for the policy tests).
@@ -72,13 +73,15 @@ final class TrainingFixture: @unchecked Sendable {
         let text = try String(contentsOf: sample.appendingPathComponent(name), encoding: .utf8)
         let lines = text.split(separator: "\r\n", omittingEmptySubsequences: true).map(String.init)
         let url = folder.appendingPathComponent(name)
-        try (Array(lines.prefix(rows + 1)) + extra).map { $0 + "\r\n" }.joined().write(to: url, atomically: true, encoding: .utf8)
+        try (Array(lines.prefix(rows + 1)) + extra).map { $0 + "\r\n" }.joined().write(
+            to: url, atomically: true, encoding: .utf8)
         return url
     }
 
     /// Settings for a short LN-Tuning run into `out` (a name inside the fixture folder).
     func settings(
-        out: String = "run", method: TuningConfiguration = .ln(LNTuningOptions()), epochs: Int = 1, maxSteps: Int? = nil,
+        out: String = "run", method: TuningConfiguration = .ln(LNTuningOptions()), epochs: Int = 1,
+        maxSteps: Int? = nil,
         batchSize: Int = 4, evalEvery: Int? = nil, onBadRow: String = "fail", withDev: Bool = true
     ) -> TrainingSettings {
         TrainingSettings(

@@ -62,7 +62,8 @@ extension Trainer {
             try times.time(\.saving) {
                 try log.append(
                     .init(
-                        type: "step", step: result.step, epoch: epoch, loss: result.loss, learningRate: result.learningRate,
+                        type: "step", step: result.step, epoch: epoch, loss: result.loss,
+                        learningRate: result.learningRate,
                         gradientNorm: result.gradientNorm, tokens: tokens, targetTokens: result.targetTokens))
             }
             let perStep = session.seconds / Double(session.steps)
@@ -85,9 +86,12 @@ extension Trainer {
             }
         }
         var summary = TrainingSummary(
-            status: status, completedSteps: state.completedSteps, totalSteps: total, initialDevLoss: state.initialDevLoss,
-            lastDevLoss: state.lastDevLoss, bestDevLoss: state.bestDevLoss, bestStep: state.bestStep, lastTrainLoss: lastLoss,
-            tokensTrained: session.tokens, tokensPerSecond: session.seconds > 0 ? Double(session.tokens) / session.seconds : 0,
+            status: status, completedSteps: state.completedSteps, totalSteps: total,
+            initialDevLoss: state.initialDevLoss,
+            lastDevLoss: state.lastDevLoss, bestDevLoss: state.bestDevLoss, bestStep: state.bestStep,
+            lastTrainLoss: lastLoss,
+            tokensTrained: session.tokens,
+            tokensPerSecond: session.seconds > 0 ? Double(session.tokens) / session.seconds : 0,
             targetTokensPerSecond: session.seconds > 0 ? Double(session.targets) / session.seconds : 0, times: times,
             bestAdapter: state.bestStep == nil ? nil : folder.best.path)
         if status == .interrupted {
@@ -126,7 +130,8 @@ extension Trainer {
         observer(
             .evaluation(
                 .init(
-                    step: state.completedSteps, epoch: epoch, devLoss: loss, isBest: improved, bestDevLoss: state.bestDevLoss,
+                    step: state.completedSteps, epoch: epoch, devLoss: loss, isBest: improved,
+                    bestDevLoss: state.bestDevLoss,
                     bestStep: state.bestStep, sinceImprovement: state.sinceImprovement)))
         return settings.earlyStoppingPatience.map { state.sinceImprovement >= $0 } ?? false
     }
@@ -143,7 +148,8 @@ extension Trainer {
             do {
                 blob = try encoder.encode(state)
             } catch {
-                throw TrainerError.io(path: folder.checkpoint.path, reason: "cannot encode the trainer state (\(error))")
+                throw TrainerError.io(
+                    path: folder.checkpoint.path, reason: "cannot encode the trainer state (\(error))")
             }
             try tuner.saveCheckpoint(to: folder.checkpoint, trainerState: blob)
         }
