@@ -79,7 +79,7 @@ public final class ProgressPrinter {
         if let best = s.bestAdapter { line("best adapter:  \(best)") }
         line(
             "throughput: \(Self.rate(s.tokensPerSecond)) tokens/s"
-                + " (\(Self.rate(s.targetTokensPerSecond)) target tokens/s) over \(Self.grouped(s.tokensTrained)) tokens"
+                + " (\(Self.rate(s.targetTokensPerSecond)) target, \(Self.rate(s.paddedTokensPerSecond)) with padding) over \(Self.grouped(s.tokensTrained)) tokens"
         )
         let t = s.times
         let rows: [(String, Double)] = [

@@ -31,7 +31,7 @@ extension Trainer {
             try log.append(.init(type: "eval", step: 0, epoch: 0, devLoss: loss, best: false))
             observer(.evaluation(.init(step: 0, epoch: 0, devLoss: loss, isBest: false, sinceImprovement: 0)))
         }
-        var session = (steps: 0, tokens: 0, targets: 0, seconds: 0.0)
+        var session = (steps: 0, tokens: 0, padded: 0, targets: 0, seconds: 0.0)
         var lastLoss: Double?
         var status = TrainingStatus.completed
         let total = schedule.totalSteps
@@ -54,6 +54,7 @@ extension Trainer {
             session.steps += 1
             session.tokens += tokens
             session.targets += result.targetTokens
+            session.padded += batches.reduce(0) { $0 + $1.tokens.tokens.count }
             session.seconds += seconds
             lastLoss = result.loss
             state.completedSteps = result.step
@@ -92,7 +93,8 @@ extension Trainer {
             lastTrainLoss: lastLoss,
             tokensTrained: session.tokens,
             tokensPerSecond: session.seconds > 0 ? Double(session.tokens) / session.seconds : 0,
-            targetTokensPerSecond: session.seconds > 0 ? Double(session.targets) / session.seconds : 0, times: times,
+            targetTokensPerSecond: session.seconds > 0 ? Double(session.targets) / session.seconds : 0,
+            paddedTokensPerSecond: session.seconds > 0 ? Double(session.padded) / session.seconds : 0, times: times,
             bestAdapter: state.bestStep == nil ? nil : folder.best.path)
         if status == .interrupted {
             try saveCheckpoint(observer: observer)
