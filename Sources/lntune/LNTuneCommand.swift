@@ -12,6 +12,7 @@ struct LNTuneCommand: AsyncParsableCommand {
             DownloadCommand.self,
             TokenizeCommand.self,
             TrainCommand.self,
+            QuickstartCommand.self,
             GenerateCommand.self,
             ScoreCommand.self,
             PerplexityCommand.self,

@@ -81,10 +81,13 @@ struct TrainCommand: ParsableCommand {
         let stop = StopRequest()
         let trap = SignalTrap(stop: stop) { signal in
             FileHandle.standardError.write(
-                Data("\n\(SignalTrap.name(signal)): stopping after this step and writing a checkpoint (again to quit now)\n".utf8))
+                Data(
+                    "\n\(SignalTrap.name(signal)): stopping after this step and writing a checkpoint (again to quit now)\n"
+                        .utf8))
         }
         defer { trap.uninstall() }
-        let summary = try trainer.run(control: TrainingControl(stop: stop, evaluateAtStart: evalAtStart), observer: printer.handle)
+        let summary = try trainer.run(
+            control: TrainingControl(stop: stop, evaluateAtStart: evalAtStart), observer: printer.handle)
         printer.report(summary)
         if summary.status == .interrupted, let signal = trap.firstSignal {
             throw ExitCode(SignalTrap.exitStatus(signal))

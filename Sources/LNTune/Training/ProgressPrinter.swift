@@ -25,7 +25,9 @@ public final class ProgressPrinter {
     public func handle(_ event: TrainingEvent) {
         switch event {
         case let .started(o):
-            line("model: \(o.modelFolder)" + (o.tokenizerFolder == o.modelFolder ? "" : " (tokenizer: \(o.tokenizerFolder))"))
+            line(
+                "model: \(o.modelFolder)"
+                    + (o.tokenizerFolder == o.modelFolder ? "" : " (tokenizer: \(o.tokenizerFolder))"))
             line("method: \(o.method)")
             line(o.parameters.description)
             line("train: " + Self.describe(o.train))
@@ -45,7 +47,11 @@ public final class ProgressPrinter {
                 line(text)
             }
         case let .evaluation(e):
-            let tag = e.step == 0 ? " (before training)" : e.isBest ? " (best)" : " (best \(String(format: "%.4f", e.bestDevLoss ?? .nan)) at step \(e.bestStep ?? 0))"
+            let tag =
+                e.step == 0
+                ? " (before training)"
+                : e.isBest
+                    ? " (best)" : " (best \(String(format: "%.4f", e.bestDevLoss ?? .nan)) at step \(e.bestStep ?? 0))"
             line(String(format: "eval  step %d | epoch %.2f | dev loss %.4f", e.step, e.epoch, e.devLoss) + tag)
         case let .checkpoint(step, file):
             line("checkpoint after step \(step): \(file)")
@@ -56,7 +62,8 @@ public final class ProgressPrinter {
     public func report(_ s: TrainingSummary) {
         switch s.status {
         case .completed: line("done: \(s.completedSteps) steps")
-        case .stoppedEarly: line("stopped early after \(s.completedSteps) of \(s.totalSteps) steps (no better dev loss)")
+        case .stoppedEarly:
+            line("stopped early after \(s.completedSteps) of \(s.totalSteps) steps (no better dev loss)")
         case .interrupted:
             line("interrupted after step \(s.completedSteps) of \(s.totalSteps); checkpoint: \(s.checkpoint ?? "-")")
             line("continue with the same command plus --resume")
@@ -64,24 +71,28 @@ public final class ProgressPrinter {
         }
         let f = { (x: Double?) in x.map { String(format: "%.4f", $0) } ?? "-" }
         if s.initialDevLoss != nil || s.lastDevLoss != nil {
-            line("dev loss: before \(f(s.initialDevLoss)), last \(f(s.lastDevLoss)), best \(f(s.bestDevLoss))"
-                + (s.bestStep.map { " at step \($0)" } ?? ""))
+            line(
+                "dev loss: before \(f(s.initialDevLoss)), last \(f(s.lastDevLoss)), best \(f(s.bestDevLoss))"
+                    + (s.bestStep.map { " at step \($0)" } ?? ""))
         }
         if let final = s.finalAdapter { line("final adapter: \(final)") }
         if let best = s.bestAdapter { line("best adapter:  \(best)") }
         line(
             "throughput: \(Self.rate(s.tokensPerSecond)) tokens/s"
-                + " (\(Self.rate(s.targetTokensPerSecond)) target tokens/s) over \(Self.grouped(s.tokensTrained)) tokens")
+                + " (\(Self.rate(s.targetTokensPerSecond)) target, \(Self.rate(s.paddedTokensPerSecond)) with padding) over \(Self.grouped(s.tokensTrained)) tokens"
+        )
         let t = s.times
         let rows: [(String, Double)] = [
             ("load model", t.loadModel), ("load tokenizer", t.loadTokenizer), ("read data", t.loadData),
-            ("tokenise", t.tokenize), ("hash data", t.hashData), ("batching", t.batching), ("train steps", t.trainSteps),
+            ("tokenise", t.tokenize), ("hash data", t.hashData), ("batching", t.batching),
+            ("train steps", t.trainSteps),
             ("dev evaluation", t.evaluation), ("saving", t.saving),
         ]
         line("time: " + rows.filter { $0.1 > 0 }.map { "\($0.0) \(Self.seconds($0.1))" }.joined(separator: ", "))
         let share = t.total > 0 ? 100 * t.outsideModel / t.total : 0
-        line("outside the model (loading, tokenising, batching): \(Self.seconds(t.outsideModel)) = "
-            + String(format: "%.1f%%", share) + " of \(Self.seconds(t.total))")
+        line(
+            "outside the model (loading, tokenising, batching): \(Self.seconds(t.outsideModel)) = "
+                + String(format: "%.1f%%", share) + " of \(Self.seconds(t.total))")
     }
 
     public func line(_ text: String) {
@@ -92,7 +103,10 @@ public final class ProgressPrinter {
     private func write(_ text: String) { output.write(Data(text.utf8)) }
 
     static func describe(_ c: SplitCounts) -> String {
-        var parts = ["\(c.examples) examples", "\(c.sequences) sequences", "\(grouped(c.tokens)) tokens (\(grouped(c.targetTokens)) target)"]
+        var parts = [
+            "\(c.examples) examples", "\(c.sequences) sequences",
+            "\(grouped(c.tokens)) tokens (\(grouped(c.targetTokens)) target)",
+        ]
         if c.skippedRows > 0 { parts.append("\(c.skippedRows) bad rows skipped") }
         if c.skippedTooLong > 0 { parts.append("\(c.skippedTooLong) too long, skipped") }
         if c.truncated > 0 { parts.append("\(c.truncated) sources truncated") }

@@ -28,7 +28,9 @@ public struct SHA256 {
         let whole = pending.count / 64 * 64
         guard whole > 0 else { return }
         pending.withUnsafeBufferPointer { p in
-            for start in stride(from: 0, to: whole, by: 64) { compress(UnsafeBufferPointer(rebasing: p[start..<start + 64])) }
+            for start in stride(from: 0, to: whole, by: 64) {
+                compress(UnsafeBufferPointer(rebasing: p[start..<start + 64]))
+            }
         }
         pending.removeFirst(whole)
     }
@@ -64,7 +66,8 @@ public struct SHA256 {
             do {
                 chunk = try handle.read(upToCount: 1 << 20)
             } catch {
-                throw TrainerError.io(path: url.path, reason: "read failed while hashing (\(error.localizedDescription))")
+                throw TrainerError.io(
+                    path: url.path, reason: "read failed while hashing (\(error.localizedDescription))")
             }
             guard let chunk, !chunk.isEmpty else { break }
             hash.update(chunk)
@@ -75,7 +78,8 @@ public struct SHA256 {
     private mutating func compress(_ block: UnsafeBufferPointer<UInt8>) {
         var w = [UInt32](repeating: 0, count: 64)
         for i in 0..<16 {
-            w[i] = UInt32(block[4 * i]) << 24 | UInt32(block[4 * i + 1]) << 16 | UInt32(block[4 * i + 2]) << 8
+            w[i] =
+                UInt32(block[4 * i]) << 24 | UInt32(block[4 * i + 1]) << 16 | UInt32(block[4 * i + 2]) << 8
                 | UInt32(block[4 * i + 3])
         }
         func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { x >> n | x << (32 - n) }

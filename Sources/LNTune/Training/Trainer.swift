@@ -25,10 +25,13 @@ public final class Trainer {
 
     /// Prepares a run: checks the output folder, loads and validates everything, and writes `run.json` (a new
     /// run) or restores the checkpoint (`resume`). Nothing in the folder changes until all inputs have loaded.
-    public init(settings: TrainingSettings, resume: Bool = false, overwrite: Bool = false, command: [String]? = nil) throws {
+    public init(settings: TrainingSettings, resume: Bool = false, overwrite: Bool = false, command: [String]? = nil)
+        throws
+    {
         try settings.validate()
         if resume && overwrite {
-            throw TrainerError.invalidSetting(name: "resume", value: "with --overwrite", hint: "choose one: continue the run or replace it")
+            throw TrainerError.invalidSetting(
+                name: "resume", value: "with --overwrite", hint: "choose one: continue the run or replace it")
         }
         self.settings = settings
         let folder = RunFolder(settings.out)
@@ -71,32 +74,44 @@ public final class Trainer {
         let hashes = try times.time(\.hashData) { try TrainingData.hashes(settings: settings) }
 
         let padID = Int32(tokenizer.endOfTextID ?? 0)
-        let batcher = try Batcher(sequences: data.train.sequences, batchSize: settings.batchSize, seed: settings.seed, padID: padID)
+        let batcher = try Batcher(
+            sequences: data.train.sequences, batchSize: settings.batchSize, seed: settings.seed, padID: padID)
         schedule = StepSchedule(
-            batcher: batcher, accumulation: settings.gradientAccumulation, epochs: settings.epochs, maxSteps: settings.maxSteps)
-        tuner = try Tuner(model: model, method: settings.method.method, options: settings.tunerOptions(totalSteps: schedule.totalSteps))
-        evaluator = try data.dev.map { try DevEvaluator(sequences: $0.sequences, batchSize: settings.batchSize, padID: padID) }
+            batcher: batcher, accumulation: settings.gradientAccumulation, epochs: settings.epochs,
+            maxSteps: settings.maxSteps)
+        tuner = try Tuner(
+            model: model, method: settings.method.method,
+            options: settings.tunerOptions(totalSteps: schedule.totalSteps))
+        evaluator = try data.dev.map {
+            try DevEvaluator(sequences: $0.sequences, batchSize: settings.batchSize, padID: padID)
+        }
 
         let report = tuner.report
         var record = RunRecord(
             lntuneVersion: LNTuneVersion.string, command: command, settings: settings,
             resolved: .init(
                 modelFolder: modelFolder.path, tokenizerFolder: tokenizerFolder.path,
-                learningRate: settings.resolvedLearningRate, maxLength: maxLength, batchesPerEpoch: batcher.batchesPerEpoch,
+                learningRate: settings.resolvedLearningRate, maxLength: maxLength,
+                batchesPerEpoch: batcher.batchesPerEpoch,
                 stepsPerEpoch: schedule.stepsPerEpoch, totalSteps: schedule.totalSteps,
                 trainableParameters: report.trainable, allParameters: report.all),
-            modelConfig: config, dataSHA256: hashes, train: SplitCounts(data.train), dev: data.dev.map(SplitCounts.init),
+            modelConfig: config, dataSHA256: hashes, train: SplitCounts(data.train),
+            dev: data.dev.map(SplitCounts.init),
             platform: RunRecord.platformDescription, startedAt: RunRecord.timestamp())
 
         if resume {
             let recorded = try RunRecord.read(from: folder.runRecord)
             let differences = record.differences(from: recorded)
-            guard differences.isEmpty else { throw TrainerError.resumeMismatch(path: folder.url.path, differences: differences) }
+            guard differences.isEmpty else {
+                throw TrainerError.resumeMismatch(path: folder.url.path, differences: differences)
+            }
             let saved = try TrainingCheckpoint.read(from: folder.checkpoint)
-            guard let blob = saved.trainerState, let trainerState = try? JSONDecoder().decode(TrainerState.self, from: blob),
+            guard let blob = saved.trainerState,
+                let trainerState = try? JSONDecoder().decode(TrainerState.self, from: blob),
                 trainerState.completedSteps == saved.state.completedSteps
             else {
-                throw TrainerError.nothingToResume(path: folder.checkpoint.path, reason: "the checkpoint has no valid trainer state")
+                throw TrainerError.nothingToResume(
+                    path: folder.checkpoint.path, reason: "the checkpoint has no valid trainer state")
             }
             try tuner.restore(from: saved)
             state = trainerState

@@ -33,7 +33,8 @@ public struct TrainingData: Sendable {
         settings: TrainingSettings, encoder: any TokenEncoder, maxLength: Int, times: inout PhaseTimes
     ) throws -> TrainingData {
         let task = try settings.trainingTask
-        let template = try settings.promptTemplate.map { try PromptTemplate(contentsOf: URL(fileURLWithPath: $0)) }
+        let template =
+            try settings.promptTemplate.map { try PromptTemplate(contentsOf: URL(fileURLWithPath: $0)) }
             ?? task.defaultTemplate()
         let sequenceEncoder = try SequenceEncoder(
             template: template, encoder: encoder, maxLength: maxLength, overflow: task.overflowPolicy)

@@ -114,6 +114,8 @@ public struct TrainingSummary: Codable, Sendable {
     public var tokensTrained: Int
     public var tokensPerSecond: Double
     public var targetTokensPerSecond: Double
+    /// Tokens the model computed, padding included (what kernel benchmarks at a fixed [B, T] count).
+    public var paddedTokensPerSecond: Double
     public var times: PhaseTimes
     /// The adapter folders written (final/ after a completed or early-stopped run, best/ with a dev set).
     public var finalAdapter: String?
@@ -132,6 +134,7 @@ public struct TrainingSummary: Codable, Sendable {
         case tokensTrained = "tokens_trained"
         case tokensPerSecond = "tokens_per_second"
         case targetTokensPerSecond = "target_tokens_per_second"
+        case paddedTokensPerSecond = "padded_tokens_per_second"
         case times
         case finalAdapter = "final_adapter"
         case bestAdapter = "best_adapter"

@@ -46,11 +46,13 @@ final class TrainingLog {
             try handle.truncate(atOffset: length ?? 0)
             try handle.seekToEnd()
         } catch {
-            throw TrainerError.io(path: url.path, reason: "cannot open the training log (\(error.localizedDescription))")
+            throw TrainerError.io(
+                path: url.path, reason: "cannot open the training log (\(error.localizedDescription))")
         }
         encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     }
 
     deinit { try? handle.close() }

@@ -31,7 +31,7 @@ extension Trainer {
             try log.append(.init(type: "eval", step: 0, epoch: 0, devLoss: loss, best: false))
             observer(.evaluation(.init(step: 0, epoch: 0, devLoss: loss, isBest: false, sinceImprovement: 0)))
         }
-        var session = (steps: 0, tokens: 0, targets: 0, seconds: 0.0)
+        var session = (steps: 0, tokens: 0, padded: 0, targets: 0, seconds: 0.0)
         var lastLoss: Double?
         var status = TrainingStatus.completed
         let total = schedule.totalSteps
@@ -54,6 +54,7 @@ extension Trainer {
             session.steps += 1
             session.tokens += tokens
             session.targets += result.targetTokens
+            session.padded += batches.reduce(0) { $0 + $1.tokens.tokens.count }
             session.seconds += seconds
             lastLoss = result.loss
             state.completedSteps = result.step
@@ -62,7 +63,8 @@ extension Trainer {
             try times.time(\.saving) {
                 try log.append(
                     .init(
-                        type: "step", step: result.step, epoch: epoch, loss: result.loss, learningRate: result.learningRate,
+                        type: "step", step: result.step, epoch: epoch, loss: result.loss,
+                        learningRate: result.learningRate,
                         gradientNorm: result.gradientNorm, tokens: tokens, targetTokens: result.targetTokens))
             }
             let perStep = session.seconds / Double(session.steps)
@@ -85,10 +87,14 @@ extension Trainer {
             }
         }
         var summary = TrainingSummary(
-            status: status, completedSteps: state.completedSteps, totalSteps: total, initialDevLoss: state.initialDevLoss,
-            lastDevLoss: state.lastDevLoss, bestDevLoss: state.bestDevLoss, bestStep: state.bestStep, lastTrainLoss: lastLoss,
-            tokensTrained: session.tokens, tokensPerSecond: session.seconds > 0 ? Double(session.tokens) / session.seconds : 0,
-            targetTokensPerSecond: session.seconds > 0 ? Double(session.targets) / session.seconds : 0, times: times,
+            status: status, completedSteps: state.completedSteps, totalSteps: total,
+            initialDevLoss: state.initialDevLoss,
+            lastDevLoss: state.lastDevLoss, bestDevLoss: state.bestDevLoss, bestStep: state.bestStep,
+            lastTrainLoss: lastLoss,
+            tokensTrained: session.tokens,
+            tokensPerSecond: session.seconds > 0 ? Double(session.tokens) / session.seconds : 0,
+            targetTokensPerSecond: session.seconds > 0 ? Double(session.targets) / session.seconds : 0,
+            paddedTokensPerSecond: session.seconds > 0 ? Double(session.padded) / session.seconds : 0, times: times,
             bestAdapter: state.bestStep == nil ? nil : folder.best.path)
         if status == .interrupted {
             try saveCheckpoint(observer: observer)
@@ -126,7 +132,8 @@ extension Trainer {
         observer(
             .evaluation(
                 .init(
-                    step: state.completedSteps, epoch: epoch, devLoss: loss, isBest: improved, bestDevLoss: state.bestDevLoss,
+                    step: state.completedSteps, epoch: epoch, devLoss: loss, isBest: improved,
+                    bestDevLoss: state.bestDevLoss,
                     bestStep: state.bestStep, sinceImprovement: state.sinceImprovement)))
         return settings.earlyStoppingPatience.map { state.sinceImprovement >= $0 } ?? false
     }
@@ -143,7 +150,8 @@ extension Trainer {
             do {
                 blob = try encoder.encode(state)
             } catch {
-                throw TrainerError.io(path: folder.checkpoint.path, reason: "cannot encode the trainer state (\(error))")
+                throw TrainerError.io(
+                    path: folder.checkpoint.path, reason: "cannot encode the trainer state (\(error))")
             }
             try tuner.saveCheckpoint(to: folder.checkpoint, trainerState: blob)
         }

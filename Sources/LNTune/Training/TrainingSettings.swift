@@ -107,7 +107,8 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
         _ = try badRowPolicy
         try require(epochs >= 1, "epochs", epochs, "must be at least 1")
         try require((maxSteps ?? 1) >= 1, "max-steps", maxSteps ?? 0, "must be at least 1")
-        try require(resolvedLearningRate > 0 && resolvedLearningRate.isFinite, "lr", resolvedLearningRate, "must be positive")
+        try require(
+            resolvedLearningRate > 0 && resolvedLearningRate.isFinite, "lr", resolvedLearningRate, "must be positive")
         try require(batchSize >= 1, "batch-size", batchSize, "must be at least 1")
         try require(gradientAccumulation >= 1, "grad-accum", gradientAccumulation, "must be at least 1")
         try require(warmup >= 0, "warmup", warmup, "must be 0 or more steps")
@@ -115,8 +116,12 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
         try require(clip >= 0, "clip", clip, "must be 0 (off) or more")
         try require((evalEvery ?? 1) >= 1, "eval-every", evalEvery ?? 0, "must be at least 1 step")
         try require((saveEvery ?? 1) >= 1, "save-every", saveEvery ?? 0, "must be at least 1 step")
-        try require((earlyStoppingPatience ?? 1) >= 1, "early-stopping-patience", earlyStoppingPatience ?? 0, "must be at least 1")
-        try require(earlyStoppingPatience == nil || dev != nil, "early-stopping-patience", earlyStoppingPatience ?? 0, "needs --dev")
+        try require(
+            (earlyStoppingPatience ?? 1) >= 1, "early-stopping-patience", earlyStoppingPatience ?? 0,
+            "must be at least 1")
+        try require(
+            earlyStoppingPatience == nil || dev != nil, "early-stopping-patience", earlyStoppingPatience ?? 0,
+            "needs --dev")
         try require((maxLength ?? 2) >= 2, "max-length", maxLength ?? 0, "must be at least 2 tokens")
         try require(!out.isEmpty, "out", out, "give an output folder")
     }
@@ -141,20 +146,24 @@ extension TuningConfiguration {
     ) throws -> TuningConfiguration {
         guard let kind = TuningMethodKind(rawValue: method) else {
             throw TrainerError.invalidSetting(
-                name: "method", value: method, hint: "one of " + TuningMethodKind.allCases.map(\.rawValue).joined(separator: ", "))
+                name: "method", value: method,
+                hint: "one of " + TuningMethodKind.allCases.map(\.rawValue).joined(separator: ", "))
         }
         let usesLN = kind == .ln || kind == .prefixLN, usesPrefix = kind == .prefix || kind == .prefixLN
         let lnGiven = [lnTerms, lnModules, lnLayers].contains { $0 != nil }
         let prefixGiven = prefixLength != nil || prefixHidden != nil || prefixDirect
         if lnGiven && !usesLN {
-            throw TrainerError.invalidSetting(name: "method", value: method, hint: "--ln-* options need --method ln or prefix+ln")
+            throw TrainerError.invalidSetting(
+                name: "method", value: method, hint: "--ln-* options need --method ln or prefix+ln")
         }
         if prefixGiven && !usesPrefix {
-            throw TrainerError.invalidSetting(name: "method", value: method, hint: "--prefix-* options need --method prefix or prefix+ln")
+            throw TrainerError.invalidSetting(
+                name: "method", value: method, hint: "--prefix-* options need --method prefix or prefix+ln")
         }
         if prefixDirect && prefixHidden != nil {
             throw TrainerError.invalidSetting(
-                name: "prefix-hidden", value: String(prefixHidden ?? 0), hint: "--prefix-direct trains the slots without the MLP")
+                name: "prefix-hidden", value: String(prefixHidden ?? 0),
+                hint: "--prefix-direct trains the slots without the MLP")
         }
         let ln = try LNTuningOptions.parse(terms: lnTerms, modules: lnModules, layers: lnLayers)
         let defaults = PrefixTuningOptions()

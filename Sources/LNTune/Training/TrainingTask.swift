@@ -22,7 +22,8 @@ public enum TrainingTask: Equatable, Sendable, CustomStringConvertible {
             do {
                 self = .dataset(try DatasetTask(name: name))
             } catch {
-                throw TrainerError.invalidSetting(name: "task", value: name, hint: "one of " + Self.names.joined(separator: ", "))
+                throw TrainerError.invalidSetting(
+                    name: "task", value: name, hint: "one of " + Self.names.joined(separator: ", "))
             }
         }
     }
