@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "Tokenizers", dependencies: ["CUTF8Proc"]),
         .target(name: "GPT2", dependencies: ["Kernels"], swiftSettings: hostCPU),
         .target(name: "Tuning", dependencies: ["GPT2", "Kernels"], swiftSettings: hostCPU),
-        .target(name: "Decoding", dependencies: ["GPT2"], swiftSettings: hostCPU),
+        .target(name: "Decoding", dependencies: ["GPT2", "Kernels"], swiftSettings: hostCPU),
         .target(name: "Metrics"),
         .target(name: "Datasets", dependencies: ["Tokenizers"]),
         .target(

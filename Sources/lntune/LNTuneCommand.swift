@@ -8,8 +8,15 @@ struct LNTuneCommand: AsyncParsableCommand {
         abstract: "Parameter-efficient fine-tuning of GPT-2 (LN-Tuning, Prefix-Tuning), decoding and scoring.",
         version: LNTuneVersion.string,
         subcommands: [
-            // Each subcommand lives in its own file; keep this list sorted by workflow order.
+            // Each subcommand lives in its own file; keep this list in workflow order.
+            DownloadCommand.self,
+            TokenizeCommand.self,
+            TrainCommand.self,
+            QuickstartCommand.self,
+            GenerateCommand.self,
             ScoreCommand.self,
+            PerplexityCommand.self,
+            MergeCommand.self,
             BenchCommand.self,
         ]
     )
@@ -20,6 +27,16 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Print throughput figures for one component (see eval/BENCHMARKS.md).",
-        subcommands: [BenchScoreCommand.self]
+        subcommands: [
+            BenchDataCommand.self,
+            BenchForwardCommand.self,
+            BenchGenerateCommand.self,
+            BenchLoadCommand.self,
+            BenchScoreCommand.self,
+            BenchTokenizeCommand.self,
+            BenchTrainStepCommand.self,
+            BenchTuneCommand.self,
+            DecodingBenchCommand.self,
+        ]
     )
 }

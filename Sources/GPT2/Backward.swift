@@ -1,0 +1,152 @@
+import Kernels
+
+extension GPT2Model {
+    /// The training step's math: the loss of `batch` against `labels` (see `loss`) and its gradient with
+    /// respect to what `request` names, ADDED into `gradients` (same layout as the parameters; zero the
+    /// requested ranges once per step, e.g. `request.zero(gradients)`) and, for the prefix, into
+    /// `prefixGradients`. Nothing outside the request is written.
+    public func lossAndGradients(
+        _ batch: TokenBatch, labels: [Int32], options: LossOptions = LossOptions(), prefix: PrefixSlots? = nil,
+        request: GradientRequest, gradients: GPT2Parameters, prefixGradients: PrefixSlots? = nil
+    ) throws(GPT2Error) -> LossResult {
+        try checkPrefix(prefix)
+        guard gradients.config == config else {
+            throw .invalidInput(argument: "gradients", reason: "laid out for a different config than the model's")
+        }
+        if request.prefix {
+            guard let prefix, let prefixGradients, prefixGradients.length == prefix.length,
+                prefixGradients.config == config
+            else {
+                throw .invalidInput(
+                    argument: "prefix gradients", reason: "the request trains the prefix: pass the prefix and a buffer of its shape")
+            }
+        }
+        guard let lowest = request.lowestStage(layers: config.nLayer) else {
+            return try loss(batch, labels: labels, options: options, prefix: prefix)
+        }
+        let targets = try LossTargets(batch: batch, labels: labels, options: options, vocabSize: config.vocabSize)
+        let p = prefix?.length ?? 0
+        let keys = p + batch.length
+        let cache = try KVCache(config: config, batchSize: batch.batchSize, slotCapacity: keys, prefix: prefix)
+        return try withActivations(batch: batch, keys: keys, needs: request.trainingNeeds) { acts throws(GPT2Error) in
+            let positions = try forward(batch, cache: cache, acts: acts)
+            let n = batch.batchSize * batch.length
+            acts.dln.update(repeating: 0, count: n * config.nEmbd)
+            let wantsWte = request.contains(.tokenEmbedding)
+            let result = headLoss(
+                targets, acts: acts,
+                gradients: (acts.dln, wantsWte ? gradients[.tokenEmbedding].baseAddress.unsafelyUnwrapped : nil))
+            backward(
+                batch, positions: positions, cache: cache, acts: acts, request: request, lowest: lowest,
+                gradients: gradients, prefixGradients: request.prefix ? prefixGradients : nil)
+            return result
+        }
+    }
+
+    /// The mirror of `forward`, from ∂loss/∂(ln_f output) in `acts.dln` down to the lowest trainable stage.
+    private func backward(
+        _ batch: TokenBatch, positions: [Int32], cache: KVCache, acts: Activations, request: GradientRequest,
+        lowest: Int, gradients: GPT2Parameters, prefixGradients: PrefixSlots?
+    ) {
+        let (nl, c, h, nb, nt) = (config.nLayer, config.nEmbd, config.innerSize, batch.batchSize, batch.length)
+        let n = nb * nt
+        let dres = acts.dresidual
+        func grad(_ t: GPT2Tensor) -> UnsafeMutablePointer<Float>? {
+            request.contains(t) ? gradients[t].baseAddress.unsafelyUnwrapped : nil
+        }
+        let lnfStage = 1 + 7 * nl
+        dres.update(repeating: 0, count: n * c)
+        LayerNorm.backward(
+            dinp: lowest < lnfStage ? dres : nil, dweight: grad(.finalNormWeight), dbias: grad(.finalNormBias),
+            dout: acts.dln, inp: acts.residual.at(nl), weight: parameters[.finalNormWeight].baseAddress.unsafelyUnwrapped,
+            mean: acts.lnfMean, rstd: acts.lnfRstd, rows: n, channels: c)
+        let shape = Attention.Shape(
+            batch: nb, queries: nt, heads: config.nHead, headDim: config.headDim, queryOffset: cache.prefixLength,
+            slotStride: cache.slotCapacity, queryStride: 3 * c, outStride: c)
+        for l in stride(from: nl - 1, through: 0, by: -1) {
+            let base = 1 + 7 * l
+            guard lowest <= base + 6 else { break }
+            let w = BlockWeights(parameters, layer: l)
+            func g(_ t: BlockTensor) -> UnsafeMutablePointer<Float>? { grad(.block(l, t)) }
+            // x_{l+1} = mid + mlp_proj(gelu(fc(ln_2(mid))))
+            Linear.backward(
+                dinp: lowest < base + 6 ? acts.dgelu : nil, dweight: g(.mlpProjWeight), dbias: g(.mlpProjBias), dout: dres,
+                inp: acts.geluOut.at(l), weight: w.mlpProjWeight, rows: n, inFeatures: h, outFeatures: c,
+                accumulateInput: false)
+            guard lowest < base + 6 else { break }
+            GELU.backward(dinp: acts.dfch, inp: acts.fch.at(l), dout: acts.dgelu, count: n * h, accumulate: false)
+            Linear.backward(
+                dinp: lowest < base + 5 ? acts.dln : nil, dweight: g(.mlpFCWeight), dbias: g(.mlpFCBias), dout: acts.dfch,
+                inp: acts.ln2Out.at(l), weight: w.fcWeight, rows: n, inFeatures: c, outFeatures: h, accumulateInput: false)
+            guard lowest < base + 5 else { break }
+            LayerNorm.backward(
+                dinp: lowest < base + 4 ? dres : nil, dweight: g(.ln2Weight), dbias: g(.ln2Bias), dout: acts.dln,
+                inp: acts.mid.at(l), weight: w.ln2Weight, mean: acts.ln2Mean.at(l), rstd: acts.ln2Rstd.at(l), rows: n,
+                channels: c)
+            guard lowest < base + 4 else { break }
+            // mid = x_l + attn_proj(attention(qkv(ln_1(x_l)), prefix))
+            Linear.backward(
+                dinp: lowest < base + 3 ? acts.datty : nil, dweight: g(.attnProjWeight), dbias: g(.attnProjBias),
+                dout: dres, inp: acts.atty.at(l), weight: w.attnProjWeight, rows: n, inFeatures: c, outFeatures: c,
+                accumulateInput: false)
+            guard lowest < base + 3, let probs = acts.probs else { break }
+            let storeCount = nb * config.nHead * shape.keys * config.headDim
+            acts.dqkv.update(repeating: 0, count: n * 3 * c)
+            acts.dkeys.update(repeating: 0, count: storeCount)
+            acts.dvalues.update(repeating: 0, count: storeCount)
+            Attention.backward(
+                dq: acts.dqkv, dkeys: acts.dkeys, dvalues: acts.dvalues, dout: acts.datty, probs: probs.at(l),
+                q: acts.qkv.at(l), keys: cache.keys(layer: l), values: cache.values(layer: l), shape: shape)
+            if let prefixGradients { foldPrefixGradients(acts: acts, into: prefixGradients, layer: l, batch: nb, keys: shape.keys) }
+            guard lowest < base + 2 else { break }
+            scatterKeyValueGradients(acts: acts, batch: nb, length: nt, prefixLength: cache.prefixLength)
+            Linear.backward(
+                dinp: lowest < base + 1 ? acts.dln : nil, dweight: g(.attnQKVWeight), dbias: g(.attnQKVBias),
+                dout: acts.dqkv, inp: acts.ln1Out.at(l), weight: w.qkvWeight, rows: n, inFeatures: c, outFeatures: 3 * c,
+                accumulateInput: false)
+            guard lowest < base + 1 else { break }
+            LayerNorm.backward(
+                dinp: lowest < base ? dres : nil, dweight: g(.ln1Weight), dbias: g(.ln1Bias), dout: acts.dln,
+                inp: acts.residual.at(l), weight: w.ln1Weight, mean: acts.ln1Mean.at(l), rstd: acts.ln1Rstd.at(l),
+                rows: n, channels: c)
+        }
+        if lowest == 0 {
+            batch.tokens.withUnsafeBufferPointer { tokens in
+                positions.withUnsafeBufferPointer { pos in
+                    Embedding.backward(
+                        dwte: grad(.tokenEmbedding), dwpe: grad(.positionEmbedding), dout: dres,
+                        tokens: tokens.baseAddress.unsafelyUnwrapped, positions: pos.baseAddress.unsafelyUnwrapped,
+                        rows: n, channels: c)
+                }
+            }
+        }
+    }
+
+    /// Adds the key/value gradients of the prefix slots, summed over the batch rows (every row reads the
+    /// same prefix), into layer `layer` of `prefixGradients`.
+    private func foldPrefixGradients(acts: Activations, into target: PrefixSlots, layer: Int, batch nb: Int, keys: Int) {
+        let (nh, hd, p) = (config.nHead, config.headDim, target.length)
+        for b in 0..<nb {
+            for h in 0..<nh {
+                let src = (b * nh + h) * keys * hd
+                addInPlace(target.keys(layer: layer) + h * p * hd, acts.dkeys + src, p * hd)
+                addInPlace(target.values(layer: layer) + h * p * hd, acts.dvalues + src, p * hd)
+            }
+        }
+    }
+
+    /// Moves the gradients of this batch's own key/value slots into the k and v columns of dqkv.
+    private func scatterKeyValueGradients(acts: Activations, batch nb: Int, length nt: Int, prefixLength p: Int) {
+        let (c, nh, hd, keys) = (config.nEmbd, config.nHead, config.headDim, p + nt)
+        for b in 0..<nb {
+            for t in 0..<nt {
+                let row = acts.dqkv + (b * nt + t) * 3 * c
+                for h in 0..<nh {
+                    let slot = ((b * nh + h) * keys + p + t) * hd
+                    (row + c + h * hd).update(from: acts.dkeys + slot, count: hd)
+                    (row + 2 * c + h * hd).update(from: acts.dvalues + slot, count: hd)
+                }
+            }
+        }
+    }
+}

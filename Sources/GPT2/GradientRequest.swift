@@ -1,0 +1,97 @@
+/// Which gradients a training step needs: a set of parameter tensors (everything else is frozen: its
+/// weight gradients are never computed, only the activation gradients that flow through it) and
+/// whether the Prefix-Tuning slots train.
+///
+/// The backward stops at the lowest stage holding something trainable: with only LayerNorms trainable it
+/// still has to reach `h.0.ln_1`, but with only `ln_f` it never enters a block.
+public struct GradientRequest: Sendable, Equatable {
+    public var tensors: Set<GPT2Tensor>
+    public var prefix: Bool
+
+    public init(tensors: Set<GPT2Tensor> = [], prefix: Bool = false) {
+        self.tensors = tensors
+        self.prefix = prefix
+    }
+
+    /// LN-Tuning: every `ln_1`, `ln_2` and `ln_f` gain and bias.
+    public static func layerNorms(_ config: GPT2Config) -> GradientRequest {
+        GradientRequest(
+            tensors: Set(
+                ParameterLayout(config: config).slots.map(\.tensor).filter { tensor in
+                    switch tensor {
+                    case .finalNormWeight, .finalNormBias: return true
+                    case let .block(_, t): return t.isLayerNorm
+                    case .tokenEmbedding, .positionEmbedding: return false
+                    }
+                }))
+    }
+
+    /// Prefix-Tuning: only the prefix slots.
+    public static let prefixOnly = GradientRequest(prefix: true)
+
+    /// Every parameter (full fine-tuning).
+    public static func all(_ config: GPT2Config) -> GradientRequest {
+        GradientRequest(tensors: Set(ParameterLayout(config: config).slots.map(\.tensor)))
+    }
+
+    public func contains(_ tensor: GPT2Tensor) -> Bool { tensors.contains(tensor) }
+
+    /// The requested tensors' ranges in the flat buffer, in buffer order with neighbours merged: what the
+    /// optimizer updates and what must be zeroed before each step.
+    public func ranges(in layout: ParameterLayout) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        for slot in layout.slots where tensors.contains(slot.tensor) {
+            if let last = out.last, last.upperBound == slot.offset {
+                out[out.count - 1] = last.lowerBound..<slot.range.upperBound
+            } else {
+                out.append(slot.range)
+            }
+        }
+        return out
+    }
+
+    /// Zeroes the requested ranges of a gradient buffer (the backward adds into it).
+    public func zero(_ gradients: GPT2Parameters) {
+        for r in ranges(in: gradients.layout) { (gradients.base + r.lowerBound).update(repeating: 0, count: r.count) }
+    }
+
+    // MARK: - Where the backward may stop
+
+    /// Stages in forward order: 0 = embeddings; block l = 1 + 7l + (ln_1 0, qkv 1, attention with its prefix
+    /// 2, attention projection 3, ln_2 4, fc 5, MLP projection 6); ln_f = 1 + 7L. The head's tied weight
+    /// is the token embedding, stage 0. A stage's input gradient is needed iff `lowestStage` is below it.
+    static func stage(_ tensor: GPT2Tensor, layers: Int) -> Int {
+        switch tensor {
+        case .tokenEmbedding, .positionEmbedding: return 0
+        case .finalNormWeight, .finalNormBias: return 1 + 7 * layers
+        case let .block(l, t):
+            let offset: Int
+            switch t {
+            case .ln1Weight, .ln1Bias: offset = 0
+            case .attnQKVWeight, .attnQKVBias: offset = 1
+            case .attnProjWeight, .attnProjBias: offset = 3
+            case .ln2Weight, .ln2Bias: offset = 4
+            case .mlpFCWeight, .mlpFCBias: offset = 5
+            case .mlpProjWeight, .mlpProjBias: offset = 6
+            }
+            return 1 + 7 * l + offset
+        }
+    }
+
+    /// The lowest stage holding something trainable, or nil when nothing is.
+    func lowestStage(layers: Int) -> Int? {
+        let fromTensors = tensors.map { Self.stage($0, layers: layers) }.min()
+        let fromPrefix = prefix ? 1 + 2 : nil  // the prefix enters at layer 0's attention
+        return [fromTensors, fromPrefix].compactMap { $0 }.min()
+    }
+
+    /// What the forward must keep for these gradients.
+    var trainingNeeds: TrainingNeeds {
+        func any(_ t: BlockTensor) -> Bool {
+            tensors.contains { if case let .block(_, x) = $0 { return x == t } else { return false } }
+        }
+        return TrainingNeeds(
+            ln1Out: any(.attnQKVWeight), atty: any(.attnProjWeight), ln2Out: any(.mlpFCWeight),
+            geluOut: any(.mlpProjWeight))
+    }
+}

@@ -1,0 +1,98 @@
+import Dispatch
+import Foundation
+
+/// A safetensors file opened for reading: the header is parsed and validated once, the data stays memory-mapped
+/// and each tensor is converted to `Float` straight into the caller's buffer.
+///
+/// Mapping (`.alwaysMapped`) makes opening a 500 MB checkpoint take no time and lets the page cache be the
+/// only copy of the raw bytes; a plain read would copy the file once more before converting.
+public struct SafeTensorsFile: Sendable {
+    public let url: URL
+    /// Tensor names in file order (ascending data offsets).
+    public let tensorNames: [String]
+    /// The `__metadata__` map (`{"format": "pt"}` for files written by transformers).
+    public let metadata: [String: String]
+
+    private let data: Data
+    private let dataStart: Int
+    private let infos: [String: SafeTensorInfo]
+
+    /// Maps and validates `url`. Every structural problem is a `GPT2Error` naming the file.
+    public static func open(_ url: URL) throws(GPT2Error) -> SafeTensorsFile {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url, options: .alwaysMapped)
+        } catch {
+            throw .fileUnreadable(file: url.path, reason: error.localizedDescription)
+        }
+        return try SafeTensorsFile(data: data, url: url)
+    }
+
+    /// Parses a safetensors image already in memory; `url` only names it in errors.
+    public init(data: Data, url: URL) throws(GPT2Error) {
+        // `withUnsafeBytes` only rethrows untyped errors, so the typed result travels out as a `Result`.
+        let header = try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            Result { () throws(GPT2Error) in try SafeTensorsHeader(bytes: bytes, source: url.path) }
+        }.get()
+        self.url = url
+        self.data = data
+        self.dataStart = header.dataStart
+        self.metadata = header.metadata
+        self.tensorNames = header.tensors.map(\.name)
+        self.infos = Dictionary(header.tensors.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The header entry of one tensor, or nil when the file has none of that name.
+    public func info(_ name: String) -> SafeTensorInfo? { infos[name] }
+
+    /// Converts tensor `name` to `Float` into `destination`, which must hold exactly its element count.
+    ///
+    /// Large tensors are converted in chunks on all cores: a cold read is bound by page faults on the
+    /// mapping, and those proceed in parallel.
+    public func readFloat32(_ name: String, into destination: UnsafeMutableBufferPointer<Float>) throws(GPT2Error) {
+        guard let info = infos[name] else { throw .missingTensor(file: url.path, tensor: name) }
+        guard info.dtype.convertsToFloat32 else {
+            throw .unsupportedDType(file: url.path, tensor: name, dtype: info.dtype.rawValue)
+        }
+        let count = info.elementCount
+        guard destination.count == count else {
+            throw .invalidTensor(
+                file: url.path, tensor: name,
+                reason: "the destination holds \(destination.count) values, the tensor \(count) (\(info.shape))")
+        }
+        guard count > 0, let target = destination.baseAddress else { return }
+        let dtype = info.dtype, size = dtype.byteSize
+        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            // The header check guaranteed dataStart + byteRange lies inside the file.
+            guard let base = bytes.baseAddress else { return }
+            nonisolated(unsafe) let source = base + dataStart + info.byteRange.lowerBound
+            nonisolated(unsafe) let target = target
+            let chunk = Self.chunkElements
+            let chunks = (count + chunk - 1) / chunk
+            if chunks == 1 {
+                dtype.convertToFloat32(source, count: count, into: target)
+                return
+            }
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                let start = c * chunk
+                let n = min(chunk, count - start)
+                dtype.convertToFloat32(source + start * size, count: n, into: target + start)
+            }
+        }
+    }
+
+    /// Convenience: one tensor as a new array.
+    public func readFloat32(_ name: String) throws(GPT2Error) -> [Float] {
+        guard let info = infos[name] else { throw .missingTensor(file: url.path, tensor: name) }
+        var result = [Float](repeating: 0, count: info.elementCount)
+        let status = result.withUnsafeMutableBufferPointer { buffer in
+            Result { () throws(GPT2Error) in try readFloat32(name, into: buffer) }
+        }
+        try status.get()
+        return result
+    }
+
+    /// 1 M elements (4 MB of output) per parallel work item: big enough to amortise dispatch, small enough
+    /// to split the embedding matrices evenly over the cores.
+    static let chunkElements = 1 << 20
+}

@@ -1,1 +1,0 @@
-// The Kernels module. See ../shared/docs/architecture.md for what belongs here.

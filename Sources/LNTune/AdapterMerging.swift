@@ -1,0 +1,64 @@
+import Foundation
+import GPT2
+import Tuning
+
+/// `lntune merge`: a base model folder plus an adapter → a new, complete model folder with the adapter's
+/// LayerNorm values (and BitFit biases, or a full fine-tune's weights) folded in, which transformers'
+/// `from_pretrained` loads as a plain GPT-2 (eval/reference/make_adapter_fixtures.py checks one).
+///
+/// A prefix cannot be merged (it is extra attention slots, not a change of weights): such adapters fail with
+/// `TuningError.cannotMerge` before anything is written. The output folder must not exist; it is built
+/// under a temporary name beside it and renamed into place, so a failure never leaves a half-written model.
+public enum AdapterMerging {
+    /// Files of a model folder besides the weights that a merged folder keeps (tokenizer, generation settings).
+    static let companionFiles = [
+        "vocab.json", "merges.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
+        "generation_config.json",
+    ]
+
+    /// What was merged.
+    public struct Summary: Sendable, Equatable {
+        public var method: TuningMethodKind
+        /// Tensors whose values now come from the adapter (all of them for `full`).
+        public var replacedTensors: Int
+        public var copiedFiles: [String]
+    }
+
+    public static func merge(model: URL, adapter adapterURL: URL, output: URL) throws(PipelineError) -> Summary {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: output.path) { throw .tuning(.outputExists(path: output.path)) }
+        let base: GPT2Checkpoint
+        do {
+            base = try GPT2Checkpoint.load(directory: model)
+        } catch {
+            throw .model(error)
+        }
+        let adapter: Adapter
+        do {
+            adapter = try AdapterFiles.read(from: adapterURL, modelConfig: base.config)
+            try adapter.merge(into: base.parameters)
+        } catch {
+            throw .tuning(error)
+        }
+        let staging = output.deletingLastPathComponent()
+            .appendingPathComponent(".\(output.lastPathComponent).\(UUID().uuidString).partial")
+        var copied: [String] = []
+        do {
+            try base.save(to: staging)
+            for name in companionFiles where fm.fileExists(atPath: model.appendingPathComponent(name).path) {
+                try fm.copyItem(at: model.appendingPathComponent(name), to: staging.appendingPathComponent(name))
+                copied.append(name)
+            }
+            // Checked again right before the rename: the folder may have appeared while we were writing.
+            if fm.fileExists(atPath: output.path) { throw PipelineError.tuning(.outputExists(path: output.path)) }
+            try fm.moveItem(at: staging, to: output)
+        } catch {
+            try? fm.removeItem(at: staging)
+            if let error = error as? PipelineError { throw error }
+            if let error = error as? GPT2Error { throw .model(error) }
+            throw .io(path: output.path, reason: "\(error)")
+        }
+        let replaced = adapter.fullParameters != nil ? base.parameters.layout.slots.count : adapter.tensors.count
+        return Summary(method: adapter.configuration.kind, replacedTensors: replaced, copiedFiles: copied)
+    }
+}

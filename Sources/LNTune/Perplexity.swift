@@ -1,0 +1,125 @@
+import Foundation
+import GPT2
+import Tokenizers
+
+/// Per-line and corpus perplexity of a text file under a model (with an adapter, if any): `lntune perplexity`.
+///
+/// Each line is one independent sequence. By default `<|endoftext|>` is put in front of every line and every
+/// real token of the line is scored (lm-eval's rolling log-likelihood does the same for a document's first
+/// token); with `prependEndOfText` off, a line's first token is context only and not scored. The corpus
+/// perplexity is exp(Σ token losses / Σ scored tokens) — token-weighted, not an average of line perplexities.
+/// A line longer than the model's context is an error naming it: nothing is truncated silently.
+public enum Perplexity {
+    public struct Options: Sendable, Equatable {
+        /// Lines per forward pass.
+        public var batchSize: Int
+        public var prependEndOfText: Bool
+
+        public init(batchSize: Int = 8, prependEndOfText: Bool = true) {
+            self.batchSize = batchSize
+            self.prependEndOfText = prependEndOfText
+        }
+    }
+
+    /// One line's score.
+    public struct Line: Sendable, Equatable, Codable {
+        /// 1-based line number in the input.
+        public var line: Int
+        /// Tokens scored (the line's tokens, or one fewer without the leading `<|endoftext|>`).
+        public var tokens: Int
+        /// Σ of the scored tokens' negative log-likelihoods, in nats.
+        public var loss: Double
+        /// exp(loss / tokens), nil for a line with nothing scored.
+        public var perplexity: Double?
+    }
+
+    public struct Report: Sendable, Equatable, Codable {
+        public var lines: [Line]
+        public var tokens: Int
+        /// Σ over all lines, in nats.
+        public var loss: Double
+        /// Mean negative log-likelihood per scored token (nats).
+        public var meanLoss: Double
+        public var perplexity: Double
+        public var prependedEndOfText: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case lines, tokens, loss
+            case meanLoss = "mean_loss"
+            case perplexity
+            case prependedEndOfText = "prepended_endoftext"
+        }
+    }
+
+    /// Tokenizes `lines` (special tokens in the text are recognised, as HF tokenizers do) and scores them.
+    public static func evaluate(
+        lines: [String], source: String, tokenizer: GPT2Tokenizer, model: AdaptedModel, options: Options = Options()
+    ) throws(PipelineError) -> Report {
+        let encoded: [[Int]]
+        do {
+            encoded = try tokenizer.encodeLines(lines, special: .allow, source: source, firstLine: 1)
+        } catch {
+            throw .tokenizer(error)
+        }
+        var endOfText: Int32?
+        if options.prependEndOfText {
+            guard let id = tokenizer.endOfTextID else {
+                throw .tokenizer(
+                    .unreadableFile(
+                        path: source, reason: "the tokenizer has no <|endoftext|>; use --no-prepend-endoftext"))
+            }
+            endOfText = Int32(id)
+        }
+        return try score(
+            encoded.map { $0.map { Int32($0) } }, source: source, model: model, endOfText: endOfText, options: options)
+    }
+
+    /// Scores token sequences, one per line; `endOfText` nil means the first token of each line is not scored.
+    public static func score(
+        _ sequences: [[Int32]], source: String, model: AdaptedModel, endOfText: Int32?, options: Options = Options()
+    ) throws(PipelineError) -> Report {
+        let config = model.model.config
+        let limit = config.nPositions - (model.prefix?.length ?? 0)
+        let head: [Int32] = endOfText.map { [$0] } ?? []
+        let inputs = sequences.map { head + $0 }
+        for (i, input) in inputs.enumerated() where input.count > limit {
+            let counted =
+                (endOfText != nil ? "counting the leading <|endoftext|>; " : "")
+                + ((model.prefix?.length ?? 0) > 0
+                    ? "the adapter's \(model.prefix?.length ?? 0) prefix slots take the rest; " : "")
+            throw .lineTooLong(
+                file: source, line: i + 1, tokens: input.count, limit: limit,
+                hint: counted + "split the line (LNTune never truncates)")
+        }
+        var lines = sequences.indices.map { Line(line: $0 + 1, tokens: 0, loss: 0, perplexity: nil) }
+        // Longest first, so each batch pads little; lines with nothing to score skip the model.
+        let order = inputs.indices.filter { inputs[$0].count >= 2 }.sorted { inputs[$0].count > inputs[$1].count }
+        let batchSize = max(options.batchSize, 1)
+        for start in stride(from: 0, to: order.count, by: batchSize) {
+            let members = Array(order[start..<min(start + batchSize, order.count)])
+            let rows = members.map { inputs[$0] }
+            do {
+                let batch = try TokenBatch(rows: rows, padding: .right)
+                var labels = [Int32](repeating: -100, count: batch.tokens.count)
+                for (b, row) in rows.enumerated() {
+                    for t in 1..<row.count { labels[b * batch.length + t] = row[t] }
+                }
+                let result = try model.model.loss(
+                    batch, labels: labels, options: LossOptions(reduction: .sum), prefix: model.prefix)
+                for (b, index) in members.enumerated() {
+                    lines[index].tokens = rows[b].count - 1
+                    lines[index].loss = result.sequenceLosses[b]
+                    lines[index].perplexity = Foundation.exp(result.sequenceLosses[b] / Double(rows[b].count - 1))
+                }
+            } catch {
+                throw .model(error)
+            }
+        }
+        let tokens = lines.reduce(0) { $0 + $1.tokens }
+        let loss = lines.reduce(0.0) { $0 + $1.loss }
+        let mean = tokens > 0 ? loss / Double(tokens) : 0
+        return Report(
+            lines: lines, tokens: tokens, loss: loss, meanLoss: mean, perplexity: Foundation.exp(mean),
+            prependedEndOfText: endOfText != nil)
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Tuning
+
+/// The output folder of a run and the only files a run writes there:
+///
+/// ```
+/// OUT/run.json                 settings, versions, data hashes, model config; results when done
+/// OUT/train_log.jsonl          one JSON object per logged step and per evaluation
+/// OUT/checkpoint.safetensors   the resumable state (Ctrl-C, SIGTERM, --save-every)
+/// OUT/final/                   the adapter after the last step (PEFT layout where PEFT has one)
+/// OUT/best/                    the adapter with the lowest dev loss (with --dev)
+/// ```
+///
+/// A new run refuses a folder that already holds anything. `--overwrite` replaces exactly these files (and
+/// the adapter files LNTune writes inside `final/` and `best/`, so no stale file of an earlier method stays
+/// behind); anything else the user keeps in the folder is never touched. `--resume` continues the run whose
+/// checkpoint is there.
+public struct RunFolder: Sendable {
+    public let url: URL
+
+    public init(_ path: String) { url = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL }
+
+    public var runRecord: URL { url.appendingPathComponent("run.json") }
+    public var log: URL { url.appendingPathComponent("train_log.jsonl") }
+    public var checkpoint: URL { url.appendingPathComponent("checkpoint.safetensors") }
+    public var final: URL { url.appendingPathComponent("final", isDirectory: true) }
+    public var best: URL { url.appendingPathComponent("best", isDirectory: true) }
+
+    /// What an adapter folder written by `AdapterFiles.write` can contain, for every method.
+    static let adapterEntries = [
+        "adapter_config.json", "adapter_model.safetensors", "lntune_adapter.json", "bitfit.safetensors",
+        "config.json", "model.safetensors", "ln", "prefix",
+    ]
+
+    /// Visible entries of the folder (none if it does not exist).
+    public func contents() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+    }
+
+    /// Makes the folder ready for a new run (not a resume): refuses one that holds files unless `overwrite`,
+    /// in which case the files of an earlier run (listed above) are removed and nothing else.
+    public func prepareForNewRun(overwrite: Bool) throws {
+        let existing = contents()
+        if !existing.isEmpty && !overwrite { throw TrainerError.outputExists(path: url.path, files: existing) }
+        try create(url)
+        if overwrite {
+            for file in [runRecord, log, checkpoint] { try remove(file) }
+            for folder in [final, best] {
+                for entry in Self.adapterEntries { try remove(folder.appendingPathComponent(entry)) }
+            }
+        }
+    }
+
+    /// Writes `adapter` into `folder` (final/ or best/); each file is replaced atomically. Within a run the
+    /// method never changes, so the same files are replaced each time.
+    func write(_ adapter: Adapter, to folder: URL) throws {
+        try AdapterFiles.write(adapter, to: folder)
+    }
+
+    func create(_ folder: URL) throws {
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw TrainerError.io(path: folder.path, reason: "cannot create the folder (\(error.localizedDescription))")
+        }
+    }
+
+    private func remove(_ file: URL) throws {
+        guard FileManager.default.fileExists(atPath: file.path) else { return }
+        do {
+            try FileManager.default.removeItem(at: file)
+        } catch {
+            throw TrainerError.io(path: file.path, reason: "cannot remove it (\(error.localizedDescription))")
+        }
+    }
+
+    /// Replaces `file` with `data` atomically (temporary file in the same folder, then rename).
+    static func store(_ data: Data, at file: URL) throws {
+        do {
+            try data.write(to: file, options: .atomic)
+        } catch {
+            throw TrainerError.io(path: file.path, reason: "cannot write (\(error.localizedDescription))")
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import Datasets
+import Foundation
+import GPT2
+import Tokenizers
+import Tuning
+
+/// `lntune train` as a library: loads the model, tokenizer and data a `TrainingSettings` names, then runs
+/// optimizer steps with dev evaluations, best/final adapters, checkpoints and a log (see `RunFolder` for the
+/// files). Everything a run's result depends on — data order, prefix initialisation, optimizer state — is a
+/// function of the settings, so `--resume` after an interruption gives the bit-identical adapter that an
+/// uninterrupted run gives.
+public final class Trainer {
+    public let settings: TrainingSettings
+    public let folder: RunFolder
+    public let tuner: Tuner
+    public let data: TrainingData
+    public let modelFolder: URL
+    public let tokenizerFolder: URL
+    public internal(set) var times: PhaseTimes
+    var schedule: StepSchedule
+    let evaluator: DevEvaluator?
+    var state: TrainerState
+    var record: RunRecord
+    let log: TrainingLog
+
+    /// Prepares a run: checks the output folder, loads and validates everything, and writes `run.json` (a new
+    /// run) or restores the checkpoint (`resume`). Nothing in the folder changes until all inputs have loaded.
+    public init(settings: TrainingSettings, resume: Bool = false, overwrite: Bool = false, command: [String]? = nil)
+        throws
+    {
+        try settings.validate()
+        if resume && overwrite {
+            throw TrainerError.invalidSetting(
+                name: "resume", value: "with --overwrite", hint: "choose one: continue the run or replace it")
+        }
+        self.settings = settings
+        let folder = RunFolder(settings.out)
+        self.folder = folder
+        if resume {
+            guard FileManager.default.fileExists(atPath: folder.checkpoint.path) else {
+                let done = (try? RunRecord.read(from: folder.runRecord))?.result?.status
+                throw TrainerError.nothingToResume(
+                    path: folder.url.path,
+                    reason: done.map { "the run recorded there has status '\($0.rawValue)' and left no checkpoint" }
+                        ?? "no checkpoint.safetensors (was the run started with this --out?)")
+            }
+        } else if !overwrite && !folder.contents().isEmpty {
+            throw TrainerError.outputExists(path: folder.url.path, files: folder.contents())
+        }
+
+        var times = PhaseTimes()
+        let modelFolder = try times.time(\.loadModel) { try ModelResolver.resolve(settings.model) }
+        self.modelFolder = modelFolder
+        let checkpoint = try times.time(\.loadModel) { try GPT2Checkpoint.load(directory: modelFolder) }
+        let model = try GPT2Model(checkpoint: checkpoint)
+        let config = model.config
+        let tokenizerFolder = settings.tokenizer.map { URL(fileURLWithPath: $0) } ?? modelFolder
+        self.tokenizerFolder = tokenizerFolder
+        let tokenizer = try times.time(\.loadTokenizer) { try GPT2Tokenizer(directory: tokenizerFolder) }
+        guard tokenizer.vocabularySize <= config.vocabSize else {
+            throw TrainerError.vocabularyMismatch(
+                tokenizer: tokenizerFolder.path, tokenizerSize: tokenizer.vocabularySize, modelSize: config.vocabSize)
+        }
+        let prefixLength = settings.method.prefixOptions?.virtualTokens ?? 0
+        let maxLength = settings.maxLength ?? config.nPositions - prefixLength
+        guard maxLength + prefixLength <= config.nPositions else {
+            throw TrainerError.invalidSetting(
+                name: "max-length", value: String(maxLength),
+                hint: "with \(prefixLength) prefix slots the model's \(config.nPositions) positions allow at most"
+                    + " \(config.nPositions - prefixLength)")
+        }
+        let data = try TrainingData.load(settings: settings, encoder: tokenizer, maxLength: maxLength, times: &times)
+        self.data = data
+        let hashes = try times.time(\.hashData) { try TrainingData.hashes(settings: settings) }
+
+        let padID = Int32(tokenizer.endOfTextID ?? 0)
+        let batcher = try Batcher(
+            sequences: data.train.sequences, batchSize: settings.batchSize, seed: settings.seed, padID: padID)
+        schedule = StepSchedule(
+            batcher: batcher, accumulation: settings.gradientAccumulation, epochs: settings.epochs,
+            maxSteps: settings.maxSteps)
+        tuner = try Tuner(
+            model: model, method: settings.method.method,
+            options: settings.tunerOptions(totalSteps: schedule.totalSteps))
+        evaluator = try data.dev.map {
+            try DevEvaluator(sequences: $0.sequences, batchSize: settings.batchSize, padID: padID)
+        }
+
+        let report = tuner.report
+        var record = RunRecord(
+            lntuneVersion: LNTuneVersion.string, command: command, settings: settings,
+            resolved: .init(
+                modelFolder: modelFolder.path, tokenizerFolder: tokenizerFolder.path,
+                learningRate: settings.resolvedLearningRate, maxLength: maxLength,
+                batchesPerEpoch: batcher.batchesPerEpoch,
+                stepsPerEpoch: schedule.stepsPerEpoch, totalSteps: schedule.totalSteps,
+                trainableParameters: report.trainable, allParameters: report.all),
+            modelConfig: config, dataSHA256: hashes, train: SplitCounts(data.train),
+            dev: data.dev.map(SplitCounts.init),
+            platform: RunRecord.platformDescription, startedAt: RunRecord.timestamp())
+
+        if resume {
+            let recorded = try RunRecord.read(from: folder.runRecord)
+            let differences = record.differences(from: recorded)
+            guard differences.isEmpty else {
+                throw TrainerError.resumeMismatch(path: folder.url.path, differences: differences)
+            }
+            let saved = try TrainingCheckpoint.read(from: folder.checkpoint)
+            guard let blob = saved.trainerState,
+                let trainerState = try? JSONDecoder().decode(TrainerState.self, from: blob),
+                trainerState.completedSteps == saved.state.completedSteps
+            else {
+                throw TrainerError.nothingToResume(
+                    path: folder.checkpoint.path, reason: "the checkpoint has no valid trainer state")
+            }
+            try tuner.restore(from: saved)
+            state = trainerState
+            record.startedAt = recorded.startedAt
+            record.command = recorded.command
+            log = try TrainingLog(url: folder.log, truncatingTo: trainerState.logLength)
+        } else {
+            try folder.prepareForNewRun(overwrite: overwrite)
+            state = TrainerState(
+                completedSteps: 0, cursor: BatchCursor(), bestDevLoss: nil, bestStep: nil, lastDevLoss: nil,
+                initialDevLoss: nil, sinceImprovement: 0, logLength: 0)
+            log = try TrainingLog(url: folder.log, truncatingTo: nil)
+            try times.time(\.saving) { try record.write(to: folder.runRecord) }
+        }
+        self.record = record
+        self.times = times
+    }
+
+    public var overview: TrainingOverview {
+        TrainingOverview(
+            parameters: tuner.report, method: tuner.configuration.description, modelFolder: modelFolder.path,
+            tokenizerFolder: tokenizerFolder.path, train: record.train, dev: record.dev, maxLength: data.maxLength,
+            learningRate: settings.resolvedLearningRate, stepsPerEpoch: schedule.stepsPerEpoch,
+            totalSteps: schedule.totalSteps, startStep: state.completedSteps)
+    }
+
+    /// The dev loss with the current trainable values (nil without a dev set).
+    public func devLoss() throws -> Double? {
+        guard let evaluator else { return nil }
+        return try times.time(\.evaluation) { try evaluator.loss(tuner) }
+    }
+}

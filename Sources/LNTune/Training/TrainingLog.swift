@@ -1,0 +1,102 @@
+import Datasets
+import Foundation
+
+/// `train_log.jsonl`: one JSON object per line, `{"type": "step", …}` for every optimizer step and
+/// `{"type": "eval", …}` for every dev evaluation, keys sorted. A checkpoint records the log's length, and a
+/// resumed run cuts the log back to it, so the log of a resumed run reads like that of an uninterrupted one.
+final class TrainingLog {
+    struct Entry: Encodable {
+        var type: String
+        var step: Int
+        var epoch: Double
+        var loss: Double?
+        var learningRate: Double?
+        var gradientNorm: Float?
+        var tokens: Int?
+        var targetTokens: Int?
+        var devLoss: Double?
+        var best: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case type, step, epoch, loss
+            case learningRate = "lr"
+            case gradientNorm = "grad_norm"
+            case tokens
+            case targetTokens = "target_tokens"
+            case devLoss = "dev_loss"
+            case best
+        }
+    }
+
+    let url: URL
+    private let handle: FileHandle
+    private let encoder: JSONEncoder
+
+    /// Opens the log for appending; with `truncatingTo`, first cuts it to that many bytes (a resume), else
+    /// starts it empty.
+    init(url: URL, truncatingTo length: UInt64?) throws {
+        self.url = url
+        if length == nil || !FileManager.default.fileExists(atPath: url.path) {
+            guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+                throw TrainerError.io(path: url.path, reason: "cannot create the training log")
+            }
+        }
+        do {
+            handle = try FileHandle(forWritingTo: url)
+            try handle.truncate(atOffset: length ?? 0)
+            try handle.seekToEnd()
+        } catch {
+            throw TrainerError.io(
+                path: url.path, reason: "cannot open the training log (\(error.localizedDescription))")
+        }
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    }
+
+    deinit { try? handle.close() }
+
+    /// Bytes written so far (what a checkpoint records).
+    var length: UInt64 { get throws { try handle.offset() } }
+
+    func append(_ entry: Entry) throws {
+        do {
+            try handle.write(contentsOf: try encoder.encode(entry) + Data("\n".utf8))
+        } catch {
+            throw TrainerError.io(path: url.path, reason: "cannot append to the training log (\(error))")
+        }
+    }
+
+    /// Forces the log to disk (before a checkpoint that records its length).
+    func synchronize() throws {
+        do { try handle.synchronize() } catch {
+            throw TrainerError.io(path: url.path, reason: "cannot flush the training log (\(error))")
+        }
+    }
+}
+
+/// The trainer's part of a training checkpoint (JSON in the checkpoint's metadata): where the data stands
+/// and what the evaluation bookkeeping was, so a resumed run makes the same decisions.
+struct TrainerState: Codable, Equatable {
+    var completedSteps: Int
+    /// The cursor of the next step's first micro-batch (recomputable from the step; stored to check).
+    var cursor: BatchCursor
+    var bestDevLoss: Double?
+    var bestStep: Int?
+    var lastDevLoss: Double?
+    var initialDevLoss: Double?
+    var sinceImprovement: Int
+    var logLength: UInt64
+
+    enum CodingKeys: String, CodingKey {
+        case completedSteps = "completed_steps"
+        case cursor
+        case bestDevLoss = "best_dev_loss"
+        case bestStep = "best_step"
+        case lastDevLoss = "last_dev_loss"
+        case initialDevLoss = "initial_dev_loss"
+        case sinceImprovement = "since_improvement"
+        case logLength = "log_length"
+    }
+}

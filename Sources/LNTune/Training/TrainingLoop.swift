@@ -1,0 +1,160 @@
+import Datasets
+import Foundation
+import Tuning
+
+/// What the caller of `Trainer.run` controls besides the settings.
+public struct TrainingControl: Sendable {
+    /// Checked between steps: when set, the run writes a checkpoint and returns `.interrupted`.
+    public var stop: StopRequest
+    /// Stop as if interrupted once this call has done this many steps (tests, demos).
+    public var stopAfterSteps: Int?
+    /// Evaluate the dev loss before the first step of a new run (`initial_dev_loss`; never a "best").
+    public var evaluateAtStart: Bool
+
+    public init(stop: StopRequest = StopRequest(), stopAfterSteps: Int? = nil, evaluateAtStart: Bool = false) {
+        self.stop = stop
+        self.stopAfterSteps = stopAfterSteps
+        self.evaluateAtStart = evaluateAtStart
+    }
+}
+
+extension Trainer {
+    /// Trains until the last step, early stopping, or a stop request; see `TrainingEvent` for what
+    /// `observer` hears. Writes `final/` when the run ends (not when interrupted: then the checkpoint), `best/`
+    /// at each new best dev loss, and `run.json` with the result.
+    public func run(control: TrainingControl = TrainingControl(), observer: (TrainingEvent) -> Void = { _ in }) throws
+        -> TrainingSummary
+    {
+        observer(.started(overview))
+        if control.evaluateAtStart, state.completedSteps == 0, state.initialDevLoss == nil, let loss = try devLoss() {
+            state.initialDevLoss = loss
+            try log.append(.init(type: "eval", step: 0, epoch: 0, devLoss: loss, best: false))
+            observer(.evaluation(.init(step: 0, epoch: 0, devLoss: loss, isBest: false, sinceImprovement: 0)))
+        }
+        var session = (steps: 0, tokens: 0, padded: 0, targets: 0, seconds: 0.0)
+        var lastLoss: Double?
+        var status = TrainingStatus.completed
+        let total = schedule.totalSteps
+        while state.completedSteps < total {
+            if control.stop.isRequested || control.stopAfterSteps.map({ session.steps >= $0 }) == true {
+                status = .interrupted
+                break
+            }
+            let cursor = schedule.cursor(ofStep: state.completedSteps)
+            let (batches, endsEpoch) = try times.time(\.batching) { () throws -> ([TrainingBatch], Bool) in
+                let (raw, ends) = schedule.batches(at: cursor)
+                return (try raw.map { try TrainingBatch($0) }, ends)
+            }
+            let started = DispatchTime.now().uptimeNanoseconds
+            let result = try tuner.step(batches: batches)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            times.trainSteps += seconds
+            var tokens = 0
+            for batch in batches { tokens += batch.tokens.mask.reduce(0) { $0 + Int($1) } }
+            session.steps += 1
+            session.tokens += tokens
+            session.targets += result.targetTokens
+            session.padded += batches.reduce(0) { $0 + $1.tokens.tokens.count }
+            session.seconds += seconds
+            lastLoss = result.loss
+            state.completedSteps = result.step
+            state.cursor = schedule.cursor(ofStep: result.step)
+            let epoch = Double(result.step) / Double(schedule.stepsPerEpoch)
+            try times.time(\.saving) {
+                try log.append(
+                    .init(
+                        type: "step", step: result.step, epoch: epoch, loss: result.loss,
+                        learningRate: result.learningRate,
+                        gradientNorm: result.gradientNorm, tokens: tokens, targetTokens: result.targetTokens))
+            }
+            let perStep = session.seconds / Double(session.steps)
+            observer(
+                .step(
+                    .init(
+                        step: result.step, totalSteps: total, epoch: epoch, loss: result.loss,
+                        learningRate: result.learningRate, gradientNorm: result.gradientNorm,
+                        tokensPerSecond: Double(session.tokens) / session.seconds,
+                        targetTokensPerSecond: Double(session.targets) / session.seconds,
+                        etaSeconds: perStep * Double(total - result.step))))
+            let isLast = result.step == total
+            let due = settings.evalEvery.map { result.step % $0 == 0 } ?? false
+            if evaluator != nil && (endsEpoch || isLast || due), try evaluate(observer: observer) {
+                status = .stoppedEarly
+                break
+            }
+            if let every = settings.saveEvery, result.step % every == 0, !isLast {
+                try saveCheckpoint(observer: observer)
+            }
+        }
+        var summary = TrainingSummary(
+            status: status, completedSteps: state.completedSteps, totalSteps: total,
+            initialDevLoss: state.initialDevLoss,
+            lastDevLoss: state.lastDevLoss, bestDevLoss: state.bestDevLoss, bestStep: state.bestStep,
+            lastTrainLoss: lastLoss,
+            tokensTrained: session.tokens,
+            tokensPerSecond: session.seconds > 0 ? Double(session.tokens) / session.seconds : 0,
+            targetTokensPerSecond: session.seconds > 0 ? Double(session.targets) / session.seconds : 0,
+            paddedTokensPerSecond: session.seconds > 0 ? Double(session.padded) / session.seconds : 0, times: times,
+            bestAdapter: state.bestStep == nil ? nil : folder.best.path)
+        if status == .interrupted {
+            try saveCheckpoint(observer: observer)
+            summary.checkpoint = folder.checkpoint.path
+        } else {
+            try times.time(\.saving) {
+                try folder.write(tuner.adapter(baseModel: settings.model), to: folder.final)
+                if FileManager.default.fileExists(atPath: folder.checkpoint.path) {
+                    try FileManager.default.removeItem(at: folder.checkpoint)
+                }
+            }
+            summary.finalAdapter = folder.final.path
+        }
+        summary.times = times
+        record.result = summary
+        try record.write(to: folder.runRecord)
+        return summary
+    }
+
+    /// One dev evaluation with its bookkeeping; returns whether early stopping says to stop.
+    private func evaluate(observer: (TrainingEvent) -> Void) throws -> Bool {
+        guard let loss = try devLoss() else { return false }
+        state.lastDevLoss = loss
+        let improved = loss.isFinite && (state.bestDevLoss.map { loss < $0 } ?? true)
+        if improved {
+            state.bestDevLoss = loss
+            state.bestStep = state.completedSteps
+            state.sinceImprovement = 0
+            try times.time(\.saving) { try folder.write(tuner.adapter(baseModel: settings.model), to: folder.best) }
+        } else {
+            state.sinceImprovement += 1
+        }
+        let epoch = Double(state.completedSteps) / Double(schedule.stepsPerEpoch)
+        try log.append(.init(type: "eval", step: state.completedSteps, epoch: epoch, devLoss: loss, best: improved))
+        observer(
+            .evaluation(
+                .init(
+                    step: state.completedSteps, epoch: epoch, devLoss: loss, isBest: improved,
+                    bestDevLoss: state.bestDevLoss,
+                    bestStep: state.bestStep, sinceImprovement: state.sinceImprovement)))
+        return settings.earlyStoppingPatience.map { state.sinceImprovement >= $0 } ?? false
+    }
+
+    /// Writes the resumable state: the tuner's checkpoint with the trainer's state inside it, after the log
+    /// it points into is on disk.
+    private func saveCheckpoint(observer: (TrainingEvent) -> Void) throws {
+        try times.time(\.saving) {
+            try log.synchronize()
+            state.logLength = try log.length
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let blob: Data
+            do {
+                blob = try encoder.encode(state)
+            } catch {
+                throw TrainerError.io(
+                    path: folder.checkpoint.path, reason: "cannot encode the trainer state (\(error))")
+            }
+            try tuner.saveCheckpoint(to: folder.checkpoint, trainerState: blob)
+        }
+        observer(.checkpoint(step: state.completedSteps, file: folder.checkpoint.path))
+    }
+}

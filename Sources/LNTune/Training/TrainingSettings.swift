@@ -1,0 +1,182 @@
+import Datasets
+import Foundation
+import Tuning
+
+/// Everything `lntune train` was told, as plain data: what `run.json` records so a run can be reproduced, and
+/// what `--resume` compares against the interrupted run. Paths are kept as the user typed them.
+public struct TrainingSettings: Codable, Equatable, Sendable {
+    /// `--model`: a model folder or a hub name (resolved through the local cache).
+    public var model: String
+    /// `--tokenizer`: a folder with vocab.json + merges.txt; nil = the model folder's.
+    public var tokenizer: String?
+    public var task: String
+    public var train: String
+    public var dev: String?
+    public var promptTemplate: String?
+    public var onBadRow: String
+    /// Longest sequence in tokens; nil = the model's context minus the prefix length.
+    public var maxLength: Int?
+    public var method: TuningConfiguration
+    public var epochs: Int
+    /// Stop after this many optimizer steps (the schedule then spans exactly these steps).
+    public var maxSteps: Int?
+    /// Peak learning rate; nil = the method's default (`defaultLearningRate`).
+    public var learningRate: Double?
+    public var schedule: LearningRateSchedule.Shape
+    public var batchSize: Int
+    /// Micro-batches per optimizer step.
+    public var gradientAccumulation: Int
+    /// Warm-up steps of the schedule.
+    public var warmup: Int
+    public var weightDecay: Float
+    /// Global gradient-norm clipping threshold (0 = off).
+    public var clip: Float
+    public var seed: UInt64
+    /// Evaluate the dev loss every N steps (besides each epoch end and the last step); nil = only those.
+    public var evalEvery: Int?
+    /// Write a resumable checkpoint every N steps (one is always written when a run is interrupted).
+    public var saveEvery: Int?
+    /// Stop after this many evaluations in a row without a new best dev loss; nil = never.
+    public var earlyStoppingPatience: Int?
+    public var out: String
+
+    public init(
+        model: String, tokenizer: String? = nil, task: String, train: String, dev: String? = nil,
+        promptTemplate: String? = nil, onBadRow: String = "fail", maxLength: Int? = nil,
+        method: TuningConfiguration = .ln(LNTuningOptions()), epochs: Int = 1, maxSteps: Int? = nil,
+        learningRate: Double? = nil, schedule: LearningRateSchedule.Shape = .linear, batchSize: Int = 8,
+        gradientAccumulation: Int = 1, warmup: Int = 0, weightDecay: Float = 0, clip: Float = 1, seed: UInt64 = 42,
+        evalEvery: Int? = nil, saveEvery: Int? = nil, earlyStoppingPatience: Int? = nil, out: String
+    ) {
+        self.model = model
+        self.tokenizer = tokenizer
+        self.task = task
+        self.train = train
+        self.dev = dev
+        self.promptTemplate = promptTemplate
+        self.onBadRow = onBadRow
+        self.maxLength = maxLength
+        self.method = method
+        self.epochs = epochs
+        self.maxSteps = maxSteps
+        self.learningRate = learningRate
+        self.schedule = schedule
+        self.batchSize = batchSize
+        self.gradientAccumulation = gradientAccumulation
+        self.warmup = warmup
+        self.weightDecay = weightDecay
+        self.clip = clip
+        self.seed = seed
+        self.evalEvery = evalEvery
+        self.saveEvery = saveEvery
+        self.earlyStoppingPatience = earlyStoppingPatience
+        self.out = out
+    }
+
+    /// Learning rates that work for each method on GPT-2 when `--lr` is not given: LayerNorm and bias values
+    /// tolerate (and need) far larger steps than full fine-tuning; Li & Liang trained prefixes at 5e-5 to 8e-5
+    /// through the MLP.
+    public static func defaultLearningRate(_ kind: TuningMethodKind) -> Double {
+        switch kind {
+        case .ln, .bitfit: return 1e-3
+        case .prefix, .prefixLN: return 5e-5
+        case .full: return 5e-5
+        }
+    }
+
+    /// The peak learning rate this run uses.
+    public var resolvedLearningRate: Double { learningRate ?? Self.defaultLearningRate(method.kind) }
+
+    public var trainingTask: TrainingTask { get throws { try TrainingTask(name: task) } }
+
+    public var badRowPolicy: OnBadRow {
+        get throws {
+            guard let policy = OnBadRow(rawValue: onBadRow) else {
+                throw TrainerError.invalidSetting(name: "on-bad-row", value: onBadRow, hint: "fail or skip")
+            }
+            return policy
+        }
+    }
+
+    /// Checks what can be checked without reading any file.
+    public func validate() throws {
+        func require(_ ok: Bool, _ name: String, _ value: CustomStringConvertible, _ hint: String) throws {
+            if !ok { throw TrainerError.invalidSetting(name: name, value: value.description, hint: hint) }
+        }
+        _ = try trainingTask
+        _ = try badRowPolicy
+        try require(epochs >= 1, "epochs", epochs, "must be at least 1")
+        try require((maxSteps ?? 1) >= 1, "max-steps", maxSteps ?? 0, "must be at least 1")
+        try require(
+            resolvedLearningRate > 0 && resolvedLearningRate.isFinite, "lr", resolvedLearningRate, "must be positive")
+        try require(batchSize >= 1, "batch-size", batchSize, "must be at least 1")
+        try require(gradientAccumulation >= 1, "grad-accum", gradientAccumulation, "must be at least 1")
+        try require(warmup >= 0, "warmup", warmup, "must be 0 or more steps")
+        try require(weightDecay >= 0, "weight-decay", weightDecay, "must be 0 or more")
+        try require(clip >= 0, "clip", clip, "must be 0 (off) or more")
+        try require((evalEvery ?? 1) >= 1, "eval-every", evalEvery ?? 0, "must be at least 1 step")
+        try require((saveEvery ?? 1) >= 1, "save-every", saveEvery ?? 0, "must be at least 1 step")
+        try require(
+            (earlyStoppingPatience ?? 1) >= 1, "early-stopping-patience", earlyStoppingPatience ?? 0,
+            "must be at least 1")
+        try require(
+            earlyStoppingPatience == nil || dev != nil, "early-stopping-patience", earlyStoppingPatience ?? 0,
+            "needs --dev")
+        try require((maxLength ?? 2) >= 2, "max-length", maxLength ?? 0, "must be at least 2 tokens")
+        try require(!out.isEmpty, "out", out, "give an output folder")
+    }
+
+    /// The tuner's options for a run of `totalSteps` optimizer steps.
+    public func tunerOptions(totalSteps: Int) -> TunerOptions {
+        TunerOptions(
+            optimizer: OptimizerOptions(weightDecay: weightDecay),
+            schedule: LearningRateSchedule(
+                peak: resolvedLearningRate, shape: schedule, warmupSteps: warmup, totalSteps: totalSteps),
+            maxGradientNorm: clip, seed: seed)
+    }
+}
+
+extension TuningConfiguration {
+    /// The method as the CLI spells it: `--method` plus the ablation options of LN-Tuning (`--ln-terms`,
+    /// `--ln-modules`, `--ln-layers`) and Prefix-Tuning (`--prefix-length`, `--prefix-hidden`, `--prefix-direct`).
+    /// Options of a method that is not selected are an error rather than silently ignored.
+    public static func parse(
+        method: String, lnTerms: String? = nil, lnModules: String? = nil, lnLayers: String? = nil,
+        prefixLength: Int? = nil, prefixHidden: Int? = nil, prefixDirect: Bool = false
+    ) throws -> TuningConfiguration {
+        guard let kind = TuningMethodKind(rawValue: method) else {
+            throw TrainerError.invalidSetting(
+                name: "method", value: method,
+                hint: "one of " + TuningMethodKind.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        let usesLN = kind == .ln || kind == .prefixLN, usesPrefix = kind == .prefix || kind == .prefixLN
+        let lnGiven = [lnTerms, lnModules, lnLayers].contains { $0 != nil }
+        let prefixGiven = prefixLength != nil || prefixHidden != nil || prefixDirect
+        if lnGiven && !usesLN {
+            throw TrainerError.invalidSetting(
+                name: "method", value: method, hint: "--ln-* options need --method ln or prefix+ln")
+        }
+        if prefixGiven && !usesPrefix {
+            throw TrainerError.invalidSetting(
+                name: "method", value: method, hint: "--prefix-* options need --method prefix or prefix+ln")
+        }
+        if prefixDirect && prefixHidden != nil {
+            throw TrainerError.invalidSetting(
+                name: "prefix-hidden", value: String(prefixHidden ?? 0),
+                hint: "--prefix-direct trains the slots without the MLP")
+        }
+        let ln = try LNTuningOptions.parse(terms: lnTerms, modules: lnModules, layers: lnLayers)
+        let defaults = PrefixTuningOptions()
+        let prefix = PrefixTuningOptions(
+            virtualTokens: prefixLength ?? defaults.virtualTokens,
+            projection: prefixDirect ? .direct : prefixHidden.map { .mlp(hidden: $0) } ?? defaults.projection)
+        try prefix.validate()
+        switch kind {
+        case .ln: return .ln(ln)
+        case .prefix: return .prefix(prefix)
+        case .prefixLN: return .prefixLN(prefix: prefix, ln: ln)
+        case .bitfit: return .bitfit
+        case .full: return .full
+        }
+    }
+}

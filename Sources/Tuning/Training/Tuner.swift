@@ -1,0 +1,157 @@
+import GPT2
+import Kernels
+
+/// One training run's state and its optimizer step: the model (whose trainable ranges it updates in place),
+/// the method's selection, gradient buffers, optimizer moments for the trainable values only, and the prefix
+/// encoder's parameters.
+///
+/// `step(batches:)` is one optimizer step over micro-batches: zero the trainable gradients → forward +
+/// backward per micro-batch (summed losses, accumulated gradients) → divide by the step's denominator
+/// (`TrainingObjective`) → prefix-encoder backward → clip the global norm → update at the schedule's
+/// learning rate. Frozen parameters are never written, so they stay bit-identical.
+///
+/// Not for concurrent use: one step at a time (the model itself may serve other readers meanwhile, but
+/// they see the trainable values change between steps).
+public final class Tuner: @unchecked Sendable {
+    public let model: GPT2Model
+    public let configuration: TuningConfiguration
+    public let selection: TrainableSelection
+    public let options: TunerOptions
+    /// The prefix encoder (Prefix-Tuning methods), whose output the model attends to.
+    public let prefix: PrefixParameters?
+    /// Trainable values and their gradients, base tensors first (layout order), then the prefix encoder.
+    public let segments: [TrainableSegment]
+    public let optimizer: OptimizerState
+    /// Optimizer steps completed (the schedule's position).
+    public internal(set) var completedSteps: Int = 0
+    /// The tuner's random stream after initialisation (stored in checkpoints).
+    public internal(set) var random: TuningRandom
+
+    let gradients: GPT2Parameters
+    let prefixGradients: FloatBuffer?
+    let request: GradientRequest
+
+    /// A tuner for `method` on `model`, with a freshly initialised prefix (PEFT's initialisation, seeded by
+    /// `options.seed`) and zero optimizer state. The model's trainable values are its starting point.
+    public init(model: GPT2Model, method: any TuningMethod, options: TunerOptions) throws(TuningError) {
+        let config = model.config
+        try method.configuration.validate(layerCount: config.nLayer)
+        try options.validate()
+        self.model = model
+        self.configuration = method.configuration
+        self.options = options
+        selection = method.selection(for: model.parameters.layout)
+        request = selection.gradientRequest
+        gradients = GPT2Parameters(config: config)
+        var random = TuningRandom(seed: options.seed)
+        prefix = method.prefix.map { PrefixParameters(config: config, options: $0, random: &random) }
+        self.random = random
+        prefixGradients = prefix.map { FloatBuffer(count: $0.count) }
+
+        var segments: [TrainableSegment] = []
+        var offset = 0
+        let layout = model.parameters.layout
+        for tensor in selection.tensors {
+            let slot = layout.slot(tensor)
+            segments.append(
+                TrainableSegment(
+                    name: "transformer." + tensor.huggingFaceName, shape: slot.shape,
+                    values: model.parameters.base + slot.offset, gradients: gradients.base + slot.offset,
+                    decays: Self.huggingFaceDecays(tensor), stateOffset: offset))
+            offset += slot.count
+        }
+        if let prefix, let prefixGradients {
+            for t in prefix.tensors {
+                segments.append(
+                    TrainableSegment(
+                        name: "prompt_encoder." + t.name, shape: t.shape, values: prefix.values.base + t.offset,
+                        gradients: prefixGradients.base + t.offset, decays: t.decays, stateOffset: offset))
+                offset += t.count
+            }
+        }
+        self.segments = segments
+        optimizer = OptimizerState(options: options.optimizer, trainableCount: offset)
+    }
+
+    /// HF Trainer's rule: LayerNorm weights and biases are not decayed; embeddings and Linear weights are.
+    static func huggingFaceDecays(_ tensor: GPT2Tensor) -> Bool {
+        switch tensor {
+        case .tokenEmbedding, .positionEmbedding: return true
+        case .finalNormWeight, .finalNormBias: return false
+        case let .block(_, t): return !(t.isBias || t.isLayerNorm)
+        }
+    }
+
+    /// Trainable values (base tensors plus prefix-encoder parameters).
+    public var trainableCount: Int { segments.reduce(0) { $0 + $1.count } }
+
+    /// PEFT's trainable-parameter line for this run.
+    public var report: ParameterReport { ParameterReport(selection: selection) }
+
+    /// The current prefix, as the model attends to it (nil for methods without one).
+    public func prefixSlots() -> PrefixSlots? { prefix?.slots() }
+
+    /// One optimizer step over `batches` (gradient accumulation: each is one micro-batch).
+    @discardableResult
+    public func step(batches: [TrainingBatch]) throws(TuningError) -> StepResult {
+        guard !batches.isEmpty else { throw .invalidBatch(reason: "a step needs at least one micro-batch") }
+        request.zero(gradients)
+        prefixGradients?.zero()
+        let slots = prefixSlots()
+        let slotGradients = slots.map { PrefixSlots(config: model.config, length: $0.length) }
+        var lossSum = 0.0
+        var tokens = 0
+        var sequences = 0
+        for (i, batch) in batches.enumerated() {
+            do {
+                let result = try model.lossAndGradients(
+                    batch.tokens, labels: batch.labels, options: options.objective.microBatchOptions, prefix: slots,
+                    request: request, gradients: gradients, prefixGradients: slotGradients)
+                lossSum += result.loss
+                tokens += result.targetCount
+                sequences += batch.tokens.batchSize
+            } catch {
+                throw .invalidBatch(reason: "micro-batch \(i): \(error)")
+            }
+        }
+        let denominator = options.objective.denominator(targetTokens: tokens, sequences: sequences)
+        guard tokens > 0, denominator > 0 else {
+            throw .invalidBatch(
+                reason: "no target tokens in \(batches.count) micro-batch(es): every label is ignore_index"
+                    + " \(options.objective.ignoreIndex) (are the labels shifted or masked by mistake?)")
+        }
+        let scale = 1 / Float(denominator)
+        for s in segments.prefix(selection.tensors.count) { scaleInPlace(s.gradientBuffer, scale) }
+        if let prefix, let slotGradients, let prefixGradients {
+            scaleInPlace(slotGradients.buffer, scale)
+            prefix.backward(slotGradients: slotGradients, into: prefixGradients)
+        }
+        let norm = GradientClipping.clip(segments.map(\.gradientBuffer), maxNorm: options.maxGradientNorm)
+        let learningRate = options.schedule.learningRate(atStep: completedSteps)
+        optimizer.update(segments, step: completedSteps + 1, learningRate: Float(learningRate))
+        completedSteps += 1
+        return StepResult(
+            step: completedSteps, loss: lossSum / Double(denominator), gradientNorm: norm, learningRate: learningRate,
+            targetTokens: tokens, sequences: sequences)
+    }
+
+    /// The loss of `batch` with the current parameters and prefix (no gradients): validation.
+    public func loss(_ batch: TrainingBatch, options lossOptions: LossOptions = LossOptions()) throws(TuningError)
+        -> LossResult
+    {
+        let slots = prefixSlots()
+        return try TuningError.wrapping { () throws(GPT2Error) in
+            try model.loss(batch.tokens, labels: batch.labels, options: lossOptions, prefix: slots)
+        }
+    }
+
+    /// Logits with the current parameters and prefix.
+    public func logits(_ batch: TokenBatch, rows: LogitRows = .all) throws(TuningError) -> Logits {
+        let slots = prefixSlots()
+        return try TuningError.wrapping { () throws(GPT2Error) in try model.logits(batch, rows: rows, prefix: slots) }
+    }
+
+    private func scaleInPlace(_ values: UnsafeMutableBufferPointer<Float>, _ factor: Float) {
+        for i in values.indices { values[i] *= factor }
+    }
+}

@@ -1,1 +1,0 @@
-// The Tuning module. See ../shared/docs/architecture.md for what belongs here.

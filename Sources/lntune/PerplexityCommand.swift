@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import LNTune
+
+/// `lntune perplexity`: per-line loss and token count of a text file, and the corpus perplexity.
+struct PerplexityCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "perplexity",
+        abstract: "Score each line of a text file under a model (and adapter): loss, tokens, perplexity.",
+        discussion: """
+            Each line is one sequence. By default <|endoftext|> is put in front of every line, so every real \
+            token of the line is scored (as lm-eval does for a document's first token); with \
+            --no-prepend-endoftext a line's first token is context only. The corpus perplexity is \
+            exp(total loss / total scored tokens). A line longer than the model's context (n_positions, minus \
+            the leading <|endoftext|> and an adapter's prefix slots) is an error naming the line: nothing is \
+            truncated. Losses are natural-log nats.
+            """)
+
+    @Option(help: "Model: a folder (config.json + model.safetensors) or a name in the Hugging Face cache.")
+    var model: String
+
+    @Option(help: "Text file, one sequence per line (UTF-8); '-' reads standard input.")
+    var input: String
+
+    @Option(help: "Adapter folder (PEFT LN_TUNING / PREFIX_TUNING, or LNTune's prefix+ln, bitfit, full).")
+    var adapter: String?
+
+    @Option(help: "Tokenizer folder (vocab.json + merges.txt) or .tiktoken file; default: the model folder.")
+    var tokenizer: String?
+
+    @Option(help: "Lines per forward pass.")
+    var batchSize = 8
+
+    @Flag(inversion: .prefixedNo, help: "Score every token after a leading <|endoftext|>.")
+    var prependEndoftext = true
+
+    @Flag(help: "Print one JSON object (lines, tokens, loss, mean_loss, perplexity) instead of a table.")
+    var json = false
+
+    func validate() throws {
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1 (got \(batchSize))") }
+    }
+
+    func run() throws {
+        let folder = try ModelResolver.resolve(model)
+        let tokenizer = try GPT2Tokenizer.load(self.tokenizer.map { URL(fileURLWithPath: $0) } ?? folder)
+        let adapted = try AdaptedModel.load(model: folder, adapter: adapter.map { URL(fileURLWithPath: $0) })
+        let (bytes, source) = try LineInput.read(path: input)
+        let lines = try LineInput.textLines(bytes, source: source)
+        let report = try Perplexity.evaluate(
+            lines: lines, source: source, tokenizer: tokenizer, model: adapted,
+            options: .init(batchSize: batchSize, prependEndOfText: prependEndoftext))
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            return
+        }
+        print("line\ttokens\tloss\tperplexity")
+        for line in report.lines {
+            let ppl = line.perplexity.map { String(format: "%.4f", $0) } ?? "-"
+            print("\(line.line)\t\(line.tokens)\t\(String(format: "%.4f", line.loss))\t\(ppl)")
+        }
+        let scoring =
+            report.prependedEndOfText ? "every token scored after <|endoftext|>" : "first token of each line not scored"
+        print(
+            "corpus: \(report.tokens) tokens, \(String(format: "%.4f", report.meanLoss)) nats/token, perplexity "
+                + String(format: "%.4f", report.perplexity) + " (\(scoring))")
+    }
+}

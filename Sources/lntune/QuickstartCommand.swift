@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import LNTune
+
+/// `lntune quickstart`: the whole pipeline offline on the bundled sample and tiny model (see `Quickstart`).
+struct QuickstartCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quickstart",
+        abstract: "Run the whole pipeline offline: data, model, LN-Tuning, generation, scores.",
+        discussion: """
+            By default it LN-tunes data/tiny-model (a 0.9M-parameter GPT-2 that LNTune pretrained on restaurant \
+            descriptions, see data/README.md) on data/sample (meaning representation → sentence), prints the dev \
+            loss before and after, generates for the test MRs with the untuned and the tuned model and scores \
+            both. --model gpt2 (after `lntune download gpt2`) runs the same on the real GPT-2. Outputs go to \
+            --out; the files a run writes there are replaced on each quickstart, nothing else.
+            """)
+
+    @Option(help: "Model folder or downloaded hub name (default: the bundled data/tiny-model).")
+    var model: String?
+
+    @Option(help: "Folder with train.csv, dev.csv and test.csv in E2E format (default: data/sample).")
+    var data: String?
+
+    @Option(help: "Output folder.")
+    var out = "quickstart-out"
+
+    @Option(help: "Training epochs.")
+    var epochs = 4
+
+    @Option(name: .customLong("lr"), help: "Peak learning rate of LN-Tuning.")
+    var learningRate = 1e-2
+
+    @Option(help: "Sequences per batch.")
+    var batchSize = 8
+
+    @Option(help: "Generate for only the first N test MRs (default: all).")
+    var testExamples: Int?
+
+    func validate() throws {
+        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
+        guard learningRate > 0 else { throw ValidationError("--lr must be positive") }
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
+        guard (testExamples ?? 1) >= 1 else { throw ValidationError("--test-examples must be at least 1") }
+    }
+
+    func run() throws {
+        let started = Date()
+        let stop = StopRequest()
+        let trap = SignalTrap(stop: stop) { _ in
+            FileHandle.standardError.write(Data("\nstopping after this step (again to quit now)\n".utf8))
+        }
+        defer { trap.uninstall() }
+        let options = Quickstart.Options(
+            model: model, data: data, out: out, epochs: epochs, learningRate: learningRate, batchSize: batchSize,
+            testExamples: testExamples)
+        let result = try Quickstart(options: options).run(stop: stop)
+        if result.training.status == .interrupted, let signal = trap.firstSignal {
+            throw ExitCode(SignalTrap.exitStatus(signal))
+        }
+        print(String(format: "\nquickstart finished in %.0f s", Date().timeIntervalSince(started)))
+    }
+}

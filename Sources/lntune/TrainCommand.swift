@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import LNTune
+
+/// `lntune train`: fine-tunes a GPT-2 with one method on one task and writes adapters, a log and a run
+/// record (see `RunFolder` for the files and the overwrite rules).
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Fine-tune GPT-2 (LN-Tuning, Prefix-Tuning, BitFit, full) and write adapters.",
+        discussion: """
+            Writes OUT/run.json (every setting, data SHA-256s, model config, result), OUT/train_log.jsonl, \
+            OUT/final/ and, with --dev, OUT/best/ (PEFT adapter folders). Ctrl-C or SIGTERM stops after the \
+            current step and writes OUT/checkpoint.safetensors (a second Ctrl-C quits at once); the same \
+            command with --resume continues to the result an uninterrupted run gives. An existing OUT is \
+            refused unless --overwrite, which replaces only the files listed above.
+            """)
+
+    @Option(help: "Model folder (config.json + model.safetensors) or a downloaded hub name (gpt2).")
+    var model: String
+
+    @Option(help: "Tokenizer folder (vocab.json + merges.txt); default: the model folder.")
+    var tokenizer: String?
+
+    @Option(help: "Task: \(TrainingTask.names.joined(separator: ", ")) (text: one document per line).")
+    var task: String
+
+    @Option(help: "Training data file (or WebNLG folder).")
+    var train: String
+
+    @Option(help: "Dev data file: dev loss, best adapter, early stopping.")
+    var dev: String?
+
+    @Option(help: "Prompt template file replacing the task's (see prompts/).")
+    var promptTemplate: String?
+
+    @Option(help: "Bad data rows: fail (stop with the error) or skip (leave out and count).")
+    var onBadRow: String = "fail"
+
+    @Option(help: "Longest sequence in tokens (default: the model's context minus the prefix).")
+    var maxLength: Int?
+
+    @OptionGroup(title: "Method") var method: MethodOptions
+    @OptionGroup(title: "Optimisation") var optimization: OptimizationOptions
+
+    @Option(help: "Output folder.")
+    var out: String
+
+    @Flag(help: "Continue the interrupted run in --out from its checkpoint.")
+    var resume = false
+
+    @Flag(help: "Replace the files of an earlier run in --out (nothing else there is touched).")
+    var overwrite = false
+
+    @Flag(help: "Evaluate the dev loss once before training.")
+    var evalAtStart = false
+
+    @Option(help: "Without a terminal, print a progress line every N steps.")
+    var logEvery = 10
+
+    func validate() throws {
+        if resume && overwrite { throw ValidationError("--resume and --overwrite exclude each other") }
+        if logEvery < 1 { throw ValidationError("--log-every must be at least 1") }
+        do { try settings().validate() } catch { throw ValidationError("\(error)") }
+    }
+
+    func settings() throws -> TrainingSettings {
+        let o = optimization
+        return TrainingSettings(
+            model: model, tokenizer: tokenizer, task: task, train: train, dev: dev, promptTemplate: promptTemplate,
+            onBadRow: onBadRow, maxLength: maxLength, method: try method.configuration(), epochs: o.epochs,
+            maxSteps: o.maxSteps, learningRate: o.learningRate, schedule: try o.scheduleShape(), batchSize: o.batchSize,
+            gradientAccumulation: o.gradAccum, warmup: o.warmup, weightDecay: o.weightDecay, clip: o.clip, seed: o.seed,
+            evalEvery: o.evalEvery, saveEvery: o.saveEvery, earlyStoppingPatience: o.earlyStoppingPatience, out: out)
+    }
+
+    func run() throws {
+        let printer = ProgressPrinter(lineEvery: logEvery)
+        let trainer = try Trainer(
+            settings: try settings(), resume: resume, overwrite: overwrite, command: CommandLine.arguments)
+        let stop = StopRequest()
+        let trap = SignalTrap(stop: stop) { signal in
+            FileHandle.standardError.write(
+                Data(
+                    "\n\(SignalTrap.name(signal)): stopping after this step and writing a checkpoint (again to quit now)\n"
+                        .utf8))
+        }
+        defer { trap.uninstall() }
+        let summary = try trainer.run(
+            control: TrainingControl(stop: stop, evaluateAtStart: evalAtStart), observer: printer.handle)
+        printer.report(summary)
+        if summary.status == .interrupted, let signal = trap.firstSignal {
+            throw ExitCode(SignalTrap.exitStatus(signal))
+        }
+    }
+}

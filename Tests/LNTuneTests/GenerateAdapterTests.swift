@@ -1,0 +1,73 @@
+import Foundation
+import LNTune
+import TestSupport
+import Testing
+
+/// Decoding through an adapter read from PEFT's files equals the Python reference
+/// (eval/reference/make_prefix_generate_fixtures.py): a prefix seeded into every row's cache with real tokens
+/// starting at position P, and LayerNorms replaced by an LN_TUNING adapter.
+struct GenerateAdapterTests {
+    struct Expected: Decodable {
+        struct Case: Decodable {
+            let adapter: String?
+            let num_beams: Int
+            let expected: [[Int]]
+        }
+        let eos_token_id: Int
+        let max_new_tokens: Int
+        let prefix_length: Int
+        let prompts: [[Int]]
+        let cases: [String: Case]
+    }
+
+    static let fixture = Fixtures.url("generate-prefix")
+
+    static func expected() throws -> Expected { try Fixtures.json(Expected.self, "generate-prefix/expected.json") }
+
+    static func model(adapter: String?) throws -> (GPT2LanguageModel, Adapter?) {
+        let (model, loaded) = try Generator.loadModel(
+            folder: Fixtures.url("tiny-gpt2"), adapter: adapter.map { fixture.appendingPathComponent($0) })
+        return (GPT2LanguageModel(model: model, prefix: loaded?.prefix), loaded)
+    }
+
+    /// Each prompt alone and all prompts as one left-padded batch give PEFT's/transformers' token ids.
+    @Test(arguments: ["prefix-greedy", "prefix-beam3", "ln-greedy", "base-greedy"])
+    func matchesPython(name: String) throws {
+        let doc = try Self.expected()
+        let reference = try #require(doc.cases[name])
+        var (model, adapter) = try Self.model(adapter: reference.adapter)
+        if reference.adapter == "prefix-adapter" { #expect(adapter?.prefix?.length == doc.prefix_length) }
+        var parameters = GenerateParameters()
+        parameters.maxNewTokens = doc.max_new_tokens
+        parameters.numBeams = reference.num_beams
+        parameters.eosTokenId = doc.eos_token_id
+        let batched = try Generation.generate(&model, prompts: doc.prompts, parameters: parameters)
+        #expect(batched.map { $0[0].tokens } == reference.expected)
+        for (prompt, expected) in zip(doc.prompts, reference.expected) {
+            let single = try Generation.generate(&model, prompts: [prompt], parameters: parameters)
+            #expect(single[0][0].tokens == expected)
+        }
+    }
+
+    /// The prefix occupies positions: the model offers n_positions − P to prompt and output.
+    @Test func prefixTakesPositions() throws {
+        let (model, _) = try Self.model(adapter: "prefix-adapter")
+        #expect(model.maxSequenceLength == 48 - 4)
+    }
+
+    /// An adapter made for a model of another shape is refused when the pipeline loads it, naming the tensor.
+    @Test(arguments: ["prefix-adapter", "ln-adapter"])
+    func adapterForAnotherShape(adapter: String) throws {
+        let folder = try TemporaryFolder()
+        let config = GPT2Config(vocabSize: 307, nPositions: 48, nEmbd: 16, nLayer: 2, nHead: 4)
+        try GPT2Checkpoint(config: config, parameters: GPT2Parameters(config: config)).save(to: folder.url)
+        #expect {
+            _ = try Generator.loadModel(folder: folder.url, adapter: Self.fixture.appendingPathComponent(adapter))
+        } throws: { error in
+            guard case TuningError.adapterShapeMismatch(_, _, let expected, let found)? = error as? TuningError else {
+                return false
+            }
+            return expected != found
+        }
+    }
+}

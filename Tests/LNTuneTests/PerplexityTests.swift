@@ -1,0 +1,80 @@
+import Foundation
+import LNTune
+import Testing
+import TestSupport
+
+/// Summed line losses from transformers + PEFT (eval/reference/make_adapter_fixtures.py).
+private struct PerplexityFixture: Decodable {
+    let eot: Int32
+    let sequences: [[Int32]]
+    let results: [String: [String: [Double]]]
+}
+
+private func tinyModel(adapter: String?) throws -> AdaptedModel {
+    try AdaptedModel.load(
+        model: Fixtures.url("tiny-gpt2"), adapter: adapter.map { Fixtures.url("adapters/from-peft/\($0)") })
+}
+
+/// Per-line summed losses and token counts equal transformers' for the base model, a PEFT LN adapter and a
+/// PEFT prefix adapter, with and without the leading <|endoftext|>; the corpus figure is token-weighted; the
+/// batch size does not change any number beyond float rounding.
+@Test(arguments: ["base", "ln", "prefix"])
+func perplexityMatchesTransformers(_ name: String) throws {
+    let f = try Fixtures.json(PerplexityFixture.self, "adapters/from-peft/perplexity.json")
+    let model = try tinyModel(adapter: name == "base" ? nil : name)
+    for (mode, eot) in [("prepend", f.eot as Int32?), ("no_prepend", nil)] {
+        let want = try #require(f.results[name]?[mode])
+        let report = try Perplexity.score(
+            f.sequences, source: "fixture", model: model, endOfText: eot, options: .init(batchSize: 3))
+        for (i, line) in report.lines.enumerated() {
+            #expect(line.line == i + 1)
+            #expect(line.tokens == (eot != nil ? f.sequences[i].count : max(f.sequences[i].count - 1, 0)))
+            #expect(abs(line.loss - want[i]) <= 1e-5 * max(1, abs(want[i])), "\(name) \(mode) line \(i + 1)")
+            #expect((line.perplexity == nil) == (line.tokens == 0))
+        }
+        let tokens = report.lines.reduce(0) { $0 + $1.tokens }
+        #expect(report.tokens == tokens && report.prependedEndOfText == (eot != nil))
+        #expect(abs(report.perplexity - exp(want.reduce(0, +) / Double(tokens))) <= 1e-5 * report.perplexity)
+        let one = try Perplexity.score(
+            f.sequences, source: "fixture", model: model, endOfText: eot, options: .init(batchSize: 1))
+        for (a, b) in zip(one.lines, report.lines) { #expect(abs(a.loss - b.loss) <= 1e-5 * max(1, abs(b.loss))) }
+    }
+}
+
+/// A line longer than the context (counting the leading <|endoftext|> and an adapter's prefix slots) is an
+/// error naming the file and line, never truncated.
+@Test func tooLongLinesAreNamed() throws {
+    let base = try tinyModel(adapter: nil)
+    let fits = [Int32](repeating: 5, count: 47)
+    _ = try Perplexity.score([fits], source: "in.txt", model: base, endOfText: 306)
+    let error = #expect(throws: PipelineError.self) {
+        try Perplexity.score([[1, 2], fits + [5]], source: "in.txt", model: base, endOfText: 306)
+    }
+    #expect(
+        error
+            == .lineTooLong(
+                file: "in.txt", line: 2, tokens: 49, limit: 48,
+                hint: "counting the leading <|endoftext|>; split the line (LNTune never truncates)"))
+    let prefixed = try tinyModel(adapter: "prefix")  // 3 slots
+    #expect(throws: PipelineError.self) {
+        try Perplexity.score([fits], source: "in.txt", model: prefixed, endOfText: 306)
+    }
+}
+
+/// Text lines go through the tokenizer (a byte-level vocabulary that fits the tiny model) and score as their ids do.
+@Test func textLinesScoreAsTheirTokens() throws {
+    let folder = try TemporaryFolder()
+    let vocab = try #require(
+        try JSONSerialization.jsonObject(with: Data(contentsOf: Fixtures.url("tiny-bpe/vocab.json"))) as? [String: Int])
+    let bytes = vocab.filter { $0.value <= 256 }  // <|endoftext|> = 0 and the 256 byte tokens
+    try JSONSerialization.data(withJSONObject: bytes).write(to: folder.url.appendingPathComponent("vocab.json"))
+    try Data("#version: 0.2\n".utf8).write(to: folder.url.appendingPathComponent("merges.txt"))
+    let tokenizer = try GPT2Tokenizer(directory: folder.url)
+    let model = try tinyModel(adapter: "ln")
+    let lines = ["the cafe", "", "x<|endoftext|>y"]
+    let report = try Perplexity.evaluate(lines: lines, source: "in.txt", tokenizer: tokenizer, model: model)
+    #expect(report.lines.map(\.tokens) == [8, 0, 3])
+    let ids = try lines.map { try tokenizer.encode($0).map { Int32($0) } }
+    let direct = try Perplexity.score(ids, source: "in.txt", model: model, endOfText: 0)
+    #expect(report == direct)
+}
