@@ -101,7 +101,11 @@ func resumeGivesTheUninterruptedResult(_ way: StopWay) throws {
     }
     let first = try Trainer(settings: stoppedSettings).run(control: control) { event in
         if way == .fromAnotherThread, case let .step(s) = event, s.step == 3 {
-            DispatchQueue.global().async { stop.request("test") }
+            // Requested on another thread, but waited for here: an unawaited request could land after a
+            // short run had already finished, making the test depend on scheduling.
+            let sent = DispatchGroup()
+            DispatchQueue.global().async(group: sent) { stop.request("test") }
+            sent.wait()
         }
     }
     #expect(first.status == .interrupted)
