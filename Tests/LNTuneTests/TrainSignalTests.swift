@@ -50,10 +50,12 @@ private final class LockedText: @unchecked Sendable {
     var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
 }
 
-/// A real Ctrl-C: SIGINT sent to a running `lntune train` makes it finish the step, write a checkpoint and
-/// exit with status 130; the same command with `--resume` completes, and its final and best adapters are
-/// byte-identical to those of an uninterrupted run with the same settings (run through the library).
-@Test func sigintCheckpointsAndResumeMatchesAnUninterruptedRun() throws {
+/// A real Ctrl-C (SIGINT) or SIGTERM sent to a running `lntune train` makes it finish the step, write a
+/// checkpoint and exit with status 128 + signal; the same command with `--resume` completes, and its final
+/// and best adapters and log are byte-identical to those of an uninterrupted run with the same settings (run
+/// through the library).
+@Test(arguments: [SIGINT, SIGTERM])
+func signalCheckpointsAndResumeMatchesAnUninterruptedRun(_ signal: Int32) throws {
     guard let executable = lntuneExecutable() else {
         print(
             "skipped: no lntune executable beside the test runner (\(CommandLine.arguments[0])); run `swift build` first"
@@ -69,10 +71,10 @@ private final class LockedText: @unchecked Sendable {
     ]
     let interrupted = try runLNTune(executable, command) { output, process in
         guard output.contains("step 1/18") else { return false }
-        process.interrupt()  // SIGINT, as Ctrl-C sends
+        if signal == SIGINT { process.interrupt() } else { process.terminate() }  // SIGINT as Ctrl-C; SIGTERM
         return true
     }
-    #expect(interrupted.status == 130, "\(interrupted.output)")
+    #expect(interrupted.status == 128 + signal, "\(interrupted.output)")
     #expect(interrupted.output.contains("interrupted after step"), "\(interrupted.output)")
     let folder = RunFolder(settings.out)
     #expect(FileManager.default.fileExists(atPath: folder.checkpoint.path))

@@ -107,3 +107,47 @@ private let badRows = [#""name[Quill House], food[Thai]","#, #"not a meaning rep
     }
     #expect(FileManager.default.fileExists(atPath: RunFolder(settings.out).checkpoint.path))
 }
+
+/// Early stopping: the run stops at the first evaluation that completes `patience` evaluations in a row
+/// without a new best dev loss, writes final/ (status `stopped-early`), and best/ holds the adapter of the
+/// best evaluation. A learning rate far too large for LN-Tuning makes the dev loss stop improving early.
+@Test func earlyStoppingStopsAfterPatienceEvaluationsWithoutImprovement() throws {
+    let fixture = try TrainingFixture(.short(train: 24, dev: 8))
+    var settings = fixture.settings(epochs: 20, learningRate: 3, evalEvery: 1)
+    settings.schedule = .constant
+    settings.earlyStoppingPatience = 2
+    let summary = try Trainer(settings: settings).run()
+    #expect(summary.status == .stoppedEarly)
+    #expect(summary.completedSteps < summary.totalSteps)
+
+    let folder = RunFolder(settings.out)
+    let evals = try String(contentsOf: folder.log, encoding: .utf8).split(separator: "\n")
+        .filter { $0.contains(#""type":"eval""#) }.map { $0.contains(#""best":true"#) }
+    #expect(evals.count == summary.completedSteps)  // one evaluation per step
+    #expect(Array(evals.suffix(2)) == [false, false])
+    // No earlier point had two misses in a row, or the run would have stopped there.
+    #expect(!zip(evals.dropLast(2), evals.dropFirst().dropLast()).contains { !$0 && !$1 })
+    let bestStep = try #require(summary.bestStep)
+    #expect(evals[bestStep - 1] && !evals[bestStep...].contains(true))
+    #expect(
+        FileManager.default.fileExists(atPath: folder.final.appendingPathComponent("adapter_model.safetensors").path))
+    #expect(try RunRecord.read(from: folder.runRecord).result?.status == .stoppedEarly)
+}
+
+/// `--prompt-template` replaces the task's template: sequences are encoded through it and run.json records
+/// the template file's SHA-256 beside the data files'.
+@Test func customPromptTemplate() throws {
+    let fixture = try TrainingFixture(.short(train: 8, dev: 4))
+    let template = fixture.folder.url.appendingPathComponent("template.txt")
+    try Data("# mine\nInput: {source}\nOutput: {target}<|endoftext|>\n".utf8).write(to: template)
+    var settings = fixture.settings(maxSteps: 1, withDev: false)
+    settings.promptTemplate = template.path
+    let trainer = try Trainer(settings: settings)
+    let standard = try Trainer(settings: fixture.settings(out: "standard", maxSteps: 1, withDev: false))
+    #expect(trainer.data.template.file == template.path)
+    #expect(trainer.data.template.text(source: "a", target: "b") == "Input: a\nOutput: b<|endoftext|>")
+    #expect(trainer.data.train.sequences[0].tokens != standard.data.train.sequences[0].tokens)
+    _ = try trainer.run()
+    let record = try RunRecord.read(from: RunFolder(settings.out).runRecord)
+    #expect(record.dataSHA256[template.path] == (try SHA256.hex(fileAt: template)))
+}

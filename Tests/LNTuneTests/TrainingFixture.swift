@@ -82,11 +82,13 @@ final class TrainingFixture: @unchecked Sendable {
     func settings(
         out: String = "run", method: TuningConfiguration = .ln(LNTuningOptions()), epochs: Int = 1,
         maxSteps: Int? = nil,
-        batchSize: Int = 4, learningRate: Double = 1e-2, evalEvery: Int? = nil, onBadRow: String = "fail", withDev: Bool = true
+        batchSize: Int = 4, learningRate: Double = 1e-2, evalEvery: Int? = nil, onBadRow: String = "fail",
+        withDev: Bool = true
     ) -> TrainingSettings {
         TrainingSettings(
             model: model.path, task: task, train: train.path, dev: withDev ? dev.path : nil, onBadRow: onBadRow,
-            method: method, epochs: epochs, maxSteps: maxSteps, learningRate: learningRate, batchSize: batchSize, seed: 3,
+            method: method, epochs: epochs, maxSteps: maxSteps, learningRate: learningRate, batchSize: batchSize,
+            seed: 3,
             evalEvery: evalEvery, out: folder.url.appendingPathComponent(out).path)
     }
 

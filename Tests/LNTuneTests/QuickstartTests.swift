@@ -1,0 +1,45 @@
+import Foundation
+import LNTune
+import Testing
+import TestSupport
+
+/// The quickstart pipeline end to end on a few rows: it tunes the bundled model, writes untuned and tuned
+/// predictions for each test MR, scores both, and prints all five steps. (The full-size run is what
+/// `lntune quickstart` does; its figures are in eval/BENCHMARKS.md.)
+@Test func quickstartRunsEveryStep() throws {
+    guard TrainingFixture.bundledModel != nil else {
+        Issue.record("data/tiny-model is missing; rebuild it with eval/make_tiny_model.py")
+        return
+    }
+    let folder = try TemporaryFolder()
+    let data = folder.url.appendingPathComponent("data")
+    try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+    // test.csv keeps each MR's 2–3 references together, so 6 rows hold at least 2 MRs.
+    for (name, rows) in [("train.csv", 8), ("dev.csv", 4), ("test.csv", 6)] {
+        let text = try String(contentsOf: TrainingFixture.sample.appendingPathComponent(name), encoding: .utf8)
+        let lines = text.split(whereSeparator: \.isNewline).prefix(rows + 1)
+        try (lines.joined(separator: "\n") + "\n").write(
+            to: data.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+    let log = folder.url.appendingPathComponent("quickstart.log")
+    FileManager.default.createFile(atPath: log.path, contents: nil)
+    let handle = try FileHandle(forWritingTo: log)
+    let out = folder.url.appendingPathComponent("out")
+    let options = Quickstart.Options(
+        data: data.path, out: out.path, epochs: 1, batchSize: 4, testExamples: 2, maxNewTokens: 12)
+    let result = try Quickstart(options: options, printer: ProgressPrinter(output: handle, interactive: false)).run()
+    try handle.close()
+
+    #expect(result.training.status == .completed && result.training.completedSteps == 2)
+    #expect(result.untuned.bleu.isFinite && result.tuned.bleu.isFinite)
+    #expect((0...1).contains(result.untuned.rougeL) && (0...1).contains(result.tuned.rougeL))
+    for name in ["predictions_untuned.jsonl", "predictions_tuned.jsonl"] {
+        let lines = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.allSatisfy { $0.contains(#""prediction":"#) && $0.contains(#""references":["#) })
+    }
+    let printed = try String(contentsOf: log, encoding: .utf8)
+    for step in 1...5 { #expect(printed.contains("[\(step)/5]")) }
+    #expect(printed.contains("dev loss before tuning"))
+    #expect(printed.contains(TuningMethodKind.ln.rawValue))
+}
