@@ -6,7 +6,13 @@ import PackageDescription
 // `-Ounchecked` is applied only to the numeric kernels, whose indices come from validated shapes —
 // never to code that parses input.
 let hostCPU: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "native"])]
-let kernelFlags: [SwiftSetting] = hostCPU + [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+// Debug builds optimise the kernels too (`-O`, checks kept): unoptimised SIMD loops made them most of the
+// test suite's time, and the rest of the code stays debuggable.
+let kernelFlags: [SwiftSetting] =
+    hostCPU + [
+        .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
+        .unsafeFlags(["-O"], .when(configuration: .debug)),
+    ]
 
 let package = Package(
     name: "LNTune",
