@@ -12,7 +12,13 @@ private let referenceOutputs: [(seed: UInt64, outputs: [UInt64])] = [
             4_593_380_528_125_082_431, 16_408_922_859_458_223_821,
         ]
     ),
-    (0, [0xE220_A839_7B1D_CDAF, 0x6E78_9E6A_A1B9_65F4, 0x06C4_5D18_8009_454F, 0xF88B_B8A8_724C_81EC, 0x1B39_896A_51A8_749B]),
+    (
+        0,
+        [
+            0xE220_A839_7B1D_CDAF, 0x6E78_9E6A_A1B9_65F4, 0x06C4_5D18_8009_454F, 0xF88B_B8A8_724C_81EC,
+            0x1B39_896A_51A8_749B,
+        ]
+    ),
 ]
 
 /// The stream equals the reference implementation's: the first five outputs for each published seed.
