@@ -28,13 +28,15 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CUTF8Proc", path: "Sources/CUTF8Proc", providers: [.apt(["libutf8proc-dev"])]),
 
+        // The one seeded generator (SplitMix64); no dependencies, so Metrics stays free of the numeric targets.
+        .target(name: "Randomness"),
         .target(name: "Kernels", dependencies: ["CBLAS"], swiftSettings: kernelFlags),
         .target(name: "Tokenizers", dependencies: ["CUTF8Proc"]),
         .target(name: "GPT2", dependencies: ["Kernels"], swiftSettings: hostCPU),
-        .target(name: "Tuning", dependencies: ["GPT2", "Kernels"], swiftSettings: hostCPU),
+        .target(name: "Tuning", dependencies: ["GPT2", "Kernels", "Randomness"], swiftSettings: hostCPU),
         .target(name: "Decoding", dependencies: ["GPT2", "Kernels"], swiftSettings: hostCPU),
-        .target(name: "Metrics"),
-        .target(name: "Datasets", dependencies: ["Tokenizers"]),
+        .target(name: "Metrics", dependencies: ["Randomness"]),
+        .target(name: "Datasets", dependencies: ["Tokenizers", "Randomness"]),
         .target(
             name: "LNTune",
             dependencies: ["Tokenizers", "GPT2", "Tuning", "Decoding", "Metrics", "Datasets", "Kernels"],
@@ -42,8 +44,9 @@ let package = Package(
         .executableTarget(
             name: "lntune",
             dependencies: ["LNTune", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .target(name: "TestSupport", dependencies: ["Kernels", "GPT2"]),
+        .target(name: "TestSupport", dependencies: ["Kernels", "GPT2", "Randomness"]),
 
+        .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "TestSupport"]),
         .testTarget(name: "GPT2Tests", dependencies: ["GPT2", "TestSupport"]),

@@ -1,34 +1,28 @@
-/// SplitMix64 (Steele, Lea & Flood 2014; the generator Java's `SplittableRandom` and xoshiro's seeding use).
+import Randomness
+
+/// The data-order generator: `SplitMix64` with a per-epoch stream and its own bounded draw.
 ///
 /// The data order must be identical across runs, machines and Swift versions so that a resumed run sees
 /// the same batches; Swift's `SystemRandomNumberGenerator` cannot be seeded and the standard library's
 /// `shuffle(using:)` does not promise a stable algorithm. Everything here is 64-bit integer arithmetic
 /// with defined wrap-around, so results are bit-identical on every platform.
 public struct ShuffleRNG: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    private var base: SplitMix64
 
-    public init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { base = SplitMix64(seed: seed) }
 
     /// A generator for one (seed, stream) pair, e.g. one epoch. The stream number is mixed into the seed
     /// (not added), so the sequences of neighbouring epochs do not overlap as shifted copies of each other.
     public init(seed: UInt64, stream: UInt64) {
-        state = Self.mix(seed ^ Self.mix(stream &+ 0x9E37_79B9_7F4A_7C15))
+        base = SplitMix64(seed: SplitMix64.mix(seed ^ SplitMix64.mix(stream &+ SplitMix64.increment)))
     }
 
-    /// The SplitMix64 finaliser (a bijection on 64-bit values).
-    static func mix(_ value: UInt64) -> UInt64 {
-        var z = value
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        return Self.mix(state)
-    }
+    public mutating func next() -> UInt64 { base.next() }
 
     /// A uniform integer in `0..<bound` by rejection sampling (no modulo bias, no floating point).
+    ///
+    /// Deliberately not `SplitMix64.next(below:)` (Lemire's multiply-shift): the batch order of saved runs and
+    /// eval/reference/make_batching_golden.py are defined by this modulo rule, so changing it would reorder them.
     public mutating func next(below bound: Int) -> Int {
         precondition(bound > 0, "bound must be positive")  // callers pass collection sizes ≥ 1
         let n = UInt64(bound)

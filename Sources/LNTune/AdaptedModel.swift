@@ -10,7 +10,7 @@ public struct AdaptedModel: Sendable {
     public let adapter: Adapter?
 
     /// Loads the model folder at `model` and, when given, the adapter folder at `adapter` on top of it.
-    public static func load(model: URL, adapter: URL? = nil) throws(PipelineError) -> AdaptedModel {
+    public static func load(model: URL, adapter: URL? = nil) throws(LNTuneError) -> AdaptedModel {
         let checkpoint: GPT2Checkpoint
         do {
             checkpoint = try GPT2Checkpoint.load(directory: model)

@@ -24,7 +24,7 @@ public enum AdapterMerging {
         public var copiedFiles: [String]
     }
 
-    public static func merge(model: URL, adapter adapterURL: URL, output: URL) throws(PipelineError) -> Summary {
+    public static func merge(model: URL, adapter adapterURL: URL, output: URL) throws(LNTuneError) -> Summary {
         let fm = FileManager.default
         if fm.fileExists(atPath: output.path) { throw .tuning(.outputExists(path: output.path)) }
         let base: GPT2Checkpoint
@@ -50,11 +50,11 @@ public enum AdapterMerging {
                 copied.append(name)
             }
             // Checked again right before the rename: the folder may have appeared while we were writing.
-            if fm.fileExists(atPath: output.path) { throw PipelineError.tuning(.outputExists(path: output.path)) }
+            if fm.fileExists(atPath: output.path) { throw LNTuneError.tuning(.outputExists(path: output.path)) }
             try fm.moveItem(at: staging, to: output)
         } catch {
             try? fm.removeItem(at: staging)
-            if let error = error as? PipelineError { throw error }
+            if let error = error as? LNTuneError { throw error }
             if let error = error as? GPT2Error { throw .model(error) }
             throw .io(path: output.path, reason: "\(error)")
         }

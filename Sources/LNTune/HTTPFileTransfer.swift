@@ -25,7 +25,7 @@ final class HTTPFileTransfer: NSObject, URLSessionDataDelegate, @unchecked Senda
         case restart
         case status(Int)
         case interrupted(String)
-        case failed(HubError)
+        case failed(LNTuneError)
     }
 
     private let partial: URL
@@ -39,7 +39,7 @@ final class HTTPFileTransfer: NSObject, URLSessionDataDelegate, @unchecked Senda
     private var rangeTotal: Int64?
     private var written: Int64 = 0
     private var total: Int64?
-    private var failure: HubError?
+    private var failure: LNTuneError?
     private var lastReport = Date.distantPast
     private var continuation: CheckedContinuation<Outcome, Never>?
 
@@ -86,16 +86,18 @@ final class HTTPFileTransfer: NSObject, URLSessionDataDelegate, @unchecked Senda
             case 200:
                 // A full body: the server ignored our range, or there was none. Start the file afresh.
                 guard FileManager.default.createFile(atPath: partial.path, contents: nil) else {
-                    throw HubError.io(path: partial.path, reason: "cannot create file")
+                    throw LNTuneError.io(path: partial.path, reason: "cannot create file")
                 }
                 handle = try FileHandle(forWritingTo: partial)
                 written = 0
                 total = response.expectedContentLength >= 0 ? response.expectedContentLength : nil
             case 206:
                 guard let range = contentRange.flatMap(Self.parseContentRange), range.start == offset else {
-                    throw HubError.badResponse(
-                        url: response.url?.absoluteString ?? "?",
-                        reason: "Content-Range '\(contentRange ?? "")' does not continue the \(offset) bytes on disk")
+                    throw LNTuneError.hub(
+                        .badResponse(
+                            url: response.url?.absoluteString ?? "?",
+                            reason:
+                                "Content-Range '\(contentRange ?? "")' does not continue the \(offset) bytes on disk"))
                 }
                 handle = try FileHandle(forWritingTo: partial)
                 try handle?.seek(toOffset: UInt64(offset))
@@ -110,7 +112,7 @@ final class HTTPFileTransfer: NSObject, URLSessionDataDelegate, @unchecked Senda
                 return
             }
         } catch {
-            failure = (error as? HubError) ?? .io(path: partial.path, reason: error.localizedDescription)
+            failure = (error as? LNTuneError) ?? .io(path: partial.path, reason: error.localizedDescription)
             completionHandler(.cancel)
             return
         }

@@ -57,16 +57,16 @@ public struct HubRepo: Sendable, Equatable, CustomStringConvertible {
 
     /// Validates the name with the hub's rules (letters, digits, `-`, `_`, `.`; at most one `/`), which also
     /// keeps it from naming a path outside the cache.
-    public init(_ name: String) throws(HubError) {
+    public init(_ name: String) throws(LNTuneError) {
         let parts = name.split(separator: "/", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count) else {
-            throw .invalidName(name, reason: "a model name is NAME or ORG/NAME")
+            throw .hub(.invalidName(name, reason: "a model name is NAME or ORG/NAME"))
         }
         for part in parts {
             guard !part.isEmpty, part.count <= 96, !part.hasPrefix("."), !part.hasPrefix("-"), !part.contains(".."),
                 part.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
             else {
-                throw .invalidName(name, reason: "'\(part)' may hold only letters, digits, '-', '_' and '.'")
+                throw .hub(.invalidName(name, reason: "'\(part)' may hold only letters, digits, '-', '_' and '.'"))
             }
         }
         id = name
@@ -98,12 +98,12 @@ public struct HubRepo: Sendable, Equatable, CustomStringConvertible {
 /// The cache layout: `models--ORG--NAME/refs/<revision>` holds a commit hash, `snapshots/<commit>/` the files.
 public enum HubCache {
     /// A git revision (`main`, a tag, `refs/pr/1`, a commit hash) safe to use as a path below `refs/`.
-    static func validateRevision(_ revision: String) throws(HubError) {
+    static func validateRevision(_ revision: String) throws(LNTuneError) {
         let parts = revision.split(separator: "/", omittingEmptySubsequences: false)
         guard !revision.isEmpty,
             parts.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }),
             revision.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_./".contains($0)) })
-        else { throw .invalidName(revision, reason: "not a valid revision (branch, tag or commit hash)") }
+        else { throw .hub(.invalidName(revision, reason: "not a valid revision (branch, tag or commit hash)")) }
     }
 
     static func isCommitHash(_ s: String) -> Bool { s.count == 40 && s.allSatisfy(\.isHexDigit) }

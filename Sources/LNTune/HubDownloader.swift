@@ -31,7 +31,7 @@ public struct HubDownloader: Sendable {
     }
 
     /// Downloads `name` at `revision` and returns the snapshot folder.
-    public func download(_ name: String, revision: String = "main") async throws(HubError) -> URL {
+    public func download(_ name: String, revision: String = "main") async throws(LNTuneError) -> URL {
         let repo = try HubRepo(name).canonical
         try HubCache.validateRevision(revision)
         let repoFolder = settings.cacheDirectory.appendingPathComponent(repo.cacheFolderName)
@@ -41,8 +41,9 @@ public struct HubDownloader: Sendable {
         let (config, commitHeader) = try await fetchSmall(fileURL(repo, revision, "config.json"))
         let commit = commitHeader ?? revision
         guard !commit.isEmpty, !commit.contains("/"), commit != ".", commit != ".." else {
-            throw .badResponse(
-                url: fileURL(repo, revision, "config.json").absoluteString, reason: "no usable X-Repo-Commit")
+            throw .hub(
+                .badResponse(
+                    url: fileURL(repo, revision, "config.json").absoluteString, reason: "no usable X-Repo-Commit"))
         }
         let snapshot = repoFolder.appendingPathComponent("snapshots").appendingPathComponent(commit)
         try Self.createFolder(snapshot)
@@ -65,20 +66,20 @@ public struct HubDownloader: Sendable {
     }
 
     /// Weights split by transformers into shards listed in `model.safetensors.index.json`.
-    private func fetchShards(_ repo: HubRepo, _ commit: String, into snapshot: URL) async throws(HubError) {
+    private func fetchShards(_ repo: HubRepo, _ commit: String, into snapshot: URL) async throws(LNTuneError) {
         let indexName = "model.safetensors.index.json"
         guard try await fetch(repo, commit, indexName, into: snapshot, required: false) else {
-            throw .http(status: 404, url: fileURL(repo, commit, "model.safetensors").absoluteString)
+            throw .hub(.http(status: 404, url: fileURL(repo, commit, "model.safetensors").absoluteString))
         }
         struct Index: Decodable { let weight_map: [String: String] }
         let index = snapshot.appendingPathComponent(indexName)
         guard let data = try? Data(contentsOf: index), let map = try? JSONDecoder().decode(Index.self, from: data)
         else {
-            throw .badResponse(url: fileURL(repo, commit, indexName).absoluteString, reason: "not a shard index")
+            throw .hub(.badResponse(url: fileURL(repo, commit, indexName).absoluteString, reason: "not a shard index"))
         }
         for shard in Set(map.weight_map.values).sorted() {
             guard !shard.contains("/"), !shard.hasPrefix(".") else {
-                throw .badResponse(url: index.path, reason: "shard name '\(shard)' is not a plain file name")
+                throw .hub(.badResponse(url: index.path, reason: "shard name '\(shard)' is not a plain file name"))
             }
             _ = try await fetch(repo, commit, shard, into: snapshot, required: true)
         }
@@ -101,34 +102,34 @@ public struct HubDownloader: Sendable {
     }
 
     /// A small file fetched whole into memory, with the commit the hub resolved the revision to.
-    private func fetchSmall(_ url: URL) async throws(HubError) -> (Data, String?) {
+    private func fetchSmall(_ url: URL) async throws(LNTuneError) -> (Data, String?) {
         var reason = ""
         for _ in 0..<maxAttempts {
             do {
                 let (data, response) = try await URLSession.shared.data(for: request(url))
                 guard let http = response as? HTTPURLResponse else {
-                    throw HubError.badResponse(url: url.absoluteString, reason: "not HTTP")
+                    throw LNTuneError.hub(.badResponse(url: url.absoluteString, reason: "not HTTP"))
                 }
                 guard http.statusCode == 200 else {
-                    throw HubError.http(status: http.statusCode, url: url.absoluteString)
+                    throw LNTuneError.hub(.http(status: http.statusCode, url: url.absoluteString))
                 }
                 onProgress(
                     DownloadProgress(
                         file: url.lastPathComponent, bytes: Int64(data.count), total: Int64(data.count), resumedFrom: 0)
                 )
                 return (data, http.value(forHTTPHeaderField: "X-Repo-Commit"))
-            } catch let error as HubError {
+            } catch let error as LNTuneError {
                 throw error
             } catch {
                 reason = HTTPFileTransfer.reason(error)
             }
         }
-        throw .network(url: url.absoluteString, reason: reason)
+        throw .hub(.network(url: url.absoluteString, reason: reason))
     }
 
     /// Streams one file into the snapshot, resuming a partial one. Returns false for a 404 on an optional file.
     private func fetch(_ repo: HubRepo, _ commit: String, _ file: String, into snapshot: URL, required: Bool)
-        async throws(HubError) -> Bool
+        async throws(LNTuneError) -> Bool
     {
         let destination = snapshot.appendingPathComponent(file)
         if FileManager.default.fileExists(atPath: destination.path) { return true }
@@ -150,17 +151,17 @@ public struct HubDownloader: Sendable {
             case .status(404) where !required:
                 return false
             case let .status(code):
-                throw .http(status: code, url: url.absoluteString)
+                throw .hub(.http(status: code, url: url.absoluteString))
             case let .interrupted(reason):
                 lastReason = reason
             case let .failed(error):
                 throw error
             }
         }
-        throw .network(url: url.absoluteString, reason: lastReason)
+        throw .hub(.network(url: url.absoluteString, reason: lastReason))
     }
 
-    private static func createFolder(_ url: URL) throws(HubError) {
+    private static func createFolder(_ url: URL) throws(LNTuneError) {
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         } catch {
@@ -168,7 +169,7 @@ public struct HubDownloader: Sendable {
         }
     }
 
-    private static func writeAtomically(_ data: Data, to url: URL) throws(HubError) {
+    private static func writeAtomically(_ data: Data, to url: URL) throws(LNTuneError) {
         do {
             try data.write(to: url, options: .atomic)
         } catch {

@@ -6,7 +6,7 @@ import Foundation
 public enum ModelResolver {
     public static func resolve(
         _ spec: String, revision: String = "main", settings: HubSettings = HubSettings()
-    ) throws(HubError) -> URL {
+    ) throws(LNTuneError) -> URL {
         let expanded =
             spec.hasPrefix("~/") ? FileManager.default.homeDirectoryForCurrentUser.path + spec.dropFirst() : spec
         var isDirectory: ObjCBool = false
@@ -24,12 +24,12 @@ public enum ModelResolver {
         do {
             repo = try HubRepo(spec)
         } catch {
-            throw .invalidName(spec, reason: "no such folder, and not a hub name (NAME or ORG/NAME)")
+            throw .hub(.invalidName(spec, reason: "no such folder, and not a hub name (NAME or ORG/NAME)"))
         }
         try HubCache.validateRevision(revision)
         if let snapshot = HubCache.snapshot(of: repo, revision: revision, in: settings.cacheDirectory) {
             return snapshot
         }
-        throw .notInCache(name: spec, revision: revision, cache: settings.cacheDirectory.path)
+        throw .hub(.notInCache(name: spec, revision: revision, cache: settings.cacheDirectory.path))
     }
 }

@@ -54,7 +54,7 @@ public enum Perplexity {
     /// Tokenizes `lines` (special tokens in the text are recognised, as HF tokenizers do) and scores them.
     public static func evaluate(
         lines: [String], source: String, tokenizer: GPT2Tokenizer, model: AdaptedModel, options: Options = Options()
-    ) throws(PipelineError) -> Report {
+    ) throws(LNTuneError) -> Report {
         let encoded: [[Int]]
         do {
             encoded = try tokenizer.encodeLines(lines, special: .allow, source: source, firstLine: 1)
@@ -77,7 +77,7 @@ public enum Perplexity {
     /// Scores token sequences, one per line; `endOfText` nil means the first token of each line is not scored.
     public static func score(
         _ sequences: [[Int32]], source: String, model: AdaptedModel, endOfText: Int32?, options: Options = Options()
-    ) throws(PipelineError) -> Report {
+    ) throws(LNTuneError) -> Report {
         let config = model.model.config
         let limit = config.nPositions - (model.prefix?.length ?? 0)
         let head: [Int32] = endOfText.map { [$0] } ?? []

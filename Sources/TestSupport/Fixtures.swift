@@ -21,6 +21,10 @@ public enum Fixtures {
         return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) && isDir.boolValue ? url : nil
     }
 
+    /// `../shared/<path>` (e.g. `"datasets/e2e"`, `"gpt2"`), or nil when ../shared is absent. Only ../shared
+    /// itself is checked: a file missing inside a present ../shared should fail the test that reads it, not skip it.
+    public static func sharedFile(_ path: String) -> URL? { shared?.appendingPathComponent(path) }
+
     /// Reads and decodes a JSON fixture.
     public static func json<T: Decodable>(_ type: T.Type, _ name: String) throws -> T {
         try JSONDecoder().decode(T.self, from: Data(contentsOf: url(name)))

@@ -1,17 +1,14 @@
-/// A small deterministic generator (SplitMix64) for test data: the same seed gives the same numbers on
-/// every platform, unlike `SystemRandomNumberGenerator`.
+import Randomness
+
+/// A small deterministic generator for test data: `SplitMix64`, so the same seed gives the same numbers on
+/// every platform, unlike `SystemRandomNumberGenerator`. Its own type (not `TuningRandom`) because its
+/// `normal()` draws through `Double.random(in:using:)`, and the existing tests' data depend on that stream.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    private var base: SplitMix64
 
-    public init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { base = SplitMix64(seed: seed) }
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { base.next() }
 
     /// A standard normal sample (Box–Muller).
     public mutating func normal() -> Float {

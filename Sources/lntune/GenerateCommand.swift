@@ -108,7 +108,8 @@ struct DecodingOptions: ParsableArguments {
         c.preset = preset
         if let decode {
             guard let mode = DecodingChoice.Mode(rawValue: decode) else {
-                throw GenerateError.invalidSetting(name: "decode", value: decode, hint: "greedy, beam or sample")
+                throw LNTuneError.generation(
+                    .invalidSetting(name: "decode", value: decode, hint: "greedy, beam or sample"))
             }
             c.mode = mode
         }

@@ -5,12 +5,11 @@ import TestSupport
 import Datasets
 
 /// The real datasets live in `../shared/datasets`; without them these tests are reported as skipped.
-private let realData = Testing.ConditionTrait.enabled(
-    if: Fixtures.shared != nil, "skipped: ../shared/datasets is absent (real-data counts not checked)")
+private let realData = Fixtures.needsShared("datasets", for: "real-data counts")
 
 /// `../shared/datasets/<path>`.
 private func shared(_ path: String) throws -> URL {
-    try #require(Fixtures.shared).appendingPathComponent("datasets").appendingPathComponent(path)
+    try #require(Fixtures.sharedFile("datasets/\(path)"))
 }
 
 /// Row and MR counts of the four E2E CSVs match shared/datasets/README.md (42,061/4,862, 4,672/547,

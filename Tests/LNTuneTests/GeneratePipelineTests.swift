@@ -72,7 +72,7 @@ struct GeneratePipelineTests {
         #expect(try String(contentsOfFile: text, encoding: .utf8) == records.map { PredictionText.line($0.prediction) + "\n" }.joined())
 
         // A second run refuses to replace the files unless told to.
-        #expect(throws: GenerateError.outputExists(path: out)) {
+        #expect(throws: LNTuneError.generation(.outputExists(path: out))) {
             try request.run(generator: generator, parameters: parameters)
         }
         var again = request
@@ -113,12 +113,16 @@ struct GeneratePipelineTests {
     /// Bad input fails with a typed error naming the problem.
     @Test func errors() throws {
         let generator = try Self.generator()
-        #expect(throws: GenerateError.emptyPrompt(source: "--prompt")) { try generator.encodePrompt("", maxNewTokens: 5) }
+        #expect(throws: LNTuneError.generation(.emptyPrompt(source: "--prompt"))) {
+            try generator.encodePrompt("", maxNewTokens: 5)
+        }
         let long = String(repeating: "riverside ", count: 200)
         #expect {
             try generator.encodePrompt(long, maxNewTokens: 20)
         } throws: { error in
-            guard case GenerateError.promptTooLong(_, let tokens, let available, 20)? = error as? GenerateError else { return false }
+            guard case .generation(.promptTooLong(_, let tokens, let available, 20))? = error as? LNTuneError else {
+                return false
+            }
             return tokens > available && available == 128 - 20
         }
         var unknown = DecodingChoice()
@@ -126,9 +130,14 @@ struct GeneratePipelineTests {
         #expect(throws: GenerationError.self) { try generator.parameters(unknown) }
         #expect {
             try Generator(model: Fixtures.url("tiny-gpt2").path, tokenizer: Fixtures.url("tiny-bpe").path)
-        } throws: { ($0 as? GenerateError) == .vocabularyMismatch(tokenizer: Fixtures.url("tiny-bpe").path, tokenizerSize: 674, modelSize: 307) }
-        #expect(throws: GenerateError.self) {
-            try DatasetGeneration(generator: generator, parameters: try Self.parameters(generator, mode: .greedy), batchSize: 0)
+        } throws: {
+            ($0 as? LNTuneError)
+                == .generation(
+                    .vocabularyMismatch(tokenizer: Fixtures.url("tiny-bpe").path, tokenizerSize: 674, modelSize: 307))
+        }
+        #expect(throws: LNTuneError.self) {
+            try DatasetGeneration(
+                generator: generator, parameters: try Self.parameters(generator, mode: .greedy), batchSize: 0)
         }
     }
 

@@ -102,7 +102,7 @@ final class HubFixture {
     #expect(try String(contentsOf: ref, encoding: .utf8) == hub.server.commit)
     let resolved = try ModelResolver.resolve("gpt2", revision: "refs/pr/1", settings: hub.settings)
     #expect(resolved.standardizedFileURL.path == hub.snapshot.standardizedFileURL.path)
-    #expect(throws: HubError.self) { try ModelResolver.resolve("gpt2", settings: hub.settings) }
+    #expect(throws: LNTuneError.self) { try ModelResolver.resolve("gpt2", settings: hub.settings) }
 }
 
 /// A repository whose weights transformers sharded is fetched through its index: every shard lands in the
@@ -151,10 +151,10 @@ func resumesAPartialFileFromAnEarlierRun(bytesOnDisk: Int) async throws {
     await #expect {
         try await HubDownloader(settings: hub.settings).download("gpt2")
     } throws: { error in
-        guard let error = error as? HubError, case .http(401, _) = error else { return false }
+        guard let error = error as? LNTuneError, case .hub(.http(401, _)) = error else { return false }
         return error.description.contains("HF_TOKEN")
     }
-    #expect(throws: HubError.self) { try ModelResolver.resolve("gpt2", settings: hub.settings) }
+    #expect(throws: LNTuneError.self) { try ModelResolver.resolve("gpt2", settings: hub.settings) }
 }
 
 /// A missing required file is a 404 error naming it; the snapshot is not registered under refs/main, so the
@@ -164,7 +164,7 @@ func resumesAPartialFileFromAnEarlierRun(bytesOnDisk: Int) async throws {
     await #expect {
         try await HubDownloader(settings: hub.settings).download("gpt2")
     } throws: { error in
-        guard let error = error as? HubError, case let .http(404, url) = error else { return false }
+        guard let error = error as? LNTuneError, case let .hub(.http(404, url)) = error else { return false }
         return url.hasSuffix("/merges.txt")
     }
     #expect {
@@ -181,7 +181,7 @@ func resumesAPartialFileFromAnEarlierRun(bytesOnDisk: Int) async throws {
     await #expect {
         try await HubDownloader(settings: hub.settings).download("gpt2")
     } throws: { error in
-        guard let error = error as? HubError, case .network = error else { return false }
+        guard let error = error as? LNTuneError, case .hub(.network) = error else { return false }
         return true
     }
 }

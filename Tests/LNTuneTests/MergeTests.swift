@@ -31,13 +31,13 @@ func mergeWritesTheCheckedModel(_ adapter: String, _ reference: String) throws {
     let existing = folder.url.appendingPathComponent("exists")
     try FileManager.default.createDirectory(at: existing, withIntermediateDirectories: true)
     let tiny = Fixtures.url("tiny-gpt2")
-    #expect(throws: PipelineError.tuning(.outputExists(path: existing.path))) {
+    #expect(throws: LNTuneError.tuning(.outputExists(path: existing.path))) {
         try AdapterMerging.merge(model: tiny, adapter: Fixtures.url("adapters/from-lntune/ln"), output: existing)
     }
     #expect(try FileManager.default.contentsOfDirectory(atPath: existing.path).isEmpty)
     for name in ["prefix", "prefix-ln"] {
         let out = folder.url.appendingPathComponent(name)
-        let error = #expect(throws: PipelineError.self) {
+        let error = #expect(throws: LNTuneError.self) {
             try AdapterMerging.merge(model: tiny, adapter: Fixtures.url("adapters/from-lntune/\(name)"), output: out)
         }
         guard case let .tuning(.cannotMerge(method, _))? = error else {

@@ -36,7 +36,7 @@ func namesResolveFromEitherCacheFolder(folderName: String) throws {
         #expect(try ModelResolver.resolve(name, settings: settings(cache.url)).path == snapshot.path)
         #expect(try ModelResolver.resolve(name, revision: commit, settings: settings(cache.url)).path == snapshot.path)
     }
-    #expect(throws: HubError.self) { try ModelResolver.resolve("gpt2-medium", settings: settings(cache.url)) }
+    #expect(throws: LNTuneError.self) { try ModelResolver.resolve("gpt2-medium", settings: settings(cache.url)) }
 }
 
 /// Another branch is found through its own ref.
@@ -46,7 +46,7 @@ func namesResolveFromEitherCacheFolder(folderName: String) throws {
     let dev = try makeCacheEntry(cache.url, folderName: "org--model", commit: "bbb", ref: "dev")
     #expect(try ModelResolver.resolve("org/model", settings: settings(cache.url)).path == main.path)
     #expect(try ModelResolver.resolve("org/model", revision: "dev", settings: settings(cache.url)).path == dev.path)
-    #expect(throws: HubError.self) {
+    #expect(throws: LNTuneError.self) {
         try ModelResolver.resolve("org/model", revision: "../x", settings: settings(cache.url))
     }
 }

@@ -47,7 +47,7 @@ func perplexityMatchesTransformers(_ name: String) throws {
     let base = try tinyModel(adapter: nil)
     let fits = [Int32](repeating: 5, count: 47)
     _ = try Perplexity.score([fits], source: "in.txt", model: base, endOfText: 306)
-    let error = #expect(throws: PipelineError.self) {
+    let error = #expect(throws: LNTuneError.self) {
         try Perplexity.score([[1, 2], fits + [5]], source: "in.txt", model: base, endOfText: 306)
     }
     #expect(
@@ -56,7 +56,7 @@ func perplexityMatchesTransformers(_ name: String) throws {
                 file: "in.txt", line: 2, tokens: 49, limit: 48,
                 hint: "counting the leading <|endoftext|>; split the line (LNTune never truncates)"))
     let prefixed = try tinyModel(adapter: "prefix")  // 3 slots
-    #expect(throws: PipelineError.self) {
+    #expect(throws: LNTuneError.self) {
         try Perplexity.score([fits], source: "in.txt", model: prefixed, endOfText: 306)
     }
 }

@@ -87,10 +87,10 @@ func stepScheduleCoversEveryBatchOncePerEpoch(_ accumulation: Int) throws {
     #expect(
         try TuningConfiguration.parse(method: "prefix", prefixHidden: 64)
             == .prefix(PrefixTuningOptions(projection: .mlp(hidden: 64))))
-    #expect(throws: TrainerError.self) { try TuningConfiguration.parse(method: "lora") }
-    #expect(throws: TrainerError.self) { try TuningConfiguration.parse(method: "bitfit", lnTerms: "bias") }
-    #expect(throws: TrainerError.self) { try TuningConfiguration.parse(method: "ln", prefixLength: 3) }
-    #expect(throws: TrainerError.self) {
+    #expect(throws: LNTuneError.self) { try TuningConfiguration.parse(method: "lora") }
+    #expect(throws: LNTuneError.self) { try TuningConfiguration.parse(method: "bitfit", lnTerms: "bias") }
+    #expect(throws: LNTuneError.self) { try TuningConfiguration.parse(method: "ln", prefixLength: 3) }
+    #expect(throws: LNTuneError.self) {
         try TuningConfiguration.parse(method: "prefix", prefixHidden: 8, prefixDirect: true)
     }
     #expect(throws: TuningError.self) { try TuningConfiguration.parse(method: "ln", lnLayers: "3-1") }
@@ -114,7 +114,7 @@ func impossibleSettingsAreRefused(_ option: String) {
     #expect {
         try s.validate()
     } throws: { error in
-        guard case let .invalidSetting(name, _, _)? = error as? TrainerError else { return false }
+        guard case let .training(.invalidSetting(name, _, _))? = error as? LNTuneError else { return false }
         return name == option
     }
 }

@@ -61,7 +61,7 @@ private let badRows = [#""name[Quill House], food[Thai]","#, #"not a meaning rep
     try Data("also mine".utf8).write(to: readme)
     try Data("{}".utf8).write(to: stale)
 
-    #expect(throws: TrainerError.outputExists(path: folder.url.path, files: ["final", "notes.txt"])) {
+    #expect(throws: LNTuneError.training(.outputExists(path: folder.url.path, files: ["final", "notes.txt"]))) {
         try Trainer(settings: settings)
     }
     #expect(!FileManager.default.fileExists(atPath: folder.runRecord.path))
@@ -74,11 +74,11 @@ private let badRows = [#""name[Quill House], food[Thai]","#, #"not a meaning rep
     #expect(try RunRecord.read(from: folder.runRecord).result?.status == .completed)
 
     // A finished run is not overwritten by accident either, and has nothing to resume.
-    #expect(throws: TrainerError.self) { try Trainer(settings: settings) }
+    #expect(throws: LNTuneError.self) { try Trainer(settings: settings) }
     #expect {
         try Trainer(settings: settings, resume: true)
     } throws: { error in
-        if case .nothingToResume? = error as? TrainerError { return true }
+        if case .training(.nothingToResume)? = error as? LNTuneError { return true }
         return false
     }
 }
@@ -94,7 +94,7 @@ private let badRows = [#""name[Quill House], food[Thai]","#, #"not a meaning rep
     #expect {
         try Trainer(settings: settings, resume: true)
     } throws: { error in
-        guard case let .resumeMismatch(_, differences)? = error as? TrainerError else { return false }
+        guard case let .training(.resumeMismatch(_, differences))? = error as? LNTuneError else { return false }
         return differences.count == 1 && differences[0].hasPrefix("learningRate:")
     }
     settings.learningRate = 1e-2
@@ -102,7 +102,7 @@ private let badRows = [#""name[Quill House], food[Thai]","#, #"not a meaning rep
     #expect {
         try Trainer(settings: settings, resume: true)
     } throws: { error in
-        guard case let .resumeMismatch(_, differences)? = error as? TrainerError else { return false }
+        guard case let .training(.resumeMismatch(_, differences))? = error as? LNTuneError else { return false }
         return differences.contains { $0.contains("dev.jsonl has changed") }
     }
     #expect(FileManager.default.fileExists(atPath: RunFolder(settings.out).checkpoint.path))

@@ -23,12 +23,9 @@ struct SharedExpected: Decodable, Sendable {
 /// from ../shared at run time; the expected numbers come from the Python tools
 /// (eval/reference/make_metric_fixtures.py). Skipped, with a message, when ../shared is absent.
 struct SharedDataTests {
-    @Test(arguments: ["e2e", "dialogsum"])
+    @Test(Fixtures.needsShared("datasets", for: "metric parity on real references"), arguments: ["e2e", "dialogsum"])
     func realReferencesMatchPythonTools(_ name: String) throws {
-        guard let shared = Fixtures.shared else {
-            print("SharedDataTests skipped: ../shared is absent")
-            return
-        }
+        let shared = try #require(Fixtures.shared)
         let expected = try #require(MetricFixtures.load([String: SharedExpected].self, "shared_expected")[name])
         let corpus =
             try name == "e2e"

@@ -53,10 +53,10 @@ private func inDebugSubset(_ path: String) -> Bool { !path.contains("train") && 
 /// Every text field of every dataset file under /work/shared/datasets (see `fullCoverage`) encodes to
 /// exactly the ids HF tokenizers (= tiktoken) gives: same number of texts and tokens, same digest of the
 /// ids, per file and field. On a mismatch the first differing chunk of 1,000 texts is named.
-@Test(.enabled(if: TestTokenizers.gpt2Folder != nil, TestTokenizers.sharedMissing))
+@Test(TestTokenizers.needsGPT2)
 func datasetTextsMatchReferenceDigests() throws {
     let tokenizer = try #require(TestTokenizers.gpt2)
-    let root = try #require(Fixtures.shared).appendingPathComponent("datasets")
+    let root = try #require(Fixtures.sharedFile("datasets"))
     let digests = try Fixtures.json(DatasetDigests.self, "tokenizer/dataset-digests.json")
     let onDisk = try #require(FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil))
         .compactMap { $0 as? URL }

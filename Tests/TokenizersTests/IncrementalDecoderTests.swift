@@ -32,7 +32,7 @@ private func streamed(_ tokenizer: GPT2Tokenizer, _ ids: [Int]) throws -> (Strin
 }
 
 /// A character split over byte tokens appears only once its last byte arrives.
-@Test(.enabled(if: TestTokenizers.gpt2Folder != nil, TestTokenizers.sharedMissing))
+@Test(TestTokenizers.needsGPT2)
 func incrementalDecoderHoldsPartialCharacters() throws {
     let tokenizer = try #require(TestTokenizers.gpt2)
     let ids = try tokenizer.encode("𝄞")  // U+1D11E = F0 9D 84 9E: tokens F09D, 84, 9E in GPT-2

@@ -44,7 +44,7 @@ private func checkDecode(_ tokenizer: GPT2Tokenizer, _ expected: ExpectedIDs, _ 
 }
 
 /// The real GPT-2 vocab.json + merges.txt give HF's and tiktoken's ids (which the script asserts equal).
-@Test(.enabled(if: TestTokenizers.gpt2Folder != nil, TestTokenizers.sharedMissing))
+@Test(TestTokenizers.needsGPT2)
 func gpt2VocabMergesMatchReferences() throws {
     let tokenizer = try #require(TestTokenizers.gpt2)
     let expected = try #require(TestTokenizers.gpt2Expected)
@@ -53,7 +53,7 @@ func gpt2VocabMergesMatchReferences() throws {
 }
 
 /// The tiktoken rank file loads into the same tokenizer: same ids, same decoding, EOT after the ranks.
-@Test(.enabled(if: TestTokenizers.gpt2Folder != nil, TestTokenizers.sharedMissing))
+@Test(TestTokenizers.needsGPT2)
 func gpt2TiktokenMatchesReferences() throws {
     let tokenizer = try #require(TestTokenizers.gpt2Tiktoken)
     let expected = try #require(TestTokenizers.gpt2Expected)
@@ -62,7 +62,7 @@ func gpt2TiktokenMatchesReferences() throws {
 }
 
 /// Vocabulary strings map to ids and back in the files' byte-level spelling.
-@Test(.enabled(if: TestTokenizers.gpt2Folder != nil, TestTokenizers.sharedMissing))
+@Test(TestTokenizers.needsGPT2)
 func gpt2TokenStrings() throws {
     for tokenizer in [TestTokenizers.gpt2, TestTokenizers.gpt2Tiktoken] {
         let tokenizer = try #require(tokenizer)

@@ -3,22 +3,10 @@ import Testing
 import TestSupport
 import Tokenizers
 
-/// SplitMix64: a tiny seeded generator so the random strings are the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Random strings over scalars from every region the pre-tokenizer distinguishes (ASCII, Latin-1,
 /// whitespace specials, combining marks, CJK, astral emoji and private use).
 func randomStrings(count: Int, seed: UInt64) -> [String] {
-    var rng = SeededGenerator(state: seed)
+    var rng = SeededRandom(seed: seed)
     let ranges: [ClosedRange<UInt32>] = [
         0x00...0x7F, 0x20...0x7E, 0x20...0x7E, 0x80...0xFF, 0x300...0x36F, 0x370...0x3FF, 0x400...0x4FF,
         0x600...0x6FF, 0x900...0x97F, 0x2000...0x206F, 0x2150...0x218F, 0x3000...0x303F, 0x4E00...0x9FFF,

@@ -47,12 +47,12 @@ enum TestTokenizers {
     static let gpt2Expected: ExpectedIDs? = try? Fixtures.json(ExpectedIDs.self, "tokenizer/gpt2-expected.json")
 
     /// The real GPT-2 files, or nil when ../shared is absent.
-    static var gpt2Folder: URL? { Fixtures.shared?.appendingPathComponent("gpt2") }
+    static var gpt2Folder: URL? { Fixtures.sharedFile("gpt2") }
     static let gpt2: GPT2Tokenizer? = gpt2Folder.flatMap { try? GPT2Tokenizer(directory: $0) }
     static let gpt2Tiktoken: GPT2Tokenizer? = gpt2Folder.flatMap {
         try? GPT2Tokenizer(tiktokenURL: $0.appendingPathComponent("gpt2.tiktoken"))
     }
-    static let sharedMissing: Comment = "needs /work/shared/gpt2 (the real GPT-2 vocabulary); skipped when absent"
+    static let needsGPT2 = Fixtures.needsShared("gpt2", for: "the real GPT-2 vocabulary")
 }
 
 /// A short, printable description of a string for failure messages.

@@ -31,12 +31,14 @@ public struct DatasetGeneration {
 
     public init(generator: Generator, parameters: GenerateParameters, batchSize: Int) throws {
         guard batchSize >= 1 else {
-            throw GenerateError.invalidSetting(name: "batch-size", value: String(batchSize), hint: "must be at least 1")
+            throw LNTuneError.generation(
+                .invalidSetting(name: "batch-size", value: String(batchSize), hint: "must be at least 1"))
         }
         guard parameters.numReturnSequences == 1 else {
-            throw GenerateError.invalidSetting(
-                name: "num-return-sequences", value: String(parameters.numReturnSequences),
-                hint: "a dataset gets one prediction per example; use --prompt to see several")
+            throw LNTuneError.generation(
+                .invalidSetting(
+                    name: "num-return-sequences", value: String(parameters.numReturnSequences),
+                    hint: "a dataset gets one prediction per example; use --prompt to see several"))
         }
         self.generator = generator
         self.parameters = parameters
@@ -50,9 +52,10 @@ public struct DatasetGeneration {
             template: template, encoder: generator.tokenizer, maxLength: generator.maxSequenceLength, overflow: overflow)
         let budget = generator.maxSequenceLength - parameters.maxNewTokens
         guard budget >= 1 else {
-            throw GenerateError.invalidSetting(
-                name: "max-new-tokens", value: String(parameters.maxNewTokens),
-                hint: "leaves no room for a prompt in the model's \(generator.maxSequenceLength) positions")
+            throw LNTuneError.generation(
+                .invalidSetting(
+                    name: "max-new-tokens", value: String(parameters.maxNewTokens),
+                    hint: "leaves no room for a prompt in the model's \(generator.maxSequenceLength) positions"))
         }
         return try examples.map { try encoder.encodePrompt($0, budget: budget).tokens.map(Int.init) }
     }
@@ -69,8 +72,9 @@ public struct DatasetGeneration {
         examples: [Example], prompts: [[Int]], progress: (_ examples: Int, _ newTokens: Int) -> Void = { _, _ in }
     ) throws -> [PredictionRecord] {
         guard examples.count == prompts.count else {
-            throw GenerateError.invalidSetting(
-                name: "prompts", value: String(prompts.count), hint: "need one per example (\(examples.count))")
+            throw LNTuneError.generation(
+                .invalidSetting(
+                    name: "prompts", value: String(prompts.count), hint: "need one per example (\(examples.count))"))
         }
         var outputs = [GeneratedSequence?](repeating: nil, count: prompts.count)
         var done = 0

@@ -28,8 +28,10 @@ public struct DatasetRunRequest: Sendable {
     ) throws -> [PredictionRecord] {
         try PredictionFiles.checkWritable([out, text].compactMap { $0 }, overwrite: overwrite)
         let examples = try task.load(URL(fileURLWithPath: input)).examples
-        guard !examples.isEmpty else { throw GenerateError.noExamples(file: input) }
-        let template = try promptTemplate.map { try PromptTemplate(contentsOf: URL(fileURLWithPath: $0)) } ?? task.bundledTemplate()
+        guard !examples.isEmpty else { throw LNTuneError.generation(.noExamples(file: input)) }
+        let template =
+            try promptTemplate.map { try PromptTemplate(contentsOf: URL(fileURLWithPath: $0)) }
+            ?? task.bundledTemplate()
         let run = try DatasetGeneration(generator: generator, parameters: parameters, batchSize: batchSize)
         let prompts = try run.prompts(for: examples, template: template, overflow: task.overflowPolicy)
         progress?.total = examples.count

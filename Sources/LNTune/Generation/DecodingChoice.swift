@@ -61,7 +61,8 @@ public struct DecodingChoice: Sendable, Equatable {
         for word in badWords {
             let ids = try encode(word)
             guard !ids.isEmpty else {
-                throw GenerateError.invalidSetting(name: "bad-words", value: "'\(word)'", hint: "an empty string bans nothing")
+                throw LNTuneError.generation(
+                    .invalidSetting(name: "bad-words", value: "'\(word)'", hint: "an empty string bans nothing"))
             }
             p.badWordsIds.append(ids)
         }
@@ -76,7 +77,9 @@ public struct DecodingChoice: Sendable, Equatable {
         case "true": return .immediate
         case "false": return .heuristic
         case "never": return .never
-        default: throw GenerateError.invalidSetting(name: "early-stopping", value: text, hint: "true, false or never")
+        default:
+            throw LNTuneError.generation(
+                .invalidSetting(name: "early-stopping", value: text, hint: "true, false or never"))
         }
     }
 }

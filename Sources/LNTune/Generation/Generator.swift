@@ -21,10 +21,14 @@ public final class Generator {
         let tokenizerFolder = tokenizerPath.map { URL(fileURLWithPath: $0) } ?? modelFolder
         let tokenizer = try GPT2Tokenizer(directory: tokenizerFolder)
         guard tokenizer.vocabularySize <= gpt2.config.vocabSize else {
-            throw GenerateError.vocabularyMismatch(
-                tokenizer: tokenizerFolder.path, tokenizerSize: tokenizer.vocabularySize, modelSize: gpt2.config.vocabSize)
+            throw LNTuneError.generation(
+                .vocabularyMismatch(
+                    tokenizer: tokenizerFolder.path, tokenizerSize: tokenizer.vocabularySize,
+                    modelSize: gpt2.config.vocabSize))
         }
-        guard let endOfText = tokenizer.endOfTextID else { throw GenerateError.noEndOfText(tokenizer: tokenizerFolder.path) }
+        guard let endOfText = tokenizer.endOfTextID else {
+            throw LNTuneError.generation(.noEndOfText(tokenizer: tokenizerFolder.path))
+        }
         self.languageModel = GPT2LanguageModel(model: gpt2, prefix: adapter?.prefix)
         self.tokenizer = tokenizer
         self.modelFolder = modelFolder
@@ -56,10 +60,12 @@ public final class Generator {
     /// trained with the table-to-text templates ends with it).
     public func encodePrompt(_ text: String, maxNewTokens: Int, source: String = "--prompt") throws -> [Int] {
         let ids = try tokenizer.encode(text, special: .allow)
-        guard !ids.isEmpty else { throw GenerateError.emptyPrompt(source: source) }
+        guard !ids.isEmpty else { throw LNTuneError.generation(.emptyPrompt(source: source)) }
         let available = maxSequenceLength - maxNewTokens
         guard ids.count <= available else {
-            throw GenerateError.promptTooLong(source: source, tokens: ids.count, available: max(0, available), maxNewTokens: maxNewTokens)
+            throw LNTuneError.generation(
+                .promptTooLong(
+                    source: source, tokens: ids.count, available: max(0, available), maxNewTokens: maxNewTokens))
         }
         return ids
     }

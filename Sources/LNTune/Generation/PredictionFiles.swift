@@ -8,12 +8,13 @@ public enum PredictionFiles {
         for path in paths {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-                if isDirectory.boolValue { throw GenerateError.io(path: path, reason: "is a folder, not a file") }
-                if !overwrite { throw GenerateError.outputExists(path: path) }
+                if isDirectory.boolValue { throw LNTuneError.io(path: path, reason: "is a folder, not a file") }
+                if !overwrite { throw LNTuneError.generation(.outputExists(path: path)) }
             }
             let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw GenerateError.io(path: path, reason: "the folder \(parent) does not exist")
+            guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue
+            else {
+                throw LNTuneError.io(path: path, reason: "the folder \(parent) does not exist")
             }
         }
     }
@@ -36,7 +37,7 @@ public enum PredictionFiles {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw GenerateError.io(path: path, reason: (error as NSError).localizedDescription)
+            throw LNTuneError.io(path: path, reason: (error as NSError).localizedDescription)
         }
     }
 }

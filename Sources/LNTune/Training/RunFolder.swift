@@ -41,7 +41,9 @@ public struct RunFolder: Sendable {
     /// in which case the files of an earlier run (listed above) are removed and nothing else.
     public func prepareForNewRun(overwrite: Bool) throws {
         let existing = contents()
-        if !existing.isEmpty && !overwrite { throw TrainerError.outputExists(path: url.path, files: existing) }
+        if !existing.isEmpty && !overwrite {
+            throw LNTuneError.training(.outputExists(path: url.path, files: existing))
+        }
         try create(url)
         if overwrite {
             for file in [runRecord, log, checkpoint] { try remove(file) }
@@ -61,7 +63,7 @@ public struct RunFolder: Sendable {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
-            throw TrainerError.io(path: folder.path, reason: "cannot create the folder (\(error.localizedDescription))")
+            throw LNTuneError.io(path: folder.path, reason: "cannot create the folder (\(error.localizedDescription))")
         }
     }
 
@@ -70,7 +72,7 @@ public struct RunFolder: Sendable {
         do {
             try FileManager.default.removeItem(at: file)
         } catch {
-            throw TrainerError.io(path: file.path, reason: "cannot remove it (\(error.localizedDescription))")
+            throw LNTuneError.io(path: file.path, reason: "cannot remove it (\(error.localizedDescription))")
         }
     }
 
@@ -79,7 +81,7 @@ public struct RunFolder: Sendable {
         do {
             try data.write(to: file, options: .atomic)
         } catch {
-            throw TrainerError.io(path: file.path, reason: "cannot write (\(error.localizedDescription))")
+            throw LNTuneError.io(path: file.path, reason: "cannot write (\(error.localizedDescription))")
         }
     }
 }

@@ -102,7 +102,7 @@ public struct RunRecord: Codable, Sendable {
         do {
             return try decoder.decode(RunRecord.self, from: Data(contentsOf: url))
         } catch {
-            throw TrainerError.io(path: url.path, reason: "not a readable run record (\(error))")
+            throw LNTuneError.io(path: url.path, reason: "not a readable run record (\(error))")
         }
     }
 
@@ -111,7 +111,7 @@ public struct RunRecord: Codable, Sendable {
         do {
             data = try Self.encoder.encode(self) + Data("\n".utf8)
         } catch {
-            throw TrainerError.io(path: url.path, reason: "cannot encode the run record (\(error))")
+            throw LNTuneError.io(path: url.path, reason: "cannot encode the run record (\(error))")
         }
         try RunFolder.store(data, at: url)
     }

@@ -57,7 +57,7 @@ public struct SHA256 {
         do {
             handle = try FileHandle(forReadingFrom: url)
         } catch {
-            throw TrainerError.io(path: url.path, reason: "cannot read to hash it (\(error.localizedDescription))")
+            throw LNTuneError.io(path: url.path, reason: "cannot read to hash it (\(error.localizedDescription))")
         }
         defer { try? handle.close() }
         var hash = SHA256()
@@ -66,7 +66,7 @@ public struct SHA256 {
             do {
                 chunk = try handle.read(upToCount: 1 << 20)
             } catch {
-                throw TrainerError.io(
+                throw LNTuneError.io(
                     path: url.path, reason: "read failed while hashing (\(error.localizedDescription))")
             }
             guard let chunk, !chunk.isEmpty else { break }

@@ -30,8 +30,9 @@ public final class Trainer {
     {
         try settings.validate()
         if resume && overwrite {
-            throw TrainerError.invalidSetting(
-                name: "resume", value: "with --overwrite", hint: "choose one: continue the run or replace it")
+            throw LNTuneError.training(
+                .invalidSetting(
+                    name: "resume", value: "with --overwrite", hint: "choose one: continue the run or replace it"))
         }
         self.settings = settings
         let folder = RunFolder(settings.out)
@@ -39,13 +40,14 @@ public final class Trainer {
         if resume {
             guard FileManager.default.fileExists(atPath: folder.checkpoint.path) else {
                 let done = (try? RunRecord.read(from: folder.runRecord))?.result?.status
-                throw TrainerError.nothingToResume(
-                    path: folder.url.path,
-                    reason: done.map { "the run recorded there has status '\($0.rawValue)' and left no checkpoint" }
-                        ?? "no checkpoint.safetensors (was the run started with this --out?)")
+                throw LNTuneError.training(
+                    .nothingToResume(
+                        path: folder.url.path,
+                        reason: done.map { "the run recorded there has status '\($0.rawValue)' and left no checkpoint" }
+                            ?? "no checkpoint.safetensors (was the run started with this --out?)"))
             }
         } else if !overwrite && !folder.contents().isEmpty {
-            throw TrainerError.outputExists(path: folder.url.path, files: folder.contents())
+            throw LNTuneError.training(.outputExists(path: folder.url.path, files: folder.contents()))
         }
 
         var times = PhaseTimes()
@@ -58,16 +60,19 @@ public final class Trainer {
         self.tokenizerFolder = tokenizerFolder
         let tokenizer = try times.time(\.loadTokenizer) { try GPT2Tokenizer(directory: tokenizerFolder) }
         guard tokenizer.vocabularySize <= config.vocabSize else {
-            throw TrainerError.vocabularyMismatch(
-                tokenizer: tokenizerFolder.path, tokenizerSize: tokenizer.vocabularySize, modelSize: config.vocabSize)
+            throw LNTuneError.training(
+                .vocabularyMismatch(
+                    tokenizer: tokenizerFolder.path, tokenizerSize: tokenizer.vocabularySize,
+                    modelSize: config.vocabSize))
         }
         let prefixLength = settings.method.prefixOptions?.virtualTokens ?? 0
         let maxLength = settings.maxLength ?? config.nPositions - prefixLength
         guard maxLength + prefixLength <= config.nPositions else {
-            throw TrainerError.invalidSetting(
-                name: "max-length", value: String(maxLength),
-                hint: "with \(prefixLength) prefix slots the model's \(config.nPositions) positions allow at most"
-                    + " \(config.nPositions - prefixLength)")
+            throw LNTuneError.training(
+                .invalidSetting(
+                    name: "max-length", value: String(maxLength),
+                    hint: "with \(prefixLength) prefix slots the model's \(config.nPositions) positions allow at most"
+                        + " \(config.nPositions - prefixLength)"))
         }
         let data = try TrainingData.load(settings: settings, encoder: tokenizer, maxLength: maxLength, times: &times)
         self.data = data
@@ -103,15 +108,16 @@ public final class Trainer {
             let recorded = try RunRecord.read(from: folder.runRecord)
             let differences = record.differences(from: recorded)
             guard differences.isEmpty else {
-                throw TrainerError.resumeMismatch(path: folder.url.path, differences: differences)
+                throw LNTuneError.training(.resumeMismatch(path: folder.url.path, differences: differences))
             }
             let saved = try TrainingCheckpoint.read(from: folder.checkpoint)
             guard let blob = saved.trainerState,
                 let trainerState = try? JSONDecoder().decode(TrainerState.self, from: blob),
                 trainerState.completedSteps == saved.state.completedSteps
             else {
-                throw TrainerError.nothingToResume(
-                    path: folder.checkpoint.path, reason: "the checkpoint has no valid trainer state")
+                throw LNTuneError.training(
+                    .nothingToResume(
+                        path: folder.checkpoint.path, reason: "the checkpoint has no valid trainer state"))
             }
             try tuner.restore(from: saved)
             state = trainerState

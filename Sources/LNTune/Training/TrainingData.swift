@@ -44,7 +44,7 @@ public struct TrainingData: Sendable {
             let pairs = loaded.trainingPairs()
             let encoded = try times.time(\.tokenize) { try sequenceEncoder.encodeAll(pairs, onBadRow: policy) }
             guard !encoded.sequences.isEmpty else {
-                throw TrainerError.noData(file: path, skipped: loaded.skipped.count + encoded.skipped.count)
+                throw LNTuneError.training(.noData(file: path, skipped: loaded.skipped.count + encoded.skipped.count))
             }
             return EncodedSplit(
                 file: path, sequences: encoded.sequences, examples: loaded.examples.count, pairs: pairs.count,
@@ -63,7 +63,7 @@ public struct TrainingData: Sendable {
             let url = URL(fileURLWithPath: path)
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw TrainerError.io(path: path, reason: "no such file")
+                throw LNTuneError.io(path: path, reason: "no such file")
             }
             guard isDirectory.boolValue else {
                 out[path] = try SHA256.hex(fileAt: url)

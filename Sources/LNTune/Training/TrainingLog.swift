@@ -38,7 +38,7 @@ final class TrainingLog {
         self.url = url
         if length == nil || !FileManager.default.fileExists(atPath: url.path) {
             guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-                throw TrainerError.io(path: url.path, reason: "cannot create the training log")
+                throw LNTuneError.io(path: url.path, reason: "cannot create the training log")
             }
         }
         do {
@@ -46,7 +46,7 @@ final class TrainingLog {
             try handle.truncate(atOffset: length ?? 0)
             try handle.seekToEnd()
         } catch {
-            throw TrainerError.io(
+            throw LNTuneError.io(
                 path: url.path, reason: "cannot open the training log (\(error.localizedDescription))")
         }
         encoder = JSONEncoder()
@@ -64,14 +64,14 @@ final class TrainingLog {
         do {
             try handle.write(contentsOf: try encoder.encode(entry) + Data("\n".utf8))
         } catch {
-            throw TrainerError.io(path: url.path, reason: "cannot append to the training log (\(error))")
+            throw LNTuneError.io(path: url.path, reason: "cannot append to the training log (\(error))")
         }
     }
 
     /// Forces the log to disk (before a checkpoint that records its length).
     func synchronize() throws {
         do { try handle.synchronize() } catch {
-            throw TrainerError.io(path: url.path, reason: "cannot flush the training log (\(error))")
+            throw LNTuneError.io(path: url.path, reason: "cannot flush the training log (\(error))")
         }
     }
 }

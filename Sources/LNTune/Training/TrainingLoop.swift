@@ -150,7 +150,7 @@ extension Trainer {
             do {
                 blob = try encoder.encode(state)
             } catch {
-                throw TrainerError.io(
+                throw LNTuneError.io(
                     path: folder.checkpoint.path, reason: "cannot encode the trainer state (\(error))")
             }
             try tuner.saveCheckpoint(to: folder.checkpoint, trainerState: blob)

@@ -92,7 +92,7 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     public var badRowPolicy: OnBadRow {
         get throws {
             guard let policy = OnBadRow(rawValue: onBadRow) else {
-                throw TrainerError.invalidSetting(name: "on-bad-row", value: onBadRow, hint: "fail or skip")
+                throw LNTuneError.training(.invalidSetting(name: "on-bad-row", value: onBadRow, hint: "fail or skip"))
             }
             return policy
         }
@@ -101,7 +101,7 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     /// Checks what can be checked without reading any file.
     public func validate() throws {
         func require(_ ok: Bool, _ name: String, _ value: CustomStringConvertible, _ hint: String) throws {
-            if !ok { throw TrainerError.invalidSetting(name: name, value: value.description, hint: hint) }
+            if !ok { throw LNTuneError.training(.invalidSetting(name: name, value: value.description, hint: hint)) }
         }
         _ = try trainingTask
         _ = try badRowPolicy
@@ -145,25 +145,29 @@ extension TuningConfiguration {
         prefixLength: Int? = nil, prefixHidden: Int? = nil, prefixDirect: Bool = false
     ) throws -> TuningConfiguration {
         guard let kind = TuningMethodKind(rawValue: method) else {
-            throw TrainerError.invalidSetting(
-                name: "method", value: method,
-                hint: "one of " + TuningMethodKind.allCases.map(\.rawValue).joined(separator: ", "))
+            throw LNTuneError.training(
+                .invalidSetting(
+                    name: "method", value: method,
+                    hint: "one of " + TuningMethodKind.allCases.map(\.rawValue).joined(separator: ", ")))
         }
         let usesLN = kind == .ln || kind == .prefixLN, usesPrefix = kind == .prefix || kind == .prefixLN
         let lnGiven = [lnTerms, lnModules, lnLayers].contains { $0 != nil }
         let prefixGiven = prefixLength != nil || prefixHidden != nil || prefixDirect
         if lnGiven && !usesLN {
-            throw TrainerError.invalidSetting(
-                name: "method", value: method, hint: "--ln-* options need --method ln or prefix+ln")
+            throw LNTuneError.training(
+                .invalidSetting(
+                    name: "method", value: method, hint: "--ln-* options need --method ln or prefix+ln"))
         }
         if prefixGiven && !usesPrefix {
-            throw TrainerError.invalidSetting(
-                name: "method", value: method, hint: "--prefix-* options need --method prefix or prefix+ln")
+            throw LNTuneError.training(
+                .invalidSetting(
+                    name: "method", value: method, hint: "--prefix-* options need --method prefix or prefix+ln"))
         }
         if prefixDirect && prefixHidden != nil {
-            throw TrainerError.invalidSetting(
-                name: "prefix-hidden", value: String(prefixHidden ?? 0),
-                hint: "--prefix-direct trains the slots without the MLP")
+            throw LNTuneError.training(
+                .invalidSetting(
+                    name: "prefix-hidden", value: String(prefixHidden ?? 0),
+                    hint: "--prefix-direct trains the slots without the MLP"))
         }
         let ln = try LNTuningOptions.parse(terms: lnTerms, modules: lnModules, layers: lnLayers)
         let defaults = PrefixTuningOptions()

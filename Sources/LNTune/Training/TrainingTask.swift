@@ -22,8 +22,9 @@ public enum TrainingTask: Equatable, Sendable, CustomStringConvertible {
             do {
                 self = .dataset(try DatasetTask(name: name))
             } catch {
-                throw TrainerError.invalidSetting(
-                    name: "task", value: name, hint: "one of " + Self.names.joined(separator: ", "))
+                throw LNTuneError.training(
+                    .invalidSetting(
+                        name: "task", value: name, hint: "one of " + Self.names.joined(separator: ", ")))
             }
         }
     }

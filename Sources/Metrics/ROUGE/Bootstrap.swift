@@ -1,4 +1,5 @@
 import Foundation
+import Randomness
 
 /// Bootstrap confidence intervals the way rouge-score's `BootstrapAggregator` computes them: draw `samples`
 /// resamples of the examples with replacement, take each resample's mean, and report numpy's linear
@@ -63,32 +64,5 @@ public enum Bootstrap {
         let a = sorted[lower], b = sorted[upper]
         let diff = b - a
         return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma
-    }
-}
-
-/// SplitMix64 (Steele, Lea & Flood 2014): tiny, seedable, and the same on every platform and Swift version,
-/// unlike `SystemRandomNumberGenerator` or the standard library's bounded-integer algorithm.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A uniform integer in 0..<bound by rejection (Lemire's multiply-shift, unbiased).
-    mutating func next(below bound: Int) -> Int {
-        let b = UInt64(bound)
-        var product = next().multipliedFullWidth(by: b)
-        if product.low < b {
-            let threshold = (0 &- b) % b
-            while product.low < threshold { product = next().multipliedFullWidth(by: b) }
-        }
-        return Int(product.high)
     }
 }
