@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "Tokenizers", dependencies: ["CUTF8Proc"]),
         .target(name: "GPT2", dependencies: ["Kernels"], swiftSettings: hostCPU),
         .target(name: "Tuning", dependencies: ["GPT2", "Kernels", "Randomness"], swiftSettings: hostCPU),
-        .target(name: "Decoding", dependencies: ["GPT2", "Kernels"], swiftSettings: hostCPU),
+        .target(name: "Decoding", dependencies: ["GPT2", "Kernels", "Randomness"], swiftSettings: hostCPU),
         .target(name: "Metrics", dependencies: ["Randomness"]),
         .target(name: "Datasets", dependencies: ["Tokenizers", "Randomness"]),
         .target(
