@@ -30,7 +30,7 @@ let package = Package(
 
         // The one seeded generator (SplitMix64); no dependencies, so Metrics stays free of the numeric targets.
         .target(name: "Randomness"),
-        .target(name: "Kernels", dependencies: ["CBLAS"], swiftSettings: kernelFlags),
+        .target(name: "Kernels", dependencies: ["CBLAS", "Randomness"], swiftSettings: kernelFlags),
         .target(name: "Tokenizers", dependencies: ["CUTF8Proc"]),
         .target(name: "GPT2", dependencies: ["Kernels"], swiftSettings: hostCPU),
         .target(name: "Tuning", dependencies: ["GPT2", "Kernels", "Randomness"], swiftSettings: hostCPU),

@@ -7,7 +7,8 @@ extension GPT2Model {
     /// `prefixGradients`. Nothing outside the request is written.
     public func lossAndGradients(
         _ batch: TokenBatch, labels: [Int32], options: LossOptions = LossOptions(), prefix: PrefixSlots? = nil,
-        request: GradientRequest, gradients: GPT2Parameters, prefixGradients: PrefixSlots? = nil
+        request: GradientRequest, gradients: GPT2Parameters, prefixGradients: PrefixSlots? = nil,
+        dropout: DropoutMask? = nil
     ) throws(GPT2Error) -> LossResult {
         try checkPrefix(prefix)
         guard gradients.config == config else {
@@ -29,7 +30,7 @@ extension GPT2Model {
         let keys = p + batch.length
         let cache = try KVCache(config: config, batchSize: batch.batchSize, slotCapacity: keys, prefix: prefix)
         return try withActivations(batch: batch, keys: keys, needs: request.trainingNeeds) { acts throws(GPT2Error) in
-            let positions = try forward(batch, cache: cache, acts: acts)
+            let positions = try forward(batch, cache: cache, acts: acts, dropout: dropout)
             let n = batch.batchSize * batch.length
             acts.dln.update(repeating: 0, count: n * config.nEmbd)
             let wantsWte = request.contains(.tokenEmbedding)
@@ -38,7 +39,7 @@ extension GPT2Model {
                 gradients: (acts.dln, wantsWte ? gradients[.tokenEmbedding].baseAddress.unsafelyUnwrapped : nil))
             backward(
                 batch, positions: positions, cache: cache, acts: acts, request: request, lowest: lowest,
-                gradients: gradients, prefixGradients: request.prefix ? prefixGradients : nil)
+                gradients: gradients, prefixGradients: request.prefix ? prefixGradients : nil, dropout: dropout)
             return result
         }
     }
@@ -46,7 +47,7 @@ extension GPT2Model {
     /// The mirror of `forward`, from ∂loss/∂(ln_f output) in `acts.dln` down to the lowest trainable stage.
     private func backward(
         _ batch: TokenBatch, positions: [Int32], cache: KVCache, acts: Activations, request: GradientRequest,
-        lowest: Int, gradients: GPT2Parameters, prefixGradients: PrefixSlots?
+        lowest: Int, gradients: GPT2Parameters, prefixGradients: PrefixSlots?, dropout: DropoutMask?
     ) {
         let (nl, c, h, nb, nt) = (config.nLayer, config.nEmbd, config.innerSize, batch.batchSize, batch.length)
         let n = nb * nt
@@ -68,9 +69,10 @@ extension GPT2Model {
             guard lowest <= base + 6 else { break }
             let w = BlockWeights(parameters, layer: l)
             func g(_ t: BlockTensor) -> UnsafeMutablePointer<Float>? { grad(.block(l, t)) }
-            // x_{l+1} = mid + mlp_proj(gelu(fc(ln_2(mid))))
+            // x_{l+1} = mid + drop(mlp_proj(gelu(fc(ln_2(mid)))))
             Linear.backward(
-                dinp: lowest < base + 6 ? acts.dgelu : nil, dweight: g(.mlpProjWeight), dbias: g(.mlpProjBias), dout: dres,
+                dinp: lowest < base + 6 ? acts.dgelu : nil, dweight: g(.mlpProjWeight), dbias: g(.mlpProjBias),
+                dout: droppedBranchGradient(dres, site: dropout?.site(3 + 3 * l), scratch: acts.dln, rows: n),
                 inp: acts.geluOut.at(l), weight: w.mlpProjWeight, rows: n, inFeatures: h, outFeatures: c,
                 accumulateInput: false)
             guard lowest < base + 6 else { break }
@@ -84,10 +86,11 @@ extension GPT2Model {
                 inp: acts.mid.at(l), weight: w.ln2Weight, mean: acts.ln2Mean.at(l), rstd: acts.ln2Rstd.at(l), rows: n,
                 channels: c)
             guard lowest < base + 4 else { break }
-            // mid = x_l + attn_proj(attention(qkv(ln_1(x_l)), prefix))
+            // mid = x_l + drop(attn_proj(attention(qkv(ln_1(x_l)), prefix)))
             Linear.backward(
                 dinp: lowest < base + 3 ? acts.datty : nil, dweight: g(.attnProjWeight), dbias: g(.attnProjBias),
-                dout: dres, inp: acts.atty.at(l), weight: w.attnProjWeight, rows: n, inFeatures: c, outFeatures: c,
+                dout: droppedBranchGradient(dres, site: dropout?.site(2 + 3 * l), scratch: acts.dln, rows: n),
+                inp: acts.atty.at(l), weight: w.attnProjWeight, rows: n, inFeatures: c, outFeatures: c,
                 accumulateInput: false)
             guard lowest < base + 3, let probs = acts.probs else { break }
             let storeCount = nb * config.nHead * shape.keys * config.headDim
@@ -96,7 +99,8 @@ extension GPT2Model {
             acts.dvalues.update(repeating: 0, count: storeCount)
             Attention.backward(
                 dq: acts.dqkv, dkeys: acts.dkeys, dvalues: acts.dvalues, dout: acts.datty, probs: probs.at(l),
-                q: acts.qkv.at(l), keys: cache.keys(layer: l), values: cache.values(layer: l), shape: shape)
+                q: acts.qkv.at(l), keys: cache.keys(layer: l), values: cache.values(layer: l), shape: shape,
+                dropout: dropout?.site(1 + 3 * l))
             if let prefixGradients { foldPrefixGradients(acts: acts, into: prefixGradients, layer: l, batch: nb, keys: shape.keys) }
             guard lowest < base + 2 else { break }
             scatterKeyValueGradients(acts: acts, batch: nb, length: nt, prefixLength: cache.prefixLength)
@@ -111,6 +115,7 @@ extension GPT2Model {
                 rows: n, channels: c)
         }
         if lowest == 0 {
+            dropout?.site(0).apply(dres, count: n * c)
             batch.tokens.withUnsafeBufferPointer { tokens in
                 positions.withUnsafeBufferPointer { pos in
                     Embedding.backward(
@@ -120,6 +125,18 @@ extension GPT2Model {
                 }
             }
         }
+    }
+
+    /// ∂L/∂(branch output) for a residual branch whose output was dropped: `dres` through the branch's
+    /// mask, in `scratch` (`dres` itself still flows on along the skip connection); `dres` when no dropout.
+    private func droppedBranchGradient(
+        _ dres: UnsafeMutablePointer<Float>, site: DropoutMask?, scratch: UnsafeMutablePointer<Float>, rows n: Int
+    ) -> UnsafeMutablePointer<Float> {
+        guard let site else { return dres }
+        let count = n * config.nEmbd
+        scratch.update(from: dres, count: count)
+        site.apply(scratch, count: count)
+        return scratch
     }
 
     /// Adds the key/value gradients of the prefix slots, summed over the batch rows (every row reads the

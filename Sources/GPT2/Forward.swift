@@ -11,8 +11,13 @@ extension GPT2Model {
     /// New keys/values are written into the cache at slots `length ..< length+T`; the cache's length and
     /// next positions advance. The LM head is not applied here (see `headLogits`/`headLoss`). Returns the
     /// position ids used.
+    ///
+    /// `dropout` (training only) is GPT-2's: on the embeddings, the attention probabilities, and each
+    /// residual branch's output before it is added (`DropoutMask.site` numbers the places).
     @discardableResult
-    func forward(_ batch: TokenBatch, cache: KVCache, acts: Activations) throws(GPT2Error) -> [Int32] {
+    func forward(
+        _ batch: TokenBatch, cache: KVCache, acts: Activations, dropout: DropoutMask? = nil
+    ) throws(GPT2Error) -> [Int32] {
         let (nb, nt) = (batch.batchSize, batch.length)
         guard nb == cache.batchSize else {
             throw .invalidInput(argument: "batch", reason: "\(nb) rows for a cache of \(cache.batchSize) rows")
@@ -21,6 +26,8 @@ extension GPT2Model {
             throw .invalidInput(
                 argument: "cache", reason: "\(nt) new tokens but only \(cache.remaining) of \(cache.slotCapacity) slots free")
         }
+        // The dropped branches go through `acts.dln`, which only a training layout allocates.
+        precondition(dropout == nil || acts.needs != nil, "dropout needs a training activation layout")
         let positions = batch.resolvedPositions(offsets: cache.nextPosition)
         try batch.validate(positions: positions, config: config)
         let offset = cache.length
@@ -42,6 +49,7 @@ extension GPT2Model {
                     wpe: p[.positionEmbedding].baseAddress.unsafelyUnwrapped, rows: n, channels: c)
             }
         }
+        dropout?.site(0).apply(acts.residual.at(0), count: n * c)
         let shape = Attention.Shape(
             batch: nb, queries: nt, heads: config.nHead, headDim: config.headDim, queryOffset: offset,
             slotStride: cache.slotCapacity, queryStride: 3 * c, outStride: c)
@@ -57,12 +65,12 @@ extension GPT2Model {
             cache.store(layer: l, qkv: acts.qkv.at(l), batch: nb, length: nt, at: offset)
             Attention.forward(
                 out: acts.atty.at(l), probs: acts.probs?.at(l), q: acts.qkv.at(l), keys: cache.keys(layer: l),
-                values: cache.values(layer: l), keyMask: cache.mask, shape: shape)
+                values: cache.values(layer: l), keyMask: cache.mask, shape: shape, dropout: dropout?.site(1 + 3 * l))
             let mid = acts.mid.at(l)
             if mid != x { mid.update(from: x, count: n * c) }
-            Linear.forward(
-                out: mid, inp: acts.atty.at(l), weight: w.attnProjWeight, bias: w.attnProjBias, rows: n, inFeatures: c,
-                outFeatures: c, accumulate: true)
+            residualBranch(
+                into: mid, site: dropout?.site(2 + 3 * l), scratch: acts.dln, inp: acts.atty.at(l),
+                weight: w.attnProjWeight, bias: w.attnProjBias, rows: n, inFeatures: c)
             LayerNorm.forward(
                 out: acts.ln2Out.at(l), mean: acts.ln2Mean.at(l), rstd: acts.ln2Rstd.at(l), inp: mid, weight: w.ln2Weight,
                 bias: w.ln2Bias, rows: n, channels: c, epsilon: eps)
@@ -72,9 +80,9 @@ extension GPT2Model {
             GELU.forward(out: acts.geluOut.at(l), inp: acts.fch.at(l), count: n * h)
             let next = acts.residual.at(l + 1)
             if next != mid { next.update(from: mid, count: n * c) }
-            Linear.forward(
-                out: next, inp: acts.geluOut.at(l), weight: w.mlpProjWeight, bias: w.mlpProjBias, rows: n, inFeatures: h,
-                outFeatures: c, accumulate: true)
+            residualBranch(
+                into: next, site: dropout?.site(3 + 3 * l), scratch: acts.dln, inp: acts.geluOut.at(l),
+                weight: w.mlpProjWeight, bias: w.mlpProjBias, rows: n, inFeatures: h)
         }
         LayerNorm.forward(
             out: acts.lnf, mean: acts.lnfMean, rstd: acts.lnfRstd, inp: acts.residual.at(config.nLayer),
@@ -82,6 +90,27 @@ extension GPT2Model {
             rows: n, channels: c, epsilon: eps)
         cache.length += nt
         return positions
+    }
+}
+
+extension GPT2Model {
+    /// residual += proj(inp), the projection written straight into the residual stream; with dropout it
+    /// goes through `scratch` (`[rows, C]`, free during the forward) to be dropped before it is added.
+    fileprivate func residualBranch(
+        into residual: UnsafeMutablePointer<Float>, site: DropoutMask?, scratch: UnsafeMutablePointer<Float>,
+        inp: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, rows n: Int,
+        inFeatures: Int
+    ) {
+        let c = config.nEmbd
+        guard let site else {
+            Linear.forward(
+                out: residual, inp: inp, weight: weight, bias: bias, rows: n, inFeatures: inFeatures, outFeatures: c,
+                accumulate: true)
+            return
+        }
+        Linear.forward(out: scratch, inp: inp, weight: weight, bias: bias, rows: n, inFeatures: inFeatures, outFeatures: c)
+        site.apply(scratch, count: n * c)
+        addInPlace(residual, scratch, n * c)
     }
 }
 

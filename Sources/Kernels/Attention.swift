@@ -47,9 +47,13 @@ public enum Attention {
     /// `probs` `[B, NH, T, keys]` receives the softmax (zeros beyond the causal limit and at masked
     /// slots) when the backward will need it; pass nil at inference.
     /// `keyMask` is `[B, slotStride]`, nonzero where a slot holds a real token or a prefix entry.
+    /// `dropout` (training) drops probabilities before they weight the values, element (b, h, t, s) of
+    /// `[B, NH, T, keys]` by `dropout.keeps`; `probs` still receives the softmax before dropout, which is
+    /// what the backward needs besides the mask it recomputes.
     public static func forward(
         out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>?, q: UnsafePointer<Float>,
-        keys k: UnsafePointer<Float>, values v: UnsafePointer<Float>, keyMask: UnsafePointer<UInt8>, shape: Shape
+        keys k: UnsafePointer<Float>, values v: UnsafePointer<Float>, keyMask: UnsafePointer<UInt8>, shape: Shape,
+        dropout: DropoutMask? = nil
     ) {
         let (nh, hd, nt, ns) = (shape.heads, shape.headDim, shape.queries, shape.keys)
         let scale = shape.scale
@@ -92,22 +96,27 @@ public enum Attention {
                 }
                 let inv = 1 / expInPlace(row, n, subtracting: mx)
                 scaleInPlace(row, inv, n)
-                AttentionMath.weightedRowSum(ot, accumulate: false, row, vb, n: n, hd: hd)
                 if let saved {
                     saved.update(from: row, count: n)
                     (saved + n).update(repeating: 0, count: ns - n)
                 }
+                if let dropout {
+                    let first = (task * nt + t) * ns
+                    for s in 0..<n { row[s] = dropout.keeps(first + s) ? row[s] * dropout.scale : 0 }
+                }
+                AttentionMath.weightedRowSum(ot, accumulate: false, row, vb, n: n, hd: hd)
             }
         }
     }
 
     /// The mirror of `forward`: adds ∂L/∂q into `dq` (rows of `queryStride`, like `q`), and ∂L/∂k, ∂L/∂v
     /// into `dkeys`/`dvalues`, stores shaped like the forward's (`[B, NH, slotStride, hd]`), including
-    /// the prefix and cached slots (which the caller folds into prefix gradients or drops).
+    /// the prefix and cached slots (which the caller folds into prefix gradients or drops). `dropout` must
+    /// be the forward's.
     public static func backward(
         dq: UnsafeMutablePointer<Float>, dkeys: UnsafeMutablePointer<Float>, dvalues: UnsafeMutablePointer<Float>,
         dout: UnsafePointer<Float>, probs: UnsafePointer<Float>, q: UnsafePointer<Float>,
-        keys k: UnsafePointer<Float>, values v: UnsafePointer<Float>, shape: Shape
+        keys k: UnsafePointer<Float>, values v: UnsafePointer<Float>, shape: Shape, dropout: DropoutMask? = nil
     ) {
         let (nh, hd, nt, ns) = (shape.heads, shape.headDim, shape.queries, shape.keys)
         let scale = shape.scale
@@ -136,11 +145,20 @@ public enum Attention {
                 } else {
                     for s in 0..<n { dp[s] = dot(g, vb + s * hd, hd) }
                 }
-                let weighted = dot(p, dp, n)
-                for s in 0..<n where p[s] != 0 {
-                    axpy(dvb + s * hd, p[s], g, hd)
-                    dp[s] = p[s] * (dp[s] - weighted) * scale
+                if let dropout {
+                    // The values were weighted by the dropped probabilities p̃ = p·m/(1−rate): dv_s += p̃[s]·dout,
+                    // and ∂L/∂p = m/(1−rate)·dp before the softmax Jacobian.
+                    let first = (task * nt + t) * ns
+                    for s in 0..<n {
+                        let kept: Float = dropout.keeps(first + s) ? dropout.scale : 0
+                        if p[s] != 0, kept != 0 { axpy(dvb + s * hd, p[s] * kept, g, hd) }
+                        dp[s] *= kept
+                    }
+                } else {
+                    for s in 0..<n where p[s] != 0 { axpy(dvb + s * hd, p[s], g, hd) }
                 }
+                let weighted = dot(p, dp, n)
+                for s in 0..<n where p[s] != 0 { dp[s] = p[s] * (dp[s] - weighted) * scale }
                 for s in 0..<n where p[s] == 0 { dp[s] = 0 }
                 AttentionMath.weightedRowSum(dqt, accumulate: true, dp, kb, n: n, hd: hd)
                 for s in 0..<n where dp[s] != 0 { axpy(dkb + s * hd, dp[s], qt, hd) }

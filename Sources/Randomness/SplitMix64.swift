@@ -19,6 +19,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable, Equatable {
     public init(state: UInt64) { self.state = state }
 
     /// The SplitMix64 finaliser (variant 13 of Stafford's MurmurHash3 mixer): a bijection on 64-bit values.
+    @inlinable
     public static func mix(_ value: UInt64) -> UInt64 {
         var z = value
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

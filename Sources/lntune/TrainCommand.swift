@@ -71,7 +71,7 @@ struct TrainCommand: ParsableCommand {
             onBadRow: onBadRow, maxLength: maxLength, method: try method.configuration(), epochs: o.epochs,
             maxSteps: o.maxSteps, learningRate: o.learningRate, schedule: try o.scheduleShape(), batchSize: o.batchSize,
             gradientAccumulation: o.gradAccum, warmup: o.warmup, weightDecay: o.weightDecay, clip: o.clip, seed: o.seed,
-            evalEvery: o.evalEvery, saveEvery: o.saveEvery, earlyStoppingPatience: o.earlyStoppingPatience, out: out)
+            dropout: o.dropout == 0 ? nil : o.dropout, evalEvery: o.evalEvery, saveEvery: o.saveEvery, earlyStoppingPatience: o.earlyStoppingPatience, out: out)
     }
 
     func run() throws {

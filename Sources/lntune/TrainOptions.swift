@@ -60,8 +60,15 @@ struct OptimizationOptions: ParsableArguments {
     @Option(help: "Clip the global gradient norm at this value (0 = off).")
     var clip: Float = 1
 
-    @Option(help: "Seed of the data order and the prefix initialisation.")
+    @Option(help: "Seed of the data order, the prefix initialisation and the dropout masks.")
     var seed: UInt64 = 42
+
+    @Option(
+        help: ArgumentHelp(
+            "GPT-2's dropout probability while training (embeddings, attention probabilities, residual branches).",
+            discussion: "0 (the default) trains without dropout, as Li & Liang's scripts do; 0.1 is what "
+                + "transformers applies to GPT-2 in train mode (embd_pdrop, attn_pdrop, resid_pdrop)."))
+    var dropout: Float = 0
 
     @Option(help: "Evaluate the dev loss every N steps (it is always evaluated at each epoch end and the last step).")
     var evalEvery: Int?

@@ -30,6 +30,18 @@ func resumeEqualsUninterrupted(_ kind: TuningMethodKind) throws {
     try checkResume(method: contractMethod(.prefixLN), options: options)
 }
 
+/// With dropout the masks are a function of the seed and the step, so a resumed run redraws exactly the
+/// uninterrupted run's masks; and the steps really differ from a run without dropout.
+@Test func resumeWithDropout() throws {
+    var options = contractOptions(.prefixLN)
+    options.dropout = 0.2
+    try checkResume(method: contractMethod(.prefixLN), options: options)
+    let data = try batches()
+    let withDropout = try Tuner(model: try Tiny.model(), method: contractMethod(.prefixLN), options: options)
+    let without = try Tuner(model: try Tiny.model(), method: contractMethod(.prefixLN), options: contractOptions(.prefixLN))
+    #expect(try withDropout.step(batches: [data[0]]).loss != without.step(batches: [data[0]]).loss)
+}
+
 private func checkResume(method: any TuningMethod, options: TunerOptions) throws {
     let data = try batches()
     let straight = try Tuner(model: try Tiny.model(), method: method, options: options)

@@ -32,6 +32,9 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     /// Global gradient-norm clipping threshold (0 = off).
     public var clip: Float
     public var seed: UInt64
+    /// `--dropout`: GPT-2's dropout probability while training; nil (a run.json from before the option) or 0
+    /// = none.
+    public var dropout: Float?
     /// Evaluate the dev loss every N steps (besides each epoch end and the last step); nil = only those.
     public var evalEvery: Int?
     /// Write a resumable checkpoint every N steps (one is always written when a run is interrupted).
@@ -46,7 +49,7 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
         method: TuningConfiguration = .ln(LNTuningOptions()), epochs: Int = 1, maxSteps: Int? = nil,
         learningRate: Double? = nil, schedule: LearningRateSchedule.Shape = .linear, batchSize: Int = 8,
         gradientAccumulation: Int = 1, warmup: Int = 0, weightDecay: Float = 0, clip: Float = 1, seed: UInt64 = 42,
-        evalEvery: Int? = nil, saveEvery: Int? = nil, earlyStoppingPatience: Int? = nil, out: String
+        dropout: Float? = nil, evalEvery: Int? = nil, saveEvery: Int? = nil, earlyStoppingPatience: Int? = nil, out: String
     ) {
         self.model = model
         self.tokenizer = tokenizer
@@ -67,6 +70,7 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
         self.weightDecay = weightDecay
         self.clip = clip
         self.seed = seed
+        self.dropout = dropout
         self.evalEvery = evalEvery
         self.saveEvery = saveEvery
         self.earlyStoppingPatience = earlyStoppingPatience
@@ -123,6 +127,7 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
             earlyStoppingPatience == nil || dev != nil, "early-stopping-patience", earlyStoppingPatience ?? 0,
             "needs --dev")
         try require((maxLength ?? 2) >= 2, "max-length", maxLength ?? 0, "must be at least 2 tokens")
+        try require((0..<1).contains(dropout ?? 0), "dropout", dropout ?? 0, "must be in [0, 1)")
         try require(!out.isEmpty, "out", out, "give an output folder")
     }
 
@@ -132,7 +137,7 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
             optimizer: OptimizerOptions(weightDecay: weightDecay),
             schedule: LearningRateSchedule(
                 peak: resolvedLearningRate, shape: schedule, warmupSteps: warmup, totalSteps: totalSteps),
-            maxGradientNorm: clip, seed: seed)
+            maxGradientNorm: clip, seed: seed, dropout: dropout ?? 0)
     }
 }
 

@@ -66,23 +66,47 @@ public struct TunerOptions: Equatable, Sendable, Codable {
     /// Global gradient-norm clipping threshold (HF Trainer's `max_grad_norm`, default 1.0); 0 turns it off.
     public var maxGradientNorm: Float
     public var objective: TrainingObjective
-    /// Seeds the prefix initialisation (the only randomness inside the tuner).
+    /// Seeds the prefix initialisation and the dropout masks (the tuner's only randomness).
     public var seed: UInt64
+    /// GPT-2's dropout probability while training (embeddings, attention probabilities, residual branches:
+    /// transformers' `embd_pdrop`, `attn_pdrop`, `resid_pdrop`); 0, the default, trains without dropout, as
+    /// Li & Liang's scripts do.
+    public var dropout: Float
 
     public init(
         optimizer: OptimizerOptions = OptimizerOptions(), schedule: LearningRateSchedule,
-        maxGradientNorm: Float = 1, objective: TrainingObjective = TrainingObjective(), seed: UInt64 = 42
+        maxGradientNorm: Float = 1, objective: TrainingObjective = TrainingObjective(), seed: UInt64 = 42,
+        dropout: Float = 0
     ) {
         self.optimizer = optimizer
         self.schedule = schedule
         self.maxGradientNorm = maxGradientNorm
         self.objective = objective
         self.seed = seed
+        self.dropout = dropout
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case optimizer, schedule, maxGradientNorm, objective, seed, dropout
+    }
+
+    /// Checkpoints written before dropout existed have no `dropout` key: they trained without it.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        optimizer = try c.decode(OptimizerOptions.self, forKey: .optimizer)
+        schedule = try c.decode(LearningRateSchedule.self, forKey: .schedule)
+        maxGradientNorm = try c.decode(Float.self, forKey: .maxGradientNorm)
+        objective = try c.decode(TrainingObjective.self, forKey: .objective)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        dropout = try c.decodeIfPresent(Float.self, forKey: .dropout) ?? 0
     }
 
     public func validate() throws(TuningError) {
         try optimizer.validate()
         try objective.validate()
+        guard dropout >= 0, dropout < 1 else {
+            throw .invalidOption(name: "dropout", value: "\(dropout)", hint: "must be in [0, 1)")
+        }
         guard maxGradientNorm >= 0 else {
             throw .invalidOption(name: "max-grad-norm", value: "\(maxGradientNorm)", hint: "must be 0 (off) or more")
         }

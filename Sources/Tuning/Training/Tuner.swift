@@ -1,5 +1,6 @@
 import GPT2
 import Kernels
+import Randomness
 
 /// One training run's state and its optimizer step: the model (whose trainable ranges it updates in place),
 /// the method's selection, gradient buffers, optimizer moments for the trainable values only, and the prefix
@@ -106,7 +107,8 @@ public final class Tuner: @unchecked Sendable {
             do {
                 let result = try model.lossAndGradients(
                     batch.tokens, labels: batch.labels, options: options.objective.microBatchOptions, prefix: slots,
-                    request: request, gradients: gradients, prefixGradients: slotGradients)
+                    request: request, gradients: gradients, prefixGradients: slotGradients,
+                    dropout: dropoutMask(step: completedSteps, microBatch: i))
                 lossSum += result.loss
                 tokens += result.targetCount
                 sequences += batch.tokens.batchSize
@@ -133,6 +135,14 @@ public final class Tuner: @unchecked Sendable {
         return StepResult(
             step: completedSteps, loss: lossSum / Double(denominator), gradientNorm: norm, learningRate: learningRate,
             targetTokens: tokens, sequences: sequences)
+    }
+
+    /// The dropout of one micro-batch: its key is a hash of the seed, the step and the micro-batch, so a
+    /// resumed run draws the masks of the uninterrupted one. Nil without dropout.
+    func dropoutMask(step: Int, microBatch: Int) -> DropoutMask? {
+        let stepKey = SplitMix64.mix(options.seed &+ UInt64(step + 1) &* SplitMix64.increment)
+        return DropoutMask(
+            rate: options.dropout, key: SplitMix64.mix(stepKey &+ UInt64(microBatch) &* SplitMix64.increment))
     }
 
     /// The loss of `batch` with the current parameters and prefix (no gradients): validation.
