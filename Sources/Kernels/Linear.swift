@@ -50,13 +50,15 @@ public enum Linear {
         }
         if n == 1 {
             // One row: a matrix-vector product, bound by reading the weights once. Our own loops read them
-            // ~1.4× faster than `cblas_sgemv` (several streams per core; see RowLinear), which is itself ~4×
+            // 1.1–1.5× faster than `cblas_sgemv` (several streams per core; see RowLinear), which is itself ~4×
             // faster than a 1-row sgemm (platform.md).
             switch layout {
             case .inputMajor:
-                RowLinear.inputMajor(out: out, inp: inp, weight: weight, inFeatures: c, outFeatures: oc, accumulate: beta != 0)
+                RowLinear.inputMajor(
+                    out: out, inp: inp, weight: weight, inFeatures: c, outFeatures: oc, accumulate: beta != 0)
             case .outputMajor:
-                RowLinear.outputMajor(out: out, inp: inp, weight: weight, inFeatures: c, outFeatures: oc, accumulate: beta != 0)
+                RowLinear.outputMajor(
+                    out: out, inp: inp, weight: weight, inFeatures: c, outFeatures: oc, accumulate: beta != 0)
             }
             return
         }

@@ -4,7 +4,7 @@
 /// A single core gets only part of the machine's memory bandwidth from one sequential read stream; it needs
 /// several independent streams in flight. OpenBLAS's `sgemv` read GPT-2's weights at 16–18 GB/s on the target
 /// (2 vCPUs), for both layouts. These loops split the weights over the cores and read 4–8 separate rows at
-/// once in each: 22–25 GB/s measured on the same shapes (see eval/BENCHMARKS.md, "Generation").
+/// once in each: 20–25 GB/s measured on the same shapes (see eval/BENCHMARKS.md, "Generation").
 ///
 /// The sums run in a different order from `sgemv`'s, so results differ from it in the last bits.
 enum RowLinear {

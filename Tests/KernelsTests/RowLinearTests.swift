@@ -25,7 +25,8 @@ func oneRowLinearMatchesReference(inFeatures c: Int, outFeatures oc: Int) {
         func check(_ out: TestBuffer<Float>, _ expected: (Int) -> Double, _ what: String) {
             for o in 0..<oc {
                 let error = abs(Double(out[o]) - expected(o))
-                #expect(error <= 1e-6 * (scale[o] + abs(expected(o))) + 1e-6, "\(layout) \(c)×\(oc) \(what), output \(o)")
+                let bound = 1e-6 * (scale[o] + abs(expected(o))) + 1e-6
+                #expect(error <= bound, "\(layout) \(c)×\(oc) \(what), output \(o)")
             }
         }
         let plain = TestBuffer<Float>(repeating: .nan, count: oc)  // must be overwritten, never read
@@ -35,13 +36,13 @@ func oneRowLinearMatchesReference(inFeatures c: Int, outFeatures oc: Int) {
         check(plain, { exact[$0] }, "without bias")
         let biased = TestBuffer<Float>(repeating: .nan, count: oc)
         Linear.forward(
-            out: biased.pointer, inp: inp.readOnly, weight: weight.readOnly, bias: bias.readOnly, rows: 1, inFeatures: c,
-            outFeatures: oc, layout: layout)
+            out: biased.pointer, inp: inp.readOnly, weight: weight.readOnly, bias: bias.readOnly, rows: 1,
+            inFeatures: c, outFeatures: oc, layout: layout)
         check(biased, { exact[$0] + Double(bias[$0]) }, "with bias")
         let summed = TestBuffer(residual)
         Linear.forward(
-            out: summed.pointer, inp: inp.readOnly, weight: weight.readOnly, bias: bias.readOnly, rows: 1, inFeatures: c,
-            outFeatures: oc, layout: layout, accumulate: true)
+            out: summed.pointer, inp: inp.readOnly, weight: weight.readOnly, bias: bias.readOnly, rows: 1,
+            inFeatures: c, outFeatures: oc, layout: layout, accumulate: true)
         check(summed, { exact[$0] + Double(bias[$0]) + Double(residual[$0]) }, "accumulating")
     }
 }
