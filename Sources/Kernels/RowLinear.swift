@@ -29,7 +29,7 @@ enum RowLinear {
                 y3.pointee = accumulate ? y3.pointee + s3 : s3
             }
             for o in (first + outputStreams * q)..<range.upperBound {
-                let s = rowDot(inp, weight + o * c, c)
+                let s = dot(inp, weight + o * c, c)  // at most three rows per core: SIMDMath's plain dot
                 out[o] = accumulate ? out[o] + s : s
             }
         }
@@ -90,23 +90,6 @@ enum RowLinear {
             k += 1
         }
         return (s0, s1, s2, s3)
-    }
-
-    /// One row's dot product (the rows left over after the groups of four).
-    @inline(__always)
-    static func rowDot(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ n: Int) -> Float {
-        var a = Vec()
-        var k = 0
-        while k + 16 <= n {
-            a.addProduct(load(w + k), load(x + k))
-            k += 16
-        }
-        var s = horizontalSum(a)
-        while k < n {
-            s += w[k] * x[k]
-            k += 1
-        }
-        return s
     }
 
     /// y[j] += Σ_r x[r] · w[r·n + j] over `n` floats for the eight rows r ∈ {0, 1, s, s+1, 2s, 2s+1, 3s, 3s+1}
