@@ -10,6 +10,9 @@ greedy at batch --batch, beam search with --beams on one prompt. Prompts are the
 Swift command uses. transformers runs float32 on the CPU with torch.set_num_threads(2), KV cache on. Best of
 --repeats for each side; new tokens per second = prompts × new tokens / seconds (beam search: the returned
 sequence's tokens, as for greedy).
+
+`--baseline PATH` also runs a second lntune binary (e.g. a build of main kept aside) right after the first, and
+adds its column: before/after figures from the same run as the transformers reference.
 """
 import argparse
 import json
@@ -51,6 +54,7 @@ def main():
     parser.add_argument("--batch", type=int, default=8)
     parser.add_argument("--beams", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--baseline", help="a second lntune binary to time in the same run (before/after)")
     args = parser.parse_args()
 
     torch.set_num_threads(2)
@@ -61,18 +65,32 @@ def main():
         (f"beam-{args.beams}", 1): hf_case(model, 1, args.beams, args),
     }
     del model
-    out = subprocess.run(
-        [args.lntune, "bench", "generate", "--model", args.model, "--prompt-length", str(args.prompt_length),
-         "--new-tokens", str(args.new_tokens), "--batch", str(args.batch), "--beams", str(args.beams),
-         "--repeats", str(args.repeats), "--json"], check=True, capture_output=True, text=True).stdout
-    swift = {(r["mode"], r["prompts"]): r["tokens_per_s"] for r in map(json.loads, out.splitlines())}
+
+    def lntune(binary):
+        out = subprocess.run(
+            [binary, "bench", "generate", "--model", args.model, "--prompt-length", str(args.prompt_length),
+             "--new-tokens", str(args.new_tokens), "--batch", str(args.batch), "--beams", str(args.beams),
+             "--repeats", str(args.repeats), "--json"], check=True, capture_output=True, text=True).stdout
+        return {(r["mode"], r["prompts"]): r["tokens_per_s"] for r in map(json.loads, out.splitlines())}
+
+    swift = lntune(args.lntune)
+    base = lntune(args.baseline) if args.baseline else None
     print(f"prompt {args.prompt_length} tokens, {args.new_tokens} new tokens, best of {args.repeats}, "
           f"torch {torch.__version__} ({torch.get_num_threads()} threads)")
-    print("| mode | prompts | transformers tokens/s | lntune tokens/s | ratio |")
-    print("|---|---:|---:|---:|---:|")
+    if base is None:
+        print("| mode | prompts | transformers tokens/s | lntune tokens/s | ratio |")
+        print("|---|---:|---:|---:|---:|")
+    else:
+        print(f"baseline: {args.baseline}")
+        print("| mode | prompts | transformers tokens/s | baseline tokens/s | lntune tokens/s | ratio | vs baseline |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
     for key, rate in hf.items():
         ours = swift[key]
-        print(f"| {key[0]} | {key[1]} | {rate:.1f} | {ours:.1f} | {ours / rate:.2f}× |")
+        if base is None:
+            print(f"| {key[0]} | {key[1]} | {rate:.1f} | {ours:.1f} | {ours / rate:.2f}× |")
+        else:
+            print(f"| {key[0]} | {key[1]} | {rate:.1f} | {base[key]:.1f} | {ours:.1f} | {ours / rate:.2f}× "
+                  f"| {ours / base[key]:.2f}× |")
 
 
 if __name__ == "__main__":
