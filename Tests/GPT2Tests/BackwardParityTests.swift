@@ -4,27 +4,10 @@ import TestSupport
 
 import GPT2
 
-/// torch autograd gradients on the tiny model (eval/reference/make_forward_fixtures.py): a right-padded
-/// batch, a 2-slot trainable prefix, mean loss with label smoothing 0.1.
-private struct GradientFixture: Decodable {
-    let batch_size: Int, length: Int
-    let tokens: [Int32], mask: [UInt8], labels: [Int32]
-    let label_smoothing: Float
-    let loss: Double
-    let prefix_length: Int
-    let prefix: [Float], prefix_gradient: [Float]
-    let gradients: [String: [Float]]
-}
-
 /// Which gradients a case asks for.
 enum RequestCase: String, CaseIterable, CustomStringConvertible {
     case everythingInFixture, layerNormsOnly, prefixOnly, upperLayerOnly, embeddingsOnly
     var description: String { rawValue }
-}
-
-/// max |got − want| / max |want|: the error relative to the tensor's scale.
-private func scaledError(_ got: [Float], _ want: [Float]) -> Float {
-    maxAbsDifference(got, want) / max(want.map { abs($0) }.max() ?? 0, 1e-12)
 }
 
 /// The gradients of every requested tensor (LayerNorms, biases, whole matrices including the tied
@@ -44,9 +27,8 @@ func backwardMatchesTorchAutograd(_ which: RequestCase) throws {
     case .upperLayerOnly: request = GradientRequest(tensors: [.block(1, .mlpProjWeight), .block(1, .ln2Bias), .finalNormBias])
     case .embeddingsOnly: request = GradientRequest(tensors: [.tokenEmbedding, .positionEmbedding])
     }
-    let batch = try TokenBatch(tokens: f.tokens, mask: f.mask, batchSize: f.batch_size, length: f.length)
-    let prefix = PrefixSlots(config: model.config, length: f.prefix_length)
-    prefix.base.update(from: f.prefix, count: f.prefix.count)
+    let batch = try f.batch()
+    let prefix = f.prefixSlots(config: model.config)
     let gradients = GPT2Parameters(config: model.config)
     let sentinel: Float = 7
     gradients.base.update(repeating: sentinel, count: gradients.count)
@@ -83,7 +65,7 @@ func backwardMatchesTorchAutograd(_ which: RequestCase) throws {
 @Test func backwardAccumulates() throws {
     let model = try TinyModel.load()
     let f = try Fixtures.json(GradientFixture.self, "gradients/tiny.json")
-    let batch = try TokenBatch(tokens: f.tokens, mask: f.mask, batchSize: f.batch_size, length: f.length)
+    let batch = try f.batch()
     let request = GradientRequest.layerNorms(model.config)
     let once = GPT2Parameters(config: model.config), twice = GPT2Parameters(config: model.config)
     _ = try model.lossAndGradients(batch, labels: f.labels, request: request, gradients: once)
