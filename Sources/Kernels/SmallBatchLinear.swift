@@ -10,11 +10,12 @@
 /// The sums run in a different order from sgemm's, so results differ from it in the last bits; the order is
 /// fixed (per-core partials are added in chunk order), so they do not depend on thread timing.
 enum SmallBatchLinear {
-    /// Rows up to which `Linear.forward` uses these loops instead of sgemm. Measured on GPT-2 small's shapes
-    /// (eval/BENCHMARKS.md, "Generation"): the 48 block products take 22–25 ms here at 8 rows against 45 ms
-    /// for sgemm, 37.6 against 39 ms at 16 rows; the head 8.7–8.9 against 28–30 ms at 8 rows, 14 against
-    /// 31 ms at 16. Past 16 rows these loops become compute-bound and sgemm's blocking wins.
-    static func maxRows(_ layout: Linear.WeightLayout) -> Int { 16 }
+    /// Rows up to which `Linear.forward` uses these loops instead of sgemm: up to 40 = beam 5 × 8 prompts.
+    /// Measured on GPT-2 small's shapes (eval/BENCHMARKS.md, "Generation"), best of 15, load ~1.8: the 48
+    /// block products take 22–29 ms at 8 rows against sgemm's 45–55, 49–55 against 47 at 16, 72–100 against
+    /// 97–102 at 40, 117 against 94 at 64 (these loops are compute-bound by then); the head 9–11 ms against
+    /// 28–35 at 8 rows, 30–34 against 57 at 40, 42 against 49 at 64 (sgemm packs the 154 MB `wte` per call).
+    static let maxRows = 40
 
     /// Rows of `W[OC, C]` read together per core (far apart: one from each quarter of the core's range).
     static let outputStreams = 4

@@ -3,9 +3,9 @@ import TestSupport
 
 import Kernels
 
-/// Few-row products (decoding: 2–16 rows, our own multi-stream loops instead of sgemm) equal a double-precision
+/// Few-row products (decoding: 2–40 rows, our own multi-stream loops instead of sgemm) equal a double-precision
 /// reference for both weight layouts, with a bias and accumulating into the output, for row counts that fill
-/// the 4-row and 2-row groups and leave 1–3 rows over (and 17, past the limit: sgemm), widths that are not
+/// the 4-row and 2-row groups and leave 1–3 rows over (and 41, past the limit: sgemm), widths that are not
 /// multiples of the vector (16 floats for `[C, OC]`, 8 for `[OC, C]`), weight-row counts that leave
 /// remainders after the per-core split and the 4 segments / 4 streams, and sizes both below and above the
 /// threshold for splitting over the cores.
@@ -16,7 +16,7 @@ import Kernels
 ])
 func fewRowLinearMatchesReference(inFeatures c: Int, outFeatures oc: Int) {
     var rng = SeededRandom(seed: UInt64(c * 7_907 + oc))
-    let maxRows = 17
+    let maxRows = 41
     let inp = TestBuffer(rng.normals(maxRows * c)), bias = TestBuffer(rng.normals(oc))
     let residual = rng.normals(maxRows * oc)
     for layout in [Linear.WeightLayout.inputMajor, .outputMajor] {
@@ -29,7 +29,7 @@ func fewRowLinearMatchesReference(inFeatures c: Int, outFeatures oc: Int) {
         let scale = (0..<(maxRows * oc)).map { k in
             (0..<c).reduce(0.0) { $0 + abs(Double(inp[k / oc * c + $1]) * Double(w($1, k % oc))) }
         }
-        for n in [2, 3, 4, 5, 6, 7, 8, 9, 11, 16, 17] {
+        for n in [2, 3, 4, 5, 6, 7, 8, 9, 11, 16, 17, 40, 41] {
             func check(_ out: TestBuffer<Float>, _ expected: (Int) -> Double, _ what: String) {
                 for k in 0..<(n * oc) {
                     let error = abs(Double(out[k]) - expected(k))
