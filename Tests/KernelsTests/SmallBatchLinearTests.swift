@@ -9,11 +9,7 @@ import Kernels
 /// multiples of the vector (16 floats for `[C, OC]`, 8 for `[OC, C]`), weight-row counts that leave
 /// remainders after the per-core split and the 4 segments / 4 streams, and sizes both below and above the
 /// threshold for splitting over the cores.
-@Test(arguments: [
-    (inFeatures: 1, outFeatures: 1), (inFeatures: 5, outFeatures: 3), (inFeatures: 19, outFeatures: 23),
-    (inFeatures: 37, outFeatures: 1_001), (inFeatures: 203, outFeatures: 333), (inFeatures: 771, outFeatures: 50),
-    (inFeatures: 64, outFeatures: 4_099),
-])
+@Test(arguments: linearKernelShapes)
 func fewRowLinearMatchesReference(inFeatures c: Int, outFeatures oc: Int) {
     var rng = SeededRandom(seed: UInt64(c * 7_907 + oc))
     let maxRows = 41
