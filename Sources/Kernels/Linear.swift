@@ -37,7 +37,7 @@ public enum Linear {
             return
         }
         let n32 = Int32(n), c32 = Int32(c), oc32 = Int32(oc)
-        if n > 1, n <= SmallBatchLinear.maxRows(layout) {
+        if n > 1, n <= SmallBatchLinear.maxRows {
             switch layout {
             case .inputMajor:
                 SmallBatchLinear.inputMajor(

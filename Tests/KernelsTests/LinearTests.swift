@@ -87,14 +87,14 @@ func linearForwardBackward(rows n: Int, layout: Linear.WeightLayout) {
 @Test(arguments: [Linear.WeightLayout.inputMajor, .outputMajor])
 func linearFewRowsMatchesSgemm(layout: Linear.WeightLayout) {
     var rng = SeededRandom(seed: 24)
-    let (c, oc) = (37, 150)  // 150 = two full 64-wide blocks and a partial one; 37 = two vectors + 5
+    let (c, oc) = (37, 150)  // 150 = nine 16-float vectors + 6; 37 = four 8-float vectors + 5
     let weight = TestBuffer(rng.normals(c * oc)), bias = TestBuffer(rng.normals(oc))
-    let inp = TestBuffer(rng.normals(12 * c))
-    let reference = TestBuffer<Float>(zeros: 12 * oc)
+    let inp = TestBuffer(rng.normals(48 * c))
+    let reference = TestBuffer<Float>(zeros: 48 * oc)
     Linear.forward(
-        out: reference.pointer, inp: inp.readOnly, weight: weight.readOnly, bias: bias.readOnly, rows: 12, inFeatures: c,
-        outFeatures: oc, layout: layout)  // 12 rows: sgemm
-    for n in 2...9 {
+        out: reference.pointer, inp: inp.readOnly, weight: weight.readOnly, bias: bias.readOnly, rows: 48, inFeatures: c,
+        outFeatures: oc, layout: layout)  // 48 rows: sgemm
+    for n in 2...41 {
         let out = TestBuffer<Float>(repeating: .nan, count: n * oc)
         Linear.forward(
             out: out.pointer, inp: inp.readOnly, weight: weight.readOnly, bias: bias.readOnly, rows: n, inFeatures: c,

@@ -3,15 +3,20 @@ import TestSupport
 
 import Kernels
 
+/// Layer shapes for the row-product tests (one row here, 2–41 rows in SmallBatchLinearTests): widths that are
+/// not multiples of the vector, weight-row counts that leave remainders after the per-core split and the
+/// 4-stream / 4-segment groups, sizes below and above the threshold for splitting over the cores.
+let linearKernelShapes = [
+    (inFeatures: 1, outFeatures: 1), (inFeatures: 5, outFeatures: 3), (inFeatures: 19, outFeatures: 23),
+    (inFeatures: 37, outFeatures: 1_001), (inFeatures: 203, outFeatures: 333), (inFeatures: 771, outFeatures: 50),
+    (inFeatures: 64, outFeatures: 4_099),
+]
+
 /// One-row products (greedy decoding at batch 1, our own loops instead of sgemv) equal a double-precision
 /// reference for both weight layouts, with a bias and accumulating into the output, at shapes whose widths are
 /// not multiples of the 16-float vector, whose row counts leave remainders after the per-core split and the
 /// 4-row / 4-segment groups, and large enough to run split over the cores (2·C·OC ≥ 65 536).
-@Test(arguments: [
-    (inFeatures: 1, outFeatures: 1), (inFeatures: 5, outFeatures: 3), (inFeatures: 19, outFeatures: 23),
-    (inFeatures: 37, outFeatures: 1_001), (inFeatures: 203, outFeatures: 333), (inFeatures: 771, outFeatures: 50),
-    (inFeatures: 64, outFeatures: 4_099),
-])
+@Test(arguments: linearKernelShapes)
 func oneRowLinearMatchesReference(inFeatures c: Int, outFeatures oc: Int) {
     var rng = SeededRandom(seed: UInt64(c * 7_919 + oc))
     let inp = TestBuffer(rng.normals(c)), bias = TestBuffer(rng.normals(oc))
