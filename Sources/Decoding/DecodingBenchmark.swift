@@ -26,18 +26,11 @@ public enum DecodingBenchmark {
             ("greedy", 1, 0), ("beam \(beams)", beams, 0),
             ("beam \(beams) + no_repeat_ngram 3", beams, 3),
         ] {
-            var p = GenerateParameters()
-            p.maxNewTokens = newTokens
-            p.numBeams = numBeams
-            p.noRepeatNgramSize = noRepeat
-            let best = try bestTime(repeats) {
-                var model = FixedLogitsModel(vocabularySize: v)
-                _ = try Generation.generate(&model, prompts: promptList, parameters: p)
-            }
             results.append(
-                Result(
-                    mode: mode, rows: prompts * numBeams, steps: newTokens,
-                    millisecondsPerStep: best * 1000 / Double(newTokens)))
+                try timedDecoding(
+                    mode, prompts: promptList, beams: numBeams, noRepeat: noRepeat, newTokens: newTokens,
+                    repeats: repeats
+                ) { FixedLogitsModel(vocabularySize: v) })
         }
         // The alternative the partial selection avoids: a full sort of beams × V candidates per prompt.
         let scores = FixedLogitsModel(vocabularySize: v).table.prefix(beams * v)
@@ -66,22 +59,32 @@ public enum DecodingBenchmark {
         let promptList = (0..<prompts).map { p in (0..<(8 + p % 5)).map { ($0 * 7919 + p * 104_729) % v } }
         var results: [Result] = []
         for (mode, numBeams) in [("greedy, GPT-2 forward", 1), ("beam \(beams), GPT-2 forward", beams)] {
-            var p = GenerateParameters()
-            p.maxNewTokens = newTokens
-            p.numBeams = numBeams
-            let best = try bestTime(repeats) {
-                var lm = GPT2LanguageModel(model: model)
-                _ = try Generation.generate(&lm, prompts: promptList, parameters: p)
-            }
             results.append(
-                Result(
-                    mode: mode, rows: prompts * numBeams, steps: newTokens,
-                    millisecondsPerStep: best * 1000 / Double(newTokens)))
+                try timedDecoding(mode, prompts: promptList, beams: numBeams, newTokens: newTokens, repeats: repeats) {
+                    GPT2LanguageModel(model: model)
+                })
         }
         return results
     }
 
     /// Best wall time of `repeats` runs of `body`, in seconds.
+    /// One decoding mode over `prompts`, best of `repeats`, with a fresh model from `makeModel` per run.
+    private static func timedDecoding<Model: CausalLanguageModel>(
+        _ mode: String, prompts: [[Int]], beams: Int, noRepeat: Int = 0, newTokens: Int, repeats: Int,
+        _ makeModel: () -> Model
+    ) throws -> Result {
+        var p = GenerateParameters()
+        p.maxNewTokens = newTokens
+        p.numBeams = beams
+        p.noRepeatNgramSize = noRepeat
+        let best = try bestTime(repeats) {
+            var model = makeModel()
+            _ = try Generation.generate(&model, prompts: prompts, parameters: p)
+        }
+        return Result(
+            mode: mode, rows: prompts.count * beams, steps: newTokens, millisecondsPerStep: best * 1000 / Double(newTokens))
+    }
+
     private static func bestTime(_ repeats: Int, _ body: () throws -> Void) rethrows -> Double {
         var best = Double.infinity
         for _ in 0..<max(1, repeats) {
