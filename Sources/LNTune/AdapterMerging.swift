@@ -22,31 +22,28 @@ public enum AdapterMerging {
         /// Tensors whose values now come from the adapter (all of them for `full`).
         public var replacedTensors: Int
         public var copiedFiles: [String]
+        /// What the loader noticed without refusing (the adapter names another base model).
+        public var warnings: [LoadWarning]
     }
 
-    public static func merge(model: URL, adapter adapterURL: URL, output: URL) throws(LNTuneError) -> Summary {
+    /// Folds the adapter folder `adapter` into the model `model` names (a folder or a cached hub name) and writes
+    /// the result to `output`. The model and adapter go through `ModelLoader`, with all its checks.
+    public static func merge(model: String, adapter adapterPath: String, output: URL, hub: HubSettings = HubSettings())
+        throws(LNTuneError) -> Summary
+    {
         let fm = FileManager.default
         if fm.fileExists(atPath: output.path) { throw .tuning(.outputExists(path: output.path)) }
-        let base: GPT2Checkpoint
-        do {
-            base = try GPT2Checkpoint.load(directory: model)
-        } catch {
-            throw .model(error)
-        }
-        let adapter: Adapter
-        do {
-            adapter = try AdapterFiles.read(from: adapterURL, modelConfig: base.config)
-            try adapter.merge(into: base.parameters)
-        } catch {
-            throw .tuning(error)
-        }
+        let merged = try ModelLoader.loadWeights(
+            ModelRequest(model: model, adapter: adapterPath, hub: hub), adapterUse: .merge)
+        let (base, folder) = (merged.checkpoint, merged.folder)
+        guard let adapter = merged.adapter else { throw .tuning(.missingFile(path: adapterPath, hint: "no adapter")) }
         let staging = output.deletingLastPathComponent()
             .appendingPathComponent(".\(output.lastPathComponent).\(UUID().uuidString).partial")
         var copied: [String] = []
         do {
             try base.save(to: staging)
-            for name in companionFiles where fm.fileExists(atPath: model.appendingPathComponent(name).path) {
-                try fm.copyItem(at: model.appendingPathComponent(name), to: staging.appendingPathComponent(name))
+            for name in companionFiles where fm.fileExists(atPath: folder.appendingPathComponent(name).path) {
+                try fm.copyItem(at: folder.appendingPathComponent(name), to: staging.appendingPathComponent(name))
                 copied.append(name)
             }
             // Checked again right before the rename: the folder may have appeared while we were writing.
@@ -59,6 +56,8 @@ public enum AdapterMerging {
             throw .io(path: output.path, reason: "\(error)")
         }
         let replaced = adapter.fullParameters != nil ? base.parameters.layout.slots.count : adapter.tensors.count
-        return Summary(method: adapter.configuration.kind, replacedTensors: replaced, copiedFiles: copied)
+        return Summary(
+            method: adapter.configuration.kind, replacedTensors: replaced, copiedFiles: copied,
+            warnings: merged.warnings)
     }
 }

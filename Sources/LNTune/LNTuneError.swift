@@ -8,12 +8,15 @@ import Tuning
 ///
 /// The cases of one command are grouped (`.hub`, `.training`, `.generation`) because the same words mean
 /// different things per command: an output that exists is a run folder with files to `train` but one file to
-/// `generate`, and the two commands spell their setting and vocabulary messages differently.
+/// `generate`. What every command shares — a tokenizer, adapter or prefix that does not fit the model — is one
+/// group, `.loading`, raised by the one loader.
 public enum LNTuneError: Error, Equatable, CustomStringConvertible {
-    /// A component's own typed error, raised by the merge and perplexity pipelines; its message names the file.
+    /// A component's own typed error, passed through by the loader and the pipelines; its message names the file.
     case model(GPT2Error)
     case tuning(TuningError)
     case tokenizer(TokenizerError)
+    /// A tokenizer, adapter or prefix that does not fit the model (`ModelLoader`, for every pipeline).
+    case loading(Loading)
     /// A text line that does not fit the model's context (never truncated silently).
     case lineTooLong(file: String, line: Int, tokens: Int, limit: Int, hint: String)
     /// A local file or folder could not be read or written.
@@ -30,6 +33,7 @@ public enum LNTuneError: Error, Equatable, CustomStringConvertible {
         case let .model(error): return error.description
         case let .tuning(error): return error.description
         case let .tokenizer(error): return error.description
+        case let .loading(failure): return failure.description
         case let .lineTooLong(file, line, tokens, limit, hint):
             return
                 "\(file):\(line): \(tokens) positions, but only \(limit) fit in the model's context (n_positions); \(hint)"
@@ -90,8 +94,6 @@ public enum LNTuneError: Error, Equatable, CustomStringConvertible {
         case nothingToResume(path: String, reason: String)
         /// `--resume` with settings or data that differ from the interrupted run's (`run.json`).
         case resumeMismatch(path: String, differences: [String])
-        /// The tokenizer produces ids the model has no embedding for.
-        case vocabularyMismatch(tokenizer: String, tokenizerSize: Int, modelSize: Int)
         /// Nothing left to train on after bad rows were skipped.
         case noData(file: String, skipped: Int)
 
@@ -110,9 +112,6 @@ public enum LNTuneError: Error, Equatable, CustomStringConvertible {
                 return "cannot resume in \(path): this command differs from the run recorded in run.json ("
                     + differences.joined(separator: "; ")
                     + "); resume with the same settings and data, or start a new run with another --out"
-            case let .vocabularyMismatch(tokenizer, tokenizerSize, modelSize):
-                return "the tokenizer \(tokenizer) has \(tokenizerSize) ids but the model's vocabulary has \(modelSize)"
-                    + " (hint: pass the model's own tokenizer with --tokenizer, or a model trained with this one)"
             case let .noData(file, skipped):
                 return "\(file): no usable examples (\(skipped) skipped); check --task and --max-length"
             }
@@ -126,10 +125,6 @@ public enum LNTuneError: Error, Equatable, CustomStringConvertible {
         case emptyPrompt(source: String)
         /// The prompt does not leave room for one new token (plus the prefix slots).
         case promptTooLong(source: String, tokens: Int, available: Int, maxNewTokens: Int)
-        /// The tokenizer has ids the model has no embedding for.
-        case vocabularyMismatch(tokenizer: String, tokenizerSize: Int, modelSize: Int)
-        /// The tokenizer has no `<|endoftext|>`, which ends generation and pads batches.
-        case noEndOfText(tokenizer: String)
         /// An output file is there already.
         case outputExists(path: String)
         /// The data file has no example to generate for.
@@ -144,11 +139,6 @@ public enum LNTuneError: Error, Equatable, CustomStringConvertible {
             case let .promptTooLong(source, tokens, available, maxNewTokens):
                 return "\(source): the prompt has \(tokens) tokens but only \(available) fit in the model's context "
                     + "with --max-new-tokens \(maxNewTokens) (shorten the prompt or lower --max-new-tokens)"
-            case let .vocabularyMismatch(tokenizer, tokenizerSize, modelSize):
-                return "tokenizer \(tokenizer) has \(tokenizerSize) tokens but the model only \(modelSize) embeddings "
-                    + "(pass the model's own tokenizer with --tokenizer)"
-            case let .noEndOfText(tokenizer):
-                return "tokenizer \(tokenizer) has no <|endoftext|> token (needed to stop generation and pad batches)"
             case let .outputExists(path):
                 return "\(path) exists; pass --overwrite to replace it, or choose another file"
             case let .noExamples(file):

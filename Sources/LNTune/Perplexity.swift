@@ -51,35 +51,27 @@ public enum Perplexity {
         }
     }
 
-    /// Tokenizes `lines` (special tokens in the text are recognised, as HF tokenizers do) and scores them.
+    /// Tokenizes `lines` with the model's tokenizer (special tokens in the text are recognised, as HF tokenizers
+    /// do) and scores them.
     public static func evaluate(
-        lines: [String], source: String, tokenizer: GPT2Tokenizer, model: AdaptedModel, options: Options = Options()
+        lines: [String], source: String, model: LoadedModel, options: Options = Options()
     ) throws(LNTuneError) -> Report {
         let encoded: [[Int]]
         do {
-            encoded = try tokenizer.encodeLines(lines, special: .allow, source: source, firstLine: 1)
+            encoded = try model.tokenizer.encodeLines(lines, special: .allow, source: source, firstLine: 1)
         } catch {
             throw .tokenizer(error)
         }
-        var endOfText: Int32?
-        if options.prependEndOfText {
-            guard let id = tokenizer.endOfTextID else {
-                throw .tokenizer(
-                    .unreadableFile(
-                        path: source, reason: "the tokenizer has no <|endoftext|>; use --no-prepend-endoftext"))
-            }
-            endOfText = Int32(id)
-        }
         return try score(
-            encoded.map { $0.map { Int32($0) } }, source: source, model: model, endOfText: endOfText, options: options)
+            encoded.map { $0.map { Int32($0) } }, source: source, model: model,
+            endOfText: options.prependEndOfText ? Int32(model.endOfText) : nil, options: options)
     }
 
     /// Scores token sequences, one per line; `endOfText` nil means the first token of each line is not scored.
     public static func score(
-        _ sequences: [[Int32]], source: String, model: AdaptedModel, endOfText: Int32?, options: Options = Options()
+        _ sequences: [[Int32]], source: String, model: LoadedModel, endOfText: Int32?, options: Options = Options()
     ) throws(LNTuneError) -> Report {
-        let config = model.model.config
-        let limit = config.nPositions - (model.prefix?.length ?? 0)
+        let limit = model.maxSequenceLength
         let head: [Int32] = endOfText.map { [$0] } ?? []
         let inputs = sequences.map { head + $0 }
         for (i, input) in inputs.enumerated() where input.count > limit {

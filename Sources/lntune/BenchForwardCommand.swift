@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GPT2
 import LNTune
 
 /// Options shared by the model benchmarks.

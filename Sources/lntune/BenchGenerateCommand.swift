@@ -1,5 +1,7 @@
 import ArgumentParser
+import Decoding
 import Foundation
+import GPT2
 import LNTune
 
 /// `lntune bench generate`: decoding throughput of a real checkpoint (new tokens per second, prefill included),

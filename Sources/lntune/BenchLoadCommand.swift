@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GPT2
 import LNTune
 
 /// `lntune bench load`: how long loading (and optionally saving) a checkpoint takes.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LNTune
+import Metrics
 
 /// `lntune bench score`: time BLEU and ROUGE (with stemming) on the E2E and DialogSum test references,
 /// best of N runs over data already in memory; eval/bench_metrics.py runs the Python tools on the same

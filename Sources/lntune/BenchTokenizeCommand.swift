@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LNTune
+import Tokenizers
 
 /// `lntune bench tokenize`: encode throughput in MB/s of UTF-8 input (figures for eval/BENCHMARKS.md).
 struct BenchTokenizeCommand: ParsableCommand {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import GPT2
 import LNTune
 
 /// `lntune bench train-step`: LN-Tuning training steps (forward, loss, LayerNorm-only backward, AdamW).

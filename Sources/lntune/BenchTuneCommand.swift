@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import GPT2
 import LNTune
+import Tuning
 
 /// `lntune bench tune`: optimizer steps per second of a tuning method, against the bare model math.
 struct BenchTuneCommand: ParsableCommand {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Decoding
 import LNTune
 
 /// `lntune bench decoding`: the cost of decoding bookkeeping with a free model (see `DecodingBenchmark`).

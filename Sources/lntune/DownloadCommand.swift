@@ -35,10 +35,12 @@ struct DownloadCommand: AsyncParsableCommand {
         let settings = HubSettings()
         let folder = try await HubDownloader(settings: settings) { line.update($0) }.download(name, revision: revision)
         line.finish()
-        // Loading validates what arrived (header, shapes, config) and costs little: the weights are mapped.
-        let checkpoint = try GPT2Checkpoint.load(directory: folder)
-        let c = checkpoint.config
-        print("\(name)@\(revision): \(checkpoint.parameters.count) parameters (\(c.nLayer) layers, n_embd \(c.nEmbd))")
+        // Loading validates what arrived (header, shapes, config; the tokenizer against the vocabulary).
+        let loaded = try ModelLoader.load(ModelRequest(model: folder.path))
+        printWarnings(loaded.warnings)
+        let c = loaded.config
+        print(
+            "\(name)@\(revision): \(loaded.model.parameters.count) parameters (\(c.nLayer) layers, n_embd \(c.nEmbd))")
         print(folder.path)
     }
 }

@@ -8,21 +8,17 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Generate with a GPT-2 (and an adapter): one --prompt, or every example of an --input file.",
         discussion: """
-            Presets (--preset; options given after it override single settings):
-            \(GenerationPreset.helpText)
-
             Dataset mode writes one JSONL record per unique source (id, source, prediction, token_ids, \
             references) to --out (stdout without it) and, with --text, one prediction per line in the data \
             file's order. Predictions are cleaned as Li & Liang's run_generation.py does: cut at \
             <|endoftext|>, transformers' clean_up_tokenization, strip.
             """)
 
-    @Option(help: "Model folder (config.json + model.safetensors) or a downloaded hub name (gpt2).") var model: String
-    @Option(help: "Adapter folder (PEFT LN_TUNING / PREFIX_TUNING, or LNTune's layouts).") var adapter: String?
-    @Option(help: "Tokenizer folder (vocab.json + merges.txt); default: the model folder.") var tokenizer: String?
+    @OptionGroup(title: "Model") var model: ModelOptions
+    @OptionGroup(title: "Model") var adapter: AdapterOptions
     @Option(help: "Text to continue (<|endoftext|> in it is the special token).") var prompt: String?
     @Option(help: "Data file (or WebNLG folder) to predict for.") var input: String?
-    @Option(help: "Task of --input: \(DatasetTask.allCases.map(\.rawValue).joined(separator: ", ")).") var task: String?
+    @Option(help: "Task of --input.") var task: DatasetTask?
     @Option(help: "Prompt template file replacing the task's (see prompts/).") var promptTemplate: String?
     @Option(help: "Prompts decoded together in dataset mode (grouped by length).") var batchSize = 8
     @Option(help: "Predictions JSONL (dataset mode).") var out: String?
@@ -40,21 +36,23 @@ struct GenerateCommand: ParsableCommand {
         if json && input != nil { throw ValidationError("--json is for --prompt (dataset mode always writes JSONL)") }
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
         if let out, out == text { throw ValidationError("--out and --text must be different files") }
-        do { _ = try decoding.choice() } catch { throw ValidationError("\(error)") }
     }
 
     func run() throws {
-        let generator = try Generator(model: model, adapter: adapter, tokenizer: tokenizer)
-        let parameters = try generator.parameters(try decoding.choice())
+        let loaded = try ModelLoader.load(model.request(adapter: adapter.adapter))
+        printWarnings(loaded.warnings)
+        let generator = Generator(loaded)
+        let parameters = try generator.parameters(decoding.choice())
         if let prompt {
             try continuePrompt(prompt, generator: generator, parameters: parameters)
             return
         }
         guard let input, let task else { return }
         let request = DatasetRunRequest(
-            task: try DatasetTask(name: task), input: input, promptTemplate: promptTemplate, batchSize: batchSize,
+            task: task, input: input, promptTemplate: promptTemplate, batchSize: batchSize,
             out: out, text: text, overwrite: overwrite)
-        let records = try request.run(generator: generator, parameters: parameters, progress: GenerationProgress(total: 0))
+        let records = try request.run(
+            generator: generator, parameters: parameters, progress: GenerationProgress(total: 0))
         if out == nil { print(try PredictionFiles.jsonLines(records), terminator: "") }
     }
 
@@ -66,7 +64,7 @@ struct GenerateCommand: ParsableCommand {
             // Streamed: each token's text appears as soon as its UTF-8 is complete.
             var stream = try generator.stream(
                 try generator.encodePrompt(prompt, maxNewTokens: parameters.maxNewTokens), parameters: parameters)
-            var decoder = IncrementalDecoder(tokenizer: generator.tokenizer)
+            var decoder = generator.incrementalDecoder()
             while let token = try stream.nextToken() {
                 FileHandle.standardOutput.write(Data(try decoder.append(token).utf8))
                 newTokens += 1
@@ -80,17 +78,21 @@ struct GenerateCommand: ParsableCommand {
         }
         let seconds = Date().timeIntervalSince(start)
         FileHandle.standardError.write(
-            Data((String(format: "%d new tokens in %.2f s: %.1f tokens/s", newTokens, seconds, Double(newTokens) / seconds) + "\n").utf8))
+            Data(
+                (String(
+                    format: "%d new tokens in %.2f s: %.1f tokens/s", newTokens, seconds, Double(newTokens) / seconds)
+                    + "\n").utf8))
     }
 }
 
 /// The decoding options, spelled as transformers names them (kebab case); unset ones keep the preset's value.
 struct DecodingOptions: ParsableArguments {
-    @Option(help: "Preset (see below).") var preset = GenerationPreset.greedy.name
-    @Option(help: "greedy, beam or sample (default: the preset's).") var decode: String?
+    @Option(help: "Preset: sets every option below; the ones given override single settings.") var preset =
+        GenerationPreset.greedy
+    @Option(help: "Decoding mode (default: the preset's).") var decode: DecodingChoice.Mode?
     @Option(help: "Beams (num_beams).") var numBeams: Int?
     @Option(help: "Beam score = logprob / length ** this (length_penalty).") var lengthPenalty: Double?
-    @Option(help: "Beam stop rule: true, false or never (early_stopping).") var earlyStopping: String?
+    @Option(help: "Beam stop rule (early_stopping).") var earlyStopping: EarlyStopping?
     @Option(help: "No n-gram of this size repeats (no_repeat_ngram_size).") var noRepeatNgramSize: Int?
     @Option(help: "CTRL repetition penalty (repetition_penalty).") var repetitionPenalty: Double?
     @Option(help: "No <|endoftext|> before this many new tokens (min_new_tokens).") var minNewTokens: Int?
@@ -100,26 +102,17 @@ struct DecodingOptions: ParsableArguments {
     @Option(help: "Nucleus sampling mass (top_p).") var topP: Double?
     @Option(help: "Sampler seed.") var seed: UInt64?
     @Option(help: "Outputs per prompt (num_return_sequences).") var numReturnSequences: Int?
-    @Option(parsing: .upToNextOption, help: "Strings never to generate (tokenised; bad_words_ids).") var badWords: [String] = []
+    @Option(parsing: .upToNextOption, help: "Strings never to generate (tokenised; bad_words_ids).") var badWords:
+        [String] = []
 
-    func choice() throws -> DecodingChoice {
+    func choice() -> DecodingChoice {
         var c = DecodingChoice()
-        _ = try GenerationPreset.named(preset)
-        c.preset = preset
-        if let decode {
-            guard let mode = DecodingChoice.Mode(rawValue: decode) else {
-                throw LNTuneError.generation(
-                    .invalidSetting(name: "decode", value: decode, hint: "greedy, beam or sample"))
-            }
-            c.mode = mode
-        }
+        (c.preset, c.mode, c.earlyStopping, c.badWords) = (preset.name, decode, earlyStopping, badWords)
         (c.numBeams, c.lengthPenalty, c.noRepeatNgramSize, c.repetitionPenalty) =
             (numBeams, lengthPenalty, noRepeatNgramSize, repetitionPenalty)
         (c.minNewTokens, c.maxNewTokens, c.temperature, c.topK, c.topP, c.seed) =
             (minNewTokens, maxNewTokens, temperature, topK, topP, seed)
         c.numReturnSequences = numReturnSequences
-        c.earlyStopping = try earlyStopping.map(DecodingChoice.earlyStopping)
-        c.badWords = badWords
         return c
     }
 }

@@ -15,11 +15,8 @@ struct MergeCommand: ParsableCommand {
             --out must not exist; nothing is written unless the merge succeeds.
             """)
 
-    @Option(help: "Base model: a folder (config.json + model.safetensors) or a name in the Hugging Face cache.")
-    var model: String
-
-    @Option(help: "Adapter folder (PEFT LN_TUNING, or LNTune's bitfit / full layouts).")
-    var adapter: String
+    @Option(help: .model) var model: String
+    @Option(help: .adapter) var adapter: String
 
     @Option(help: "Output folder to create (must not exist).")
     var out: String
@@ -31,9 +28,8 @@ struct MergeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let modelFolder = try ModelResolver.resolve(model)
-        let summary = try AdapterMerging.merge(
-            model: modelFolder, adapter: URL(fileURLWithPath: adapter), output: URL(fileURLWithPath: out))
+        let summary = try AdapterMerging.merge(model: model, adapter: adapter, output: URL(fileURLWithPath: out))
+        printWarnings(summary.warnings)
         let files = summary.copiedFiles.isEmpty ? "" : "; copied \(summary.copiedFiles.joined(separator: ", "))"
         print("merged a \(summary.method.rawValue) adapter (\(summary.replacedTensors) tensors) into \(out)\(files)")
     }

@@ -16,17 +16,11 @@ struct PerplexityCommand: ParsableCommand {
             truncated. Losses are natural-log nats.
             """)
 
-    @Option(help: "Model: a folder (config.json + model.safetensors) or a name in the Hugging Face cache.")
-    var model: String
+    @OptionGroup(title: "Model") var model: ModelOptions
+    @OptionGroup(title: "Model") var adapter: AdapterOptions
 
     @Option(help: "Text file, one sequence per line (UTF-8); '-' reads standard input.")
     var input: String
-
-    @Option(help: "Adapter folder (PEFT LN_TUNING / PREFIX_TUNING, or LNTune's prefix+ln, bitfit, full).")
-    var adapter: String?
-
-    @Option(help: "Tokenizer folder (vocab.json + merges.txt) or .tiktoken file; default: the model folder.")
-    var tokenizer: String?
 
     @Option(help: "Lines per forward pass.")
     var batchSize = 8
@@ -42,13 +36,12 @@ struct PerplexityCommand: ParsableCommand {
     }
 
     func run() throws {
-        let folder = try ModelResolver.resolve(model)
-        let tokenizer = try GPT2Tokenizer.load(self.tokenizer.map { URL(fileURLWithPath: $0) } ?? folder)
-        let adapted = try AdaptedModel.load(model: folder, adapter: adapter.map { URL(fileURLWithPath: $0) })
+        let loaded = try ModelLoader.load(model.request(adapter: adapter.adapter))
+        printWarnings(loaded.warnings)
         let (bytes, source) = try LineInput.read(path: input)
         let lines = try LineInput.textLines(bytes, source: source)
         let report = try Perplexity.evaluate(
-            lines: lines, source: source, tokenizer: tokenizer, model: adapted,
+            lines: lines, source: source, model: loaded,
             options: .init(batchSize: batchSize, prependEndOfText: prependEndoftext))
         if json {
             let encoder = JSONEncoder()

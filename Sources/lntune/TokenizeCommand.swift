@@ -2,8 +2,6 @@ import ArgumentParser
 import Foundation
 import LNTune
 
-extension SpecialTokenPolicy: ExpressibleByArgument {}
-
 /// `lntune tokenize`: text lines → JSON arrays of GPT-2 token ids, or back with `--decode`.
 struct TokenizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,13 +12,12 @@ struct TokenizeCommand: ParsableCommand {
             Input must be UTF-8. Errors name the file and line and exit non-zero.
             """)
 
-    @Option(help: "Tokenizer folder (vocab.json + merges.txt) or a .tiktoken rank file.")
-    var tokenizer: String
+    @Option(help: .tokenizer) var tokenizer: String
 
     @Option(help: "Input file; '-' or omitted reads standard input.")
     var input: String?
 
-    @Option(help: "What to do with <|endoftext|> in text: allow (its id), text (plain text), reject (error).")
+    @Option(help: "<|endoftext|> in the text: allow (its id), text (plain text) or reject (an error).")
     var special: SpecialTokenPolicy = .allow
 
     @Flag(help: "Read JSON arrays of ids and write the decoded text, one line each.")
@@ -30,7 +27,7 @@ struct TokenizeCommand: ParsableCommand {
     private static let batchLines = 4096
 
     func run() throws {
-        let tokenizer = try GPT2Tokenizer.load(URL(fileURLWithPath: self.tokenizer))
+        let tokenizer = try ModelLoader.loadTokenizer(URL(fileURLWithPath: self.tokenizer))
         let (bytes, source) = try LineInput.read(path: input)
         var output = OutputBuffer()
         if decode {

@@ -16,14 +16,10 @@ struct TrainCommand: ParsableCommand {
             refused unless --overwrite, which replaces only the files listed above.
             """)
 
-    @Option(help: "Model folder (config.json + model.safetensors) or a downloaded hub name (gpt2).")
-    var model: String
+    @OptionGroup(title: "Model") var model: ModelOptions
 
-    @Option(help: "Tokenizer folder (vocab.json + merges.txt); default: the model folder.")
-    var tokenizer: String?
-
-    @Option(help: "Task: \(TrainingTask.names.joined(separator: ", ")) (text: one document per line).")
-    var task: String
+    @Option(help: "Task (text: one document per line).")
+    var task: TrainingTask
 
     @Option(help: "Training data file (or WebNLG folder).")
     var train: String
@@ -35,7 +31,7 @@ struct TrainCommand: ParsableCommand {
     var promptTemplate: String?
 
     @Option(help: "Bad data rows: fail (stop with the error) or skip (leave out and count).")
-    var onBadRow: String = "fail"
+    var onBadRow = OnBadRow.fail
 
     @Option(help: "Longest sequence in tokens (default: the model's context minus the prefix).")
     var maxLength: Int?
@@ -67,17 +63,20 @@ struct TrainCommand: ParsableCommand {
     func settings() throws -> TrainingSettings {
         let o = optimization
         return TrainingSettings(
-            model: model, tokenizer: tokenizer, task: task, train: train, dev: dev, promptTemplate: promptTemplate,
-            onBadRow: onBadRow, maxLength: maxLength, method: try method.configuration(), epochs: o.epochs,
-            maxSteps: o.maxSteps, learningRate: o.learningRate, schedule: try o.scheduleShape(), batchSize: o.batchSize,
+            model: model.model, tokenizer: model.tokenizer, task: task.description, train: train, dev: dev,
+            promptTemplate: promptTemplate, onBadRow: onBadRow.rawValue, maxLength: maxLength,
+            method: try method.configuration(), epochs: o.epochs, maxSteps: o.maxSteps, learningRate: o.learningRate,
+            schedule: o.schedule, batchSize: o.batchSize,
             gradientAccumulation: o.gradAccum, warmup: o.warmup, weightDecay: o.weightDecay, clip: o.clip, seed: o.seed,
-            dropout: o.dropout == 0 ? nil : o.dropout, evalEvery: o.evalEvery, saveEvery: o.saveEvery, earlyStoppingPatience: o.earlyStoppingPatience, out: out)
+            dropout: o.dropout == 0 ? nil : o.dropout, evalEvery: o.evalEvery, saveEvery: o.saveEvery,
+            earlyStoppingPatience: o.earlyStoppingPatience, out: out)
     }
 
     func run() throws {
         let printer = ProgressPrinter(lineEvery: logEvery)
         let trainer = try Trainer(
             settings: try settings(), resume: resume, overwrite: overwrite, command: CommandLine.arguments)
+        printWarnings(trainer.warnings)
         let stop = StopRequest()
         let trap = SignalTrap(stop: stop) { signal in
             FileHandle.standardError.write(

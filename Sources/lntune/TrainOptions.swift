@@ -42,8 +42,8 @@ struct OptimizationOptions: ParsableArguments {
     @Option(name: .customLong("lr"), help: "Peak learning rate (default: 1e-3 for ln and bitfit, 5e-5 otherwise).")
     var learningRate: Double?
 
-    @Option(help: "Learning-rate schedule after warm-up: linear (decay to 0) or constant.")
-    var schedule: String = "linear"
+    @Option(help: "Learning-rate schedule after warm-up (linear decays to 0).")
+    var schedule = LearningRateShape.linear
 
     @Option(help: "Sequences per micro-batch.")
     var batchSize = 8
@@ -78,11 +78,4 @@ struct OptimizationOptions: ParsableArguments {
 
     @Option(help: "Stop after N evaluations in a row without a better dev loss.")
     var earlyStoppingPatience: Int?
-
-    func scheduleShape() throws -> LearningRateSchedule.Shape {
-        guard let shape = LearningRateSchedule.Shape(rawValue: schedule) else {
-            throw ValidationError("--schedule must be linear or constant, not '\(schedule)'")
-        }
-        return shape
-    }
 }

@@ -1,7 +1,10 @@
+import Decoding
 import Foundation
+import GPT2
 import LNTune
 import TestSupport
 import Testing
+import Tuning
 
 /// Decoding through an adapter read from PEFT's files equals the Python reference
 /// (eval/reference/make_prefix_generate_fixtures.py): a prefix seeded into every row's cache with real tokens
@@ -25,9 +28,12 @@ struct GenerateAdapterTests {
     static func expected() throws -> Expected { try Fixtures.json(Expected.self, "generate-prefix/expected.json") }
 
     static func model(adapter: String?) throws -> (GPT2LanguageModel, Adapter?) {
-        let (model, loaded) = try Generator.loadModel(
-            folder: Fixtures.url("tiny-gpt2"), adapter: adapter.map { fixture.appendingPathComponent($0) })
-        return (GPT2LanguageModel(model: model, prefix: loaded?.prefix), loaded)
+        let weights = try ModelLoader.loadWeights(
+            ModelRequest(
+                model: Fixtures.url("tiny-gpt2").path, adapter: adapter.map { fixture.appendingPathComponent($0).path })
+        )
+        let model = try GPT2Model(checkpoint: weights.checkpoint)
+        return (GPT2LanguageModel(model: model, prefix: weights.adapter?.prefix), weights.adapter)
     }
 
     /// Each prompt alone and all prompts as one left-padded batch give PEFT's/transformers' token ids.
@@ -62,9 +68,10 @@ struct GenerateAdapterTests {
         let config = GPT2Config(vocabSize: 307, nPositions: 48, nEmbd: 16, nLayer: 2, nHead: 4)
         try GPT2Checkpoint(config: config, parameters: GPT2Parameters(config: config)).save(to: folder.url)
         #expect {
-            _ = try Generator.loadModel(folder: folder.url, adapter: Self.fixture.appendingPathComponent(adapter))
+            _ = try ModelLoader.loadWeights(
+                ModelRequest(model: folder.url.path, adapter: Self.fixture.appendingPathComponent(adapter).path))
         } throws: { error in
-            guard case TuningError.adapterShapeMismatch(_, _, let expected, let found)? = error as? TuningError else {
+            guard case .tuning(.adapterShapeMismatch(_, _, let expected, let found))? = error as? LNTuneError else {
                 return false
             }
             return expected != found

@@ -1,3 +1,5 @@
+import Datasets
+import Decoding
 import Foundation
 import LNTune
 import TestSupport
@@ -9,8 +11,9 @@ import Testing
 struct GeneratePipelineTests {
     static func generator(adapter: String? = nil) throws -> Generator {
         try Generator(
-            model: Fixtures.url("generate-prefix/tiny-bpe-gpt2").path, adapter: adapter,
-            tokenizer: Fixtures.url("tiny-bpe").path)
+            ModelRequest(
+                model: Fixtures.url("generate-prefix/tiny-bpe-gpt2").path, tokenizer: Fixtures.url("tiny-bpe").path,
+                adapter: adapter))
     }
 
     static func parameters(_ generator: Generator, mode: DecodingChoice.Mode, maxNewTokens: Int = 7) throws
@@ -42,7 +45,9 @@ struct GeneratePipelineTests {
         let folder = try TemporaryFolder()
         let input = folder.url.appendingPathComponent("dev.csv")
         try Data(Self.csv.utf8).write(to: input)
-        let (out, text) = (folder.url.appendingPathComponent("p.jsonl").path, folder.url.appendingPathComponent("p.txt").path)
+        let (out, text) = (
+            folder.url.appendingPathComponent("p.jsonl").path, folder.url.appendingPathComponent("p.txt").path
+        )
         let generator = try Self.generator()
         let parameters = try Self.parameters(generator, mode: mode)
         let request = DatasetRunRequest(task: .e2e, input: input.path, batchSize: 2, out: out, text: text)
@@ -56,7 +61,8 @@ struct GeneratePipelineTests {
         #expect(lines.last?.contains("tokens/s") == true)
         // Each record is what decoding its prompt alone (no batch, no length sort) gives.
         let template = try DatasetTask.e2e.bundledTemplate()
-        let encoder = try SequenceEncoder(template: template, encoder: generator.tokenizer, maxLength: 128, overflow: .reject)
+        let encoder = try SequenceEncoder(
+            template: template, encoder: generator.tokenizer, maxLength: 128, overflow: .reject)
         for record in records {
             let example = Example(id: record.id, source: record.source, references: record.references)
             let prompt = try encoder.encodePrompt(example).tokens.map(Int.init)
@@ -69,7 +75,9 @@ struct GeneratePipelineTests {
             try JSONDecoder().decode(PredictionRecord.self, from: Data($0.utf8))
         }
         #expect(decoded == records)
-        #expect(try String(contentsOfFile: text, encoding: .utf8) == records.map { PredictionText.line($0.prediction) + "\n" }.joined())
+        #expect(
+            try String(contentsOfFile: text, encoding: .utf8)
+                == records.map { PredictionText.line($0.prediction) + "\n" }.joined())
 
         // A second run refuses to replace the files unless told to.
         #expect(throws: LNTuneError.generation(.outputExists(path: out))) {
@@ -95,7 +103,12 @@ struct GeneratePipelineTests {
         #expect(ids.last == generator.endOfText)
         let reference = try generator.generate([ids], parameters: parameters)[0][0]
         let outputs = try generator.continuations(of: text, parameters: parameters)
-        #expect(outputs == [PromptOutput(text: try generator.tokenizer.decode(reference.tokens), tokenIDs: reference.tokens, score: reference.score)])
+        #expect(
+            outputs == [
+                PromptOutput(
+                    text: try generator.tokenizer.decode(reference.tokens), tokenIDs: reference.tokens,
+                    score: reference.score)
+            ])
         var stream = try generator.stream(ids, parameters: parameters)
         var streamed: [Int] = []
         while let token = try stream.nextToken() { streamed.append(token) }
@@ -128,12 +141,12 @@ struct GeneratePipelineTests {
         var unknown = DecodingChoice()
         unknown.preset = "nope"
         #expect(throws: GenerationError.self) { try generator.parameters(unknown) }
-        #expect {
-            try Generator(model: Fixtures.url("tiny-gpt2").path, tokenizer: Fixtures.url("tiny-bpe").path)
-        } throws: {
-            ($0 as? LNTuneError)
-                == .generation(
-                    .vocabularyMismatch(tokenizer: Fixtures.url("tiny-bpe").path, tokenizerSize: 674, modelSize: 307))
+        let (tinyGPT2, tinyBPE) = (Fixtures.url("tiny-gpt2").path, Fixtures.url("tiny-bpe").path)
+        #expect(
+            throws: LNTuneError.loading(
+                .vocabularyMismatch(tokenizer: tinyBPE, tokenizerSize: 674, model: tinyGPT2, modelSize: 307))
+        ) {
+            try Generator(ModelRequest(model: tinyGPT2, tokenizer: tinyBPE))
         }
         #expect(throws: LNTuneError.self) {
             try DatasetGeneration(

@@ -1,7 +1,8 @@
 import Foundation
+import GPT2
 import LNTune
-import Testing
 import TestSupport
+import Testing
 
 /// A hub-shaped folder served on 127.0.0.1 holding `openai-community/gpt2` (the tiny fixture model plus small
 /// tokenizer files), a cache folder, and settings pointing at both.

@@ -1,7 +1,8 @@
 import Foundation
+import GPT2
 import LNTune
-import Testing
 import TestSupport
+import Testing
 
 /// Merging an LN or BitFit adapter writes a complete model folder equal, tensor for tensor, to the one
 /// transformers was shown to load with the adapter's logits (Tests/Fixtures/adapters/from-lntune/merged-*),
@@ -14,7 +15,7 @@ func mergeWritesTheCheckedModel(_ adapter: String, _ reference: String) throws {
     try Data("#version: 0.2\n".utf8).write(to: base.appendingPathComponent("merges.txt"))
     let out = folder.url.appendingPathComponent("merged")
     let summary = try AdapterMerging.merge(
-        model: base, adapter: Fixtures.url("adapters/from-lntune/\(adapter)"), output: out)
+        model: base.path, adapter: Fixtures.url("adapters/from-lntune/\(adapter)").path, output: out)
     #expect(summary.copiedFiles == ["vocab.json", "merges.txt"])
     #expect(summary.replacedTensors == (adapter == "ln" ? 10 : 13))
     let merged = try GPT2Checkpoint.load(directory: out)
@@ -30,15 +31,16 @@ func mergeWritesTheCheckedModel(_ adapter: String, _ reference: String) throws {
     let folder = try TemporaryFolder()
     let existing = folder.url.appendingPathComponent("exists")
     try FileManager.default.createDirectory(at: existing, withIntermediateDirectories: true)
-    let tiny = Fixtures.url("tiny-gpt2")
+    let tiny = Fixtures.url("tiny-gpt2").path
     #expect(throws: LNTuneError.tuning(.outputExists(path: existing.path))) {
-        try AdapterMerging.merge(model: tiny, adapter: Fixtures.url("adapters/from-lntune/ln"), output: existing)
+        try AdapterMerging.merge(model: tiny, adapter: Fixtures.url("adapters/from-lntune/ln").path, output: existing)
     }
     #expect(try FileManager.default.contentsOfDirectory(atPath: existing.path).isEmpty)
     for name in ["prefix", "prefix-ln"] {
         let out = folder.url.appendingPathComponent(name)
         let error = #expect(throws: LNTuneError.self) {
-            try AdapterMerging.merge(model: tiny, adapter: Fixtures.url("adapters/from-lntune/\(name)"), output: out)
+            try AdapterMerging.merge(
+                model: tiny, adapter: Fixtures.url("adapters/from-lntune/\(name)").path, output: out)
         }
         guard case let .tuning(.cannotMerge(method, _))? = error else {
             Issue.record("\(name): \(String(describing: error))")

@@ -10,9 +10,14 @@ private struct PerplexityFixture: Decodable {
     let results: [String: [String: [Double]]]
 }
 
-private func tinyModel(adapter: String?) throws -> AdaptedModel {
-    try AdaptedModel.load(
-        model: Fixtures.url("tiny-gpt2"), adapter: adapter.map { Fixtures.url("adapters/from-peft/\($0)") })
+/// The committed tiny-gpt2 (307 embeddings, no tokenizer files) with a byte-level tokenizer that fits it
+/// (`<|endoftext|>` = 0 and the 256 byte tokens of the tiny BPE) and, when named, a PEFT adapter.
+private func tinyModel(adapter: String?) throws -> LoadedModel {
+    let folder = try TemporaryFolder()
+    return try ModelLoader.load(
+        ModelRequest(
+            model: Fixtures.url("tiny-gpt2").path, tokenizer: LoaderFixtures.byteVocabulary(in: folder.url).path,
+            adapter: adapter.map { Fixtures.url("adapters/from-peft/\($0)").path }))
 }
 
 /// Per-line summed losses and token counts equal transformers' for the base model, a PEFT LN adapter and a
@@ -63,16 +68,10 @@ func perplexityMatchesTransformers(_ name: String) throws {
 
 /// Text lines go through the tokenizer (a byte-level vocabulary that fits the tiny model) and score as their ids do.
 @Test func textLinesScoreAsTheirTokens() throws {
-    let folder = try TemporaryFolder()
-    let vocab = try #require(
-        try JSONSerialization.jsonObject(with: Data(contentsOf: Fixtures.url("tiny-bpe/vocab.json"))) as? [String: Int])
-    let bytes = vocab.filter { $0.value <= 256 }  // <|endoftext|> = 0 and the 256 byte tokens
-    try JSONSerialization.data(withJSONObject: bytes).write(to: folder.url.appendingPathComponent("vocab.json"))
-    try Data("#version: 0.2\n".utf8).write(to: folder.url.appendingPathComponent("merges.txt"))
-    let tokenizer = try GPT2Tokenizer(directory: folder.url)
     let model = try tinyModel(adapter: "ln")
+    let tokenizer = model.tokenizer
     let lines = ["the cafe", "", "x<|endoftext|>y"]
-    let report = try Perplexity.evaluate(lines: lines, source: "in.txt", tokenizer: tokenizer, model: model)
+    let report = try Perplexity.evaluate(lines: lines, source: "in.txt", model: model)
     #expect(report.lines.map(\.tokens) == [8, 0, 3])
     let ids = try lines.map { try tokenizer.encode($0).map { Int32($0) } }
     let direct = try Perplexity.score(ids, source: "in.txt", model: model, endOfText: 0)

@@ -1,7 +1,10 @@
+import Datasets
 import Foundation
+import GPT2
 import LNTune
-import Testing
 import TestSupport
+import Testing
+import Tuning
 
 /// SHA-256 matches the FIPS 180-4 examples and `sha256sum`-style hashes of data split at any point (the
 /// streaming update must not depend on chunk boundaries).

@@ -1,7 +1,8 @@
+import Datasets
 import Foundation
 import LNTune
-import Testing
 import TestSupport
+import Testing
 
 /// Rows the E2E loader rejects: an empty reference (line 42) and an MR that is not `slot[value]` (line 43).
 private let badRows = [#""name[Quill House], food[Thai]","#, #"not a meaning representation,Some text."#]

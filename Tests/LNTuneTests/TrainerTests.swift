@@ -1,7 +1,10 @@
 import Foundation
+import GPT2
 import LNTune
-import Testing
 import TestSupport
+import Testing
+import Tokenizers
+import Tuning
 
 /// Dev loss of the model in `modelFolder` with the adapter in `adapterFolder` applied, on the fixture's dev set.
 private func devLoss(model modelFolder: URL, adapter adapterFolder: URL, settings: TrainingSettings) throws -> Double {
@@ -132,8 +135,9 @@ func resumeGivesTheUninterruptedResult(_ way: StopWay) throws {
 
 /// Every method trains through the trainer and writes a final adapter the reader accepts (prefix slots
 /// shorten the default maximum length; full fine-tuning writes a whole model).
-@Test(arguments: TuningMethodKind.allCases)
-func everyMethodTrains(_ kind: TuningMethodKind) throws {
+// Qualified: LNTune also names this type (for the CLI), and the macro needs one unambiguous name.
+@Test(arguments: Tuning.TuningMethodKind.allCases)
+func everyMethodTrains(_ kind: Tuning.TuningMethodKind) throws {
     let fixture = try TrainingFixture(.short(train: 8, dev: 4))
     let method: TuningConfiguration =
         switch kind {

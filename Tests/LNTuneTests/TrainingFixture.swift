@@ -1,6 +1,8 @@
 import Foundation
+import GPT2
 import LNTune
 import TestSupport
+import Tuning
 
 /// A small, fast training setup built per test: a random GPT-2 (n_embd 32, 2 layers, 256 positions) whose
 /// vocabulary is the tiny BPE's (Tests/Fixtures/tiny-bpe, 674 ids — the committed tiny-gpt2 has 307 and

@@ -4,46 +4,33 @@ import GPT2
 import Tokenizers
 import Tuning
 
-/// A model ready to decode: the checkpoint `--model` names with `--adapter` applied (its LayerNorms written into
-/// the weights, its prefix in front of every row's cache), the tokenizer, and the id that ends a text.
+/// A model ready to decode: what `ModelLoader` loaded (the checkpoint `--model` names with `--adapter` applied —
+/// its LayerNorms written into the weights, its prefix in front of every row's cache — and the tokenizer), with
+/// the decoding entry points of `lntune generate`.
 public final class Generator {
+    public let loaded: LoadedModel
     public let languageModel: GPT2LanguageModel
-    public let tokenizer: GPT2Tokenizer
-    public let modelFolder: URL
-    public let tokenizerFolder: URL
-    /// The adapter applied, if any.
-    public let adapter: Adapter?
-    public let endOfText: Int
 
-    public init(model: String, adapter adapterPath: String? = nil, tokenizer tokenizerPath: String? = nil) throws {
-        let modelFolder = try ModelResolver.resolve(model)
-        let (gpt2, adapter) = try Self.loadModel(folder: modelFolder, adapter: adapterPath.map { URL(fileURLWithPath: $0) })
-        let tokenizerFolder = tokenizerPath.map { URL(fileURLWithPath: $0) } ?? modelFolder
-        let tokenizer = try GPT2Tokenizer(directory: tokenizerFolder)
-        guard tokenizer.vocabularySize <= gpt2.config.vocabSize else {
-            throw LNTuneError.generation(
-                .vocabularyMismatch(
-                    tokenizer: tokenizerFolder.path, tokenizerSize: tokenizer.vocabularySize,
-                    modelSize: gpt2.config.vocabSize))
-        }
-        guard let endOfText = tokenizer.endOfTextID else {
-            throw LNTuneError.generation(.noEndOfText(tokenizer: tokenizerFolder.path))
-        }
-        self.languageModel = GPT2LanguageModel(model: gpt2, prefix: adapter?.prefix)
-        self.tokenizer = tokenizer
-        self.modelFolder = modelFolder
-        self.tokenizerFolder = tokenizerFolder
-        self.adapter = adapter
-        self.endOfText = endOfText
+    public init(_ loaded: LoadedModel) {
+        self.loaded = loaded
+        self.languageModel = loaded.languageModel
     }
 
-    /// The checkpoint in `folder` with the adapter in `adapter` applied. The reader checks every tensor against
-    /// this model's shape, so an adapter trained on another size fails here with the tensor and both shapes named.
+    /// Loads and checks what `request` names (see `ModelLoader`).
+    public convenience init(_ request: ModelRequest) throws {
+        self.init(try ModelLoader.load(request))
+    }
+
+    public var tokenizer: GPT2Tokenizer { loaded.tokenizer }
+    /// The adapter applied, if any.
+    public var adapter: Adapter? { loaded.adapter }
+    public var endOfText: Int { loaded.endOfText }
+
+    /// The checkpoint in `folder` with the adapter in `adapter` applied, loaded and checked by `ModelLoader`.
+    /// Kept for `lntune bench generate` until the bench commands call `ModelLoader` themselves (issue 11).
     public static func loadModel(folder: URL, adapter: URL?) throws -> (GPT2Model, Adapter?) {
-        let checkpoint = try GPT2Checkpoint.load(directory: folder)
-        let loaded = try adapter.map { try AdapterFiles.read(from: $0, modelConfig: checkpoint.config) }
-        try loaded?.apply(to: checkpoint.parameters)
-        return (try GPT2Model(checkpoint: checkpoint), loaded)
+        let weights = try ModelLoader.loadWeights(ModelRequest(model: folder.path, adapter: adapter?.path))
+        return (try GPT2Model(checkpoint: weights.checkpoint), weights.adapter)
     }
 
     /// Token positions a prompt plus its new tokens may use (the prefix already taken off).
@@ -75,6 +62,9 @@ public final class Generator {
         var model = languageModel
         return try Generation.generate(&model, prompts: prompts, parameters: parameters)
     }
+
+    /// A decoder that turns streamed tokens into text as soon as their UTF-8 is complete.
+    public func incrementalDecoder() -> IncrementalDecoder { IncrementalDecoder(tokenizer: tokenizer) }
 
     /// A token-by-token stream for one prompt (greedy or sampling, one sequence).
     public func stream(_ prompt: [Int], parameters: GenerateParameters) throws -> TokenStream<GPT2LanguageModel> {

@@ -94,6 +94,7 @@ public struct Quickstart {
             epochs: options.epochs, learningRate: options.learningRate, batchSize: options.batchSize,
             out: out.appendingPathComponent("run").path)
         let trainer = try Trainer(settings: settings, overwrite: true)
+        for warning in trainer.warnings { printer.line("  warning: \(warning)") }
         let config = trainer.tuner.model.config
         printer.line(
             "  GPT-2 architecture: \(config.nLayer) layers, n_embd \(config.nEmbd), \(config.nHead) heads,"
@@ -114,16 +115,10 @@ public struct Quickstart {
 
         let examples = Array(test.examples.prefix(options.testExamples ?? test.examples.count))
         step(4, "generate (greedy) for \(examples.count) test MRs, untuned and tuned")
-        let tokenizer = try GPT2Tokenizer(directory: trainer.tokenizerFolder)
-        let encoder = try SequenceEncoder(
-            template: template, encoder: tokenizer, maxLength: config.nPositions - options.maxNewTokens,
-            overflow: .reject)
-        let prompts = try examples.map { try encoder.encodePrompt($0).tokens.map(Int.init) }
-        let base = try GPT2Checkpoint.load(directory: trainer.modelFolder)
-        let untuned = try generate(prompts, model: GPT2Model(checkpoint: base), tokenizer: tokenizer)
-        let adapter = try AdapterFiles.read(from: RunFolder(settings.out).best, modelConfig: config)
-        try adapter.apply(to: base.parameters)
-        let tuned = try generate(prompts, model: GPT2Model(checkpoint: base), tokenizer: tokenizer)
+        let base = ModelRequest(model: trainer.modelFolder.path, tokenizer: trainer.tokenizerFolder.path)
+        var tunedRequest = base
+        tunedRequest.adapter = RunFolder(settings.out).best.path
+        let (untuned, tuned) = (try generate(examples, base), try generate(examples, tunedRequest))
         for k in 0..<min(3, examples.count) {
             printer.line("  MR:        \(examples[k].source)")
             printer.line("  untuned:   \(untuned[k])")
@@ -157,17 +152,24 @@ public struct Quickstart {
 
     private func step(_ n: Int, _ text: String) { printer.line("\n[\(n)/5] \(text)") }
 
-    /// Greedy continuations of `prompts` up to `<|endoftext|>`, decoded and trimmed.
-    private func generate(_ prompts: [[Int]], model: GPT2Model, tokenizer: GPT2Tokenizer) throws -> [String] {
+    /// Greedy continuations of each example's prompt up to `<|endoftext|>`, decoded and trimmed, with the model
+    /// `request` names (loaded here and released on return, so the untuned and tuned copies never coexist).
+    private func generate(_ examples: [Example], _ request: ModelRequest) throws -> [String] {
+        let loaded = try ModelLoader.load(request)
+        for warning in loaded.warnings { printer.line("  warning: \(warning)") }
+        let encoder = try SequenceEncoder(
+            template: try DatasetTask.e2e.bundledTemplate(), encoder: loaded.tokenizer,
+            maxLength: loaded.maxSequenceLength - options.maxNewTokens, overflow: .reject)
+        let prompts = try examples.map { try encoder.encodePrompt($0).tokens.map(Int.init) }
         var parameters = GenerateParameters()
         parameters.maxNewTokens = options.maxNewTokens
-        parameters.eosTokenId = tokenizer.endOfTextID
-        var language = GPT2LanguageModel(model: model)
+        parameters.eosTokenId = loaded.endOfText
+        var language = loaded.languageModel
         var texts: [String] = []
         for start in stride(from: 0, to: prompts.count, by: 16) {
             let chunk = Array(prompts[start..<min(start + 16, prompts.count)])
             for sequences in try Generation.generate(&language, prompts: chunk, parameters: parameters) {
-                let text = try tokenizer.decode(sequences.first?.tokens ?? [])
+                let text = try loaded.tokenizer.decode(sequences.first?.tokens ?? [])
                 texts.append(text.trimmingCharacters(in: .whitespacesAndNewlines))
             }
         }

@@ -15,7 +15,10 @@ public final class Trainer {
     public let tuner: Tuner
     public let data: TrainingData
     public let modelFolder: URL
+    /// The tokenizer folder or `.tiktoken` file.
     public let tokenizerFolder: URL
+    /// What the loader noticed without refusing (the caller shows them; the library never prints).
+    public let warnings: [LoadWarning]
     public internal(set) var times: PhaseTimes
     var schedule: StepSchedule
     let evaluator: DevEvaluator?
@@ -51,34 +54,26 @@ public final class Trainer {
         }
 
         var times = PhaseTimes()
-        let modelFolder = try times.time(\.loadModel) { try ModelResolver.resolve(settings.model) }
-        self.modelFolder = modelFolder
-        let checkpoint = try times.time(\.loadModel) { try GPT2Checkpoint.load(directory: modelFolder) }
-        let model = try GPT2Model(checkpoint: checkpoint)
-        let config = model.config
-        let tokenizerFolder = settings.tokenizer.map { URL(fileURLWithPath: $0) } ?? modelFolder
-        self.tokenizerFolder = tokenizerFolder
-        let tokenizer = try times.time(\.loadTokenizer) { try GPT2Tokenizer(directory: tokenizerFolder) }
-        guard tokenizer.vocabularySize <= config.vocabSize else {
-            throw LNTuneError.training(
-                .vocabularyMismatch(
-                    tokenizer: tokenizerFolder.path, tokenizerSize: tokenizer.vocabularySize,
-                    modelSize: config.vocabSize))
-        }
+        let loaded = try ModelLoader.load(ModelRequest(model: settings.model, tokenizer: settings.tokenizer))
+        times.loadModel += loaded.timing.model
+        times.loadTokenizer += loaded.timing.tokenizer
+        (modelFolder, tokenizerFolder, warnings) = (loaded.modelFolder, loaded.tokenizerSource, loaded.warnings)
+        let (model, tokenizer, config) = (loaded.model, loaded.tokenizer, loaded.config)
         let prefixLength = settings.method.prefixOptions?.virtualTokens ?? 0
-        let maxLength = settings.maxLength ?? config.nPositions - prefixLength
-        guard maxLength + prefixLength <= config.nPositions else {
+        let positions = try ModelLoader.positions(afterPrefix: prefixLength, in: config, source: "--prefix-length")
+        let maxLength = settings.maxLength ?? positions
+        guard maxLength <= positions else {
             throw LNTuneError.training(
                 .invalidSetting(
                     name: "max-length", value: String(maxLength),
                     hint: "with \(prefixLength) prefix slots the model's \(config.nPositions) positions allow at most"
-                        + " \(config.nPositions - prefixLength)"))
+                        + " \(positions)"))
         }
         let data = try TrainingData.load(settings: settings, encoder: tokenizer, maxLength: maxLength, times: &times)
         self.data = data
         let hashes = try times.time(\.hashData) { try TrainingData.hashes(settings: settings) }
 
-        let padID = Int32(tokenizer.endOfTextID ?? 0)
+        let padID = Int32(loaded.endOfText)
         let batcher = try Batcher(
             sequences: data.train.sequences, batchSize: settings.batchSize, seed: settings.seed, padID: padID)
         schedule = StepSchedule(

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import LNTune
+
+/// `--model` and `--tokenizer`, for every command that runs a model; the help texts below are the only ones.
+struct ModelOptions: ParsableArguments {
+    @Option(help: .model) var model: String
+    @Option(help: .tokenizer) var tokenizer: String?
+
+    /// What `ModelLoader` loads for these options and `adapter`.
+    func request(adapter: String? = nil) -> ModelRequest {
+        ModelRequest(model: model, tokenizer: tokenizer, adapter: adapter)
+    }
+}
+
+/// `--adapter` where it is optional (`generate`, `perplexity`); `merge` requires it, with the same help.
+struct AdapterOptions: ParsableArguments {
+    @Option(help: .adapter) var adapter: String?
+}
+
+extension ArgumentHelp {
+    static let model = ArgumentHelp(
+        "Model: a folder (config.json + model.safetensors) or a hub name in the Hugging Face cache (gpt2).")
+    static let tokenizer = ArgumentHelp(
+        "Tokenizer: a folder (vocab.json + merges.txt) or a .tiktoken file (with --model, default: the model folder's)."
+    )
+    static let adapter = ArgumentHelp(
+        "Adapter folder: PEFT LN_TUNING / PREFIX_TUNING, or LNTune's prefix+ln, bitfit and full layouts.")
+}
+
+/// Prints what the loader noticed without refusing, one `warning: …` line each on stderr.
+func printWarnings(_ warnings: [LoadWarning]) {
+    for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+}
