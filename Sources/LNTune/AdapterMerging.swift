@@ -36,7 +36,10 @@ public enum AdapterMerging {
         let merged = try ModelLoader.loadWeights(
             ModelRequest(model: model, adapter: adapterPath, hub: hub), adapterUse: .merge)
         let (base, folder) = (merged.checkpoint, merged.folder)
-        guard let adapter = merged.adapter else { throw .tuning(.missingFile(path: adapterPath, hint: "no adapter")) }
+        // The loader returns the adapter it was asked to read; nil would be a loader bug, reported as such.
+        guard let adapter = merged.adapter else {
+            throw .io(path: adapterPath, reason: "the loader returned no adapter for this folder")
+        }
         let staging = output.deletingLastPathComponent()
             .appendingPathComponent(".\(output.lastPathComponent).\(UUID().uuidString).partial")
         var copied: [String] = []

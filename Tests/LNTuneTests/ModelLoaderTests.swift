@@ -78,8 +78,8 @@ struct ModelLoaderTests {
         let relative = try LoaderFixtures.adapter(
             .ln(LNTuningOptions()), for: shallow, baseModel: "elsewhere/\(folder.url.lastPathComponent)/shallow",
             into: folder.url.appendingPathComponent("relative"))
-        let suffix = try ModelLoader.load(ModelRequest(model: shallow.path, adapter: relative.path))
-        #expect(suffix.warnings.isEmpty == false)  // "elsewhere/" is not part of the folder's path
+        let elsewhere = try ModelLoader.load(ModelRequest(model: shallow.path, adapter: relative.path))
+        #expect(elsewhere.warnings.count == 1)  // "elsewhere/" is not part of the folder's path
         let named = try LoaderFixtures.adapter(
             .ln(LNTuningOptions()), for: shallow, baseModel: "\(folder.url.lastPathComponent)/shallow",
             into: folder.url.appendingPathComponent("named"))
