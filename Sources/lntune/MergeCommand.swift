@@ -35,6 +35,6 @@ struct MergeCommand: ParsableCommand {
         let summary = try AdapterMerging.merge(
             model: modelFolder, adapter: URL(fileURLWithPath: adapter), output: URL(fileURLWithPath: out))
         let files = summary.copiedFiles.isEmpty ? "" : "; copied \(summary.copiedFiles.joined(separator: ", "))"
-        print("merged a \(summary.method.rawValue) adapter (\(summary.replacedTensors) tensors) into \(out)\(files)")
+        print("merged a \(summary.method) adapter (\(summary.replacedTensors) tensors) into \(out)\(files)")
     }
 }

@@ -41,5 +41,5 @@ import TestSupport
     let printed = try String(contentsOf: log, encoding: .utf8)
     for step in 1...5 { #expect(printed.contains("[\(step)/5]")) }
     #expect(printed.contains("dev loss before tuning"))
-    #expect(printed.contains(TuningMethodKind.ln.rawValue))
+    #expect(printed.contains(LNTuning().name))
 }

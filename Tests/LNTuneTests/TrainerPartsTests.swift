@@ -72,30 +72,6 @@ func stepScheduleCoversEveryBatchOncePerEpoch(_ accumulation: Int) throws {
     #expect(batch.labels == [-100, -100, 7, 8, -100, 10, -100, -100])
 }
 
-/// The CLI's method options parse into the method's configuration; options of another method, and a direct
-/// prefix with a hidden width, are refused rather than ignored.
-@Test func methodOptionsParse() throws {
-    #expect(try TuningConfiguration.parse(method: "ln") == .ln(LNTuningOptions()))
-    #expect(
-        try TuningConfiguration.parse(method: "ln", lnTerms: "bias", lnModules: "attn,final", lnLayers: "1-2")
-            == .ln(LNTuningOptions(terms: [.bias], modules: [.attn, .final], layers: 1...2)))
-    #expect(
-        try TuningConfiguration.parse(method: "prefix+ln", lnTerms: "gain", prefixLength: 5, prefixDirect: true)
-            == .prefixLN(
-                prefix: PrefixTuningOptions(virtualTokens: 5, projection: .direct), ln: LNTuningOptions(terms: [.gain]))
-    )
-    #expect(
-        try TuningConfiguration.parse(method: "prefix", prefixHidden: 64)
-            == .prefix(PrefixTuningOptions(projection: .mlp(hidden: 64))))
-    #expect(throws: LNTuneError.self) { try TuningConfiguration.parse(method: "lora") }
-    #expect(throws: LNTuneError.self) { try TuningConfiguration.parse(method: "bitfit", lnTerms: "bias") }
-    #expect(throws: LNTuneError.self) { try TuningConfiguration.parse(method: "ln", prefixLength: 3) }
-    #expect(throws: LNTuneError.self) {
-        try TuningConfiguration.parse(method: "prefix", prefixHidden: 8, prefixDirect: true)
-    }
-    #expect(throws: TuningError.self) { try TuningConfiguration.parse(method: "ln", lnLayers: "3-1") }
-}
-
 /// Settings that cannot work are refused before any file is read, naming the option.
 @Test(arguments: ["epochs", "batch-size", "grad-accum", "lr", "task", "on-bad-row", "early-stopping-patience"])
 func impossibleSettingsAreRefused(_ option: String) {

@@ -65,7 +65,7 @@ public final class Trainer {
                     tokenizer: tokenizerFolder.path, tokenizerSize: tokenizer.vocabularySize,
                     modelSize: config.vocabSize))
         }
-        let prefixLength = settings.method.prefixOptions?.virtualTokens ?? 0
+        let prefixLength = settings.method.method.prefix?.virtualTokens ?? 0
         let maxLength = settings.maxLength ?? config.nPositions - prefixLength
         guard maxLength + prefixLength <= config.nPositions else {
             throw LNTuneError.training(
