@@ -5,6 +5,7 @@
 @_exported import GPT2
 @_exported import Kernels
 @_exported import Metrics
+@_exported import TextIO
 @_exported import Tokenizers
 @_exported import Tuning
 

@@ -21,7 +21,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Adapter folder (PEFT LN_TUNING / PREFIX_TUNING, or LNTune's layouts).") var adapter: String?
     @Option(help: "Tokenizer folder (vocab.json + merges.txt); default: the model folder.") var tokenizer: String?
     @Option(help: "Text to continue (<|endoftext|> in it is the special token).") var prompt: String?
-    @Option(help: "Data file (or WebNLG folder) to predict for.") var input: String?
+    @Option(help: "Data file (or WebNLG folder) to predict for; CRLF reads as LF.") var input: String?
     @Option(help: "Task of --input: \(DatasetTask.allCases.map(\.rawValue).joined(separator: ", ")).") var task: String?
     @Option(help: "Prompt template file replacing the task's (see prompts/).") var promptTemplate: String?
     @Option(help: "Prompts decoded together in dataset mode (grouped by length).") var batchSize = 8

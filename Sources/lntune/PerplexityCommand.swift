@@ -19,7 +19,7 @@ struct PerplexityCommand: ParsableCommand {
     @Option(help: "Model: a folder (config.json + model.safetensors) or a name in the Hugging Face cache.")
     var model: String
 
-    @Option(help: "Text file, one sequence per line (UTF-8); '-' reads standard input.")
+    @Option(help: "Text file, one sequence per line (UTF-8; CRLF reads as LF); '-' reads standard input.")
     var input: String
 
     @Option(help: "Adapter folder (PEFT LN_TUNING / PREFIX_TUNING, or LNTune's prefix+ln, bitfit, full).")

@@ -25,10 +25,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Task: \(TrainingTask.names.joined(separator: ", ")) (text: one document per line).")
     var task: String
 
-    @Option(help: "Training data file (or WebNLG folder).")
+    @Option(help: "Training data file (or WebNLG folder); CRLF reads as LF.")
     var train: String
 
-    @Option(help: "Dev data file: dev loss, best adapter, early stopping.")
+    @Option(help: "Dev data file: dev loss, best adapter, early stopping; CRLF reads as LF.")
     var dev: String?
 
     @Option(help: "Prompt template file replacing the task's (see prompts/).")

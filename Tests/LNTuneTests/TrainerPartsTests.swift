@@ -95,19 +95,20 @@ func impossibleSettingsAreRefused(_ option: String) {
     }
 }
 
-/// The `text` task: one document per non-blank line (CRLF tolerated), each a target after the built-in
-/// template's `<|endoftext|>`; a line that is not UTF-8 fails or is skipped, naming the line.
+/// The `text` task: one document per non-blank line (CRLF reads as LF), each a target after the built-in
+/// template's `<|endoftext|>`; a line that is not UTF-8 fails or is skipped, naming the line and column.
 @Test func plainTextTask() throws {
     let folder = try TemporaryFolder()
     let file = folder.url.appendingPathComponent("corpus.txt")
-    try Data("First document.\r\n\n  \nSecond one.\n".utf8 + [0xFF, 0x0A] + Data("Third.".utf8)).write(to: file)
-    #expect(throws: DatasetError.invalidUTF8(file: file.path, line: 5)) {
+    try Data("First document.\r\n\n  \nSecond one.\n".utf8 + [0xFF, 0x0A] + Data("Third.\r".utf8)).write(to: file)
+    let badLine = DatasetError.input(.invalidUTF8(file: file.path, line: 5, column: 1, byte: 0xFF))
+    #expect(throws: badLine) {
         try PlainTextLoader.load(file, onBadRow: .fail)
     }
     let loaded = try TrainingTask.text.load(file, onBadRow: .skip)
     #expect(loaded.examples.map(\.references) == [["First document."], ["Second one."], ["Third."]])
     #expect(loaded.examples.allSatisfy { $0.source.isEmpty })
-    #expect(loaded.skipped == [.invalidUTF8(file: file.path, line: 5)])
+    #expect(loaded.skipped == [badLine])
     let template = try TrainingTask.text.defaultTemplate()
     #expect(template.text(source: "", target: "Hi.") == "<|endoftext|> Hi. <|endoftext|>")
     #expect(try TrainingTask(name: "text") == .text && (try TrainingTask(name: "dart")) == .dataset(.dart))
