@@ -30,16 +30,18 @@ let package = Package(
 
         // The one seeded generator (SplitMix64); no dependencies, so Metrics stays free of the numeric targets.
         .target(name: "Randomness"),
+        // Strict text input (UTF-8 with line:column, one CR policy, CSV, JSON lines); Foundation only.
+        .target(name: "TextIO"),
         .target(name: "Kernels", dependencies: ["CBLAS", "Randomness"], swiftSettings: kernelFlags),
-        .target(name: "Tokenizers", dependencies: ["CUTF8Proc"]),
+        .target(name: "Tokenizers", dependencies: ["CUTF8Proc", "TextIO"]),
         .target(name: "GPT2", dependencies: ["Kernels"], swiftSettings: hostCPU),
         .target(name: "Tuning", dependencies: ["GPT2", "Kernels", "Randomness"], swiftSettings: hostCPU),
         .target(name: "Decoding", dependencies: ["GPT2", "Kernels", "Randomness"], swiftSettings: hostCPU),
-        .target(name: "Metrics", dependencies: ["Randomness"]),
-        .target(name: "Datasets", dependencies: ["Tokenizers", "Randomness"]),
+        .target(name: "Metrics", dependencies: ["Randomness", "TextIO"]),
+        .target(name: "Datasets", dependencies: ["TextIO", "Randomness"]),
         .target(
             name: "LNTune",
-            dependencies: ["Tokenizers", "GPT2", "Tuning", "Decoding", "Metrics", "Datasets", "Kernels"],
+            dependencies: ["Tokenizers", "GPT2", "Tuning", "Decoding", "Metrics", "Datasets", "Kernels", "TextIO"],
             swiftSettings: hostCPU),
         // The commands import LNTune only; the component modules are listed for the bench commands, which
         // still import them until they move to their own target.
@@ -52,15 +54,16 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Kernels", "GPT2", "Randomness"]),
 
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
+        .testTarget(name: "TextIOTests", dependencies: ["TextIO"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
-        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "TestSupport"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "TextIO", "TestSupport"]),
         .testTarget(name: "GPT2Tests", dependencies: ["GPT2", "TestSupport"]),
         .testTarget(name: "TuningTests", dependencies: ["Tuning", "TestSupport"]),
         .testTarget(name: "DecodingTests", dependencies: ["Decoding", "TestSupport"]),
-        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TestSupport"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TextIO", "TestSupport"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TextIO", "TestSupport"]),
         .testTarget(
             name: "LNTuneTests",
-            dependencies: ["LNTune", "TestSupport", "GPT2", "Tuning", "Decoding", "Datasets", "Tokenizers"]),
+            dependencies: ["LNTune", "TextIO", "TestSupport", "GPT2", "Tuning", "Decoding", "Datasets", "Tokenizers"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import TextIO
 
 #if canImport(FoundationXML)
     import FoundationXML

@@ -1,4 +1,5 @@
 import Foundation
+import TextIO
 
 /// DART v1.1.1 (Nan et al. 2021), in its JSON layout (`[{"tripleset": [[s, p, o], …], "annotations":
 /// [{"source", "text"}]}]`) or its WebNLG-style XML layout (`<lex comment="SOURCE">`).
@@ -10,12 +11,12 @@ import Foundation
 /// Examples are triplesets in file order — 2,768 in dev, 5,097 in test — as DART's own evaluation counts them.
 public enum DARTLoader {
     public static func load(_ url: URL, onBadRow: OnBadRow = .fail) throws -> LoadedDataset {
-        let file = try TextFile(url: url)
-        switch url.pathExtension.lowercased() {
-        case "json": return try loadJSON(file, onBadRow: onBadRow)
-        case "xml": return try loadXML(file, onBadRow: onBadRow)
-        default:
-            throw DatasetError.unreadable(file: url.path, reason: "DART files are .json or .xml")
+        try DatasetError.reportingInput {
+            switch url.pathExtension.lowercased() {
+            case "json": return try loadJSON(TextFile(url: url), onBadRow: onBadRow)
+            case "xml": return try loadXML(TextFile(url: url), onBadRow: onBadRow)
+            default: throw TextInputError.unreadable(file: url.path, reason: "DART files are .json or .xml")
+            }
         }
     }
 

@@ -1,13 +1,14 @@
+import TextIO
+
 /// Everything that can go wrong reading a dataset, a prompt template or turning examples into batches.
 ///
 /// Each case names the file and the 1-based physical line (the line a text editor shows, counting every
 /// LF, so a CSV record with an embedded newline spans several) and carries a hint where one helps.
-public enum DatasetError: Error, Equatable, CustomStringConvertible {
-    /// The file or folder could not be read at all.
-    case unreadable(file: String, reason: String)
-    /// Bytes that are not UTF-8; `line` is the line holding the first bad byte.
-    case invalidUTF8(file: String, line: Int)
-    /// The file's syntax is broken (CSV quoting, JSON, XML, a `SOURCE||TARGET` line).
+public enum DatasetError: Error, Equatable, CustomStringConvertible, TextInputReporting {
+    /// The text input itself: a file or folder that cannot be read, bytes that are not UTF-8, broken CSV
+    /// quoting or JSON syntax (with line and column, from TextIO).
+    case input(TextInputError)
+    /// The file's structure is broken beyond its text syntax (XML, a `SOURCE||TARGET` line, a field count).
     case malformed(file: String, line: Int, reason: String)
     /// The header row is not the one the format requires.
     case wrongHeader(file: String, line: Int, found: String, expected: String)
@@ -30,21 +31,20 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
     /// through the policy — those after which the next record can still be found (a bad CSV row, a bad
     /// JSON Lines line, a bad entry of a well-formed JSON or XML file). Broken file structure (an
     /// unterminated quote, invalid JSON in a JSON array, broken XML) is thrown directly under either policy,
-    /// even though it uses the same `.malformed` / `.invalidUTF8` cases; the kinds listed `false` here are
-    /// never skippable wherever they arise.
+    /// even though it uses the same `.malformed` / `.input` cases; the kinds listed `false` here (and an
+    /// unreadable file) are never skippable wherever they arise.
     public var isRowProblem: Bool {
         switch self {
-        case .missingField, .emptyField, .badValue, .tooLong, .invalidUTF8, .malformed: return true
-        case .unreadable, .wrongHeader, .invalidTemplate, .unknownSpecialToken, .invalidSetting: return false
+        case .input(.unreadable): return false
+        case .missingField, .emptyField, .badValue, .tooLong, .input, .malformed: return true
+        case .wrongHeader, .invalidTemplate, .unknownSpecialToken, .invalidSetting: return false
         }
     }
 
     public var description: String {
         switch self {
-        case let .unreadable(file, reason):
-            return "\(file): cannot read (\(reason))"
-        case let .invalidUTF8(file, line):
-            return "\(file):\(line): invalid UTF-8 (re-encode the file as UTF-8)"
+        case let .input(problem):
+            return problem.description
         case let .malformed(file, line, reason):
             return "\(file):\(line): \(reason)"
         case let .wrongHeader(file, line, found, expected):
@@ -87,13 +87,16 @@ struct BadRowLog {
         skipped.append(error)
     }
 
-    /// Runs `body`; a row problem it throws is recorded (under `.skip`) and `nil` is returned.
+    /// Runs `body`; a row problem it throws (a `DatasetError`, or a `TextInputError` of the row's text) is
+    /// recorded (under `.skip`) and `nil` is returned.
     mutating func attempt<T>(_ body: () throws -> T) throws -> T? {
         do {
             return try body()
         } catch let error as DatasetError {
             try record(error)
-            return nil
+        } catch let error as TextInputError {
+            try record(.input(error))
         }
+        return nil
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TextIO
 
 /// The tasks LNTune trains and evaluates, each with its loader, its prompt template in `prompts/` and its
 /// policy for sequences longer than the context.
@@ -48,8 +49,8 @@ public enum DatasetTask: String, CaseIterable, Sendable {
     /// The task's template as bundled into the library (identical to `prompts/<name>`).
     public func bundledTemplate() throws -> PromptTemplate {
         guard let text = BundledPrompts.files[templateFileName] else {
-            throw DatasetError.unreadable(
-                file: "prompts/\(templateFileName)", reason: "not bundled; run eval/bundle_prompts.py")
+            throw DatasetError.input(
+                .unreadable(file: "prompts/\(templateFileName)", reason: "not bundled; run eval/bundle_prompts.py"))
         }
         return try PromptTemplate(text: text, file: "prompts/\(templateFileName)")
     }

@@ -1,19 +1,16 @@
 import Foundation
+import TextIO
 
-/// Walks a JSON Lines file: one JSON value per non-empty line; a line that is not valid JSON (or not
-/// UTF-8) is a row problem, so `.skip` resumes at the next line.
-enum JSONLines {
+extension JSONLines {
+    /// Walks a JSON Lines file (blank lines skipped): a line that is not valid JSON (or not UTF-8), or whose
+    /// record `body` rejects, is a row problem, so `.skip` resumes at the next line.
     static func forEachRecord(
         _ file: TextFile, log: inout BadRowLog, _ body: (JSONValue, JSONFields) throws -> Void
     ) throws {
-        for (line, range) in file.lines() {
-            // Whitespace-only lines separate nothing in JSONL; many writers end files with one.
-            if file.bytes[range].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            do {
-                let value = try JSONValue.parse(file, range: range, line: line)
+        for line in JSONLines(file) {
+            _ = try log.attempt {
+                let value = try line.value.get()
                 try body(value, JSONFields(value: value, file: file.name))
-            } catch let error as DatasetError {
-                try log.record(error)
             }
         }
     }
@@ -34,7 +31,10 @@ public enum DialogSumLoader {
     }
 
     public static func load(_ url: URL, onBadRow: OnBadRow = .fail) throws -> LoadedDataset {
-        let file = try TextFile(url: url)
+        try DatasetError.reportingInput { try load(TextFile(url: url), onBadRow: onBadRow) }
+    }
+
+    static func load(_ file: TextFile, onBadRow: OnBadRow) throws -> LoadedDataset {
         var log = BadRowLog(onBadRow)
         var layout: Layout?
         var examples: [Example] = []
@@ -76,7 +76,10 @@ public enum DialogSumLoader {
 /// already is, so a model sees the same text whichever copy it was trained on.
 public enum SAMSumLoader {
     public static func load(_ url: URL, onBadRow: OnBadRow = .fail) throws -> LoadedDataset {
-        let file = try TextFile(url: url)
+        try DatasetError.reportingInput { try load(TextFile(url: url), onBadRow: onBadRow) }
+    }
+
+    static func load(_ file: TextFile, onBadRow: OnBadRow) throws -> LoadedDataset {
         let records = try JSONValue.parseArray(file)
         var log = BadRowLog(onBadRow)
         var examples: [Example] = []
@@ -101,7 +104,10 @@ public enum SAMSumLoader {
 /// in order of first appearance, as the E2E loader does.
 public enum JSONLinesLoader {
     public static func load(_ url: URL, onBadRow: OnBadRow = .fail) throws -> LoadedDataset {
-        let file = try TextFile(url: url)
+        try DatasetError.reportingInput { try load(TextFile(url: url), onBadRow: onBadRow) }
+    }
+
+    static func load(_ file: TextFile, onBadRow: OnBadRow) throws -> LoadedDataset {
         var log = BadRowLog(onBadRow)
         var grouper = ExampleGrouper(idPrefix: file.stem)
         try JSONLines.forEachRecord(file, log: &log) { record, fields in

@@ -1,4 +1,5 @@
 import Foundation
+import TextIO
 
 /// The E2E NLG Challenge files (Novikova et al. 2017): the original CSVs and Li & Liang's derived
 /// `SOURCE||TARGET` files.
@@ -14,7 +15,7 @@ public enum E2ELoader {
     /// Reads `trainset.csv`, `devset.csv`, `testset_w_refs.csv` (header `mr,ref`) or `testset.csv` (header
     /// `MR`, inputs only). References are grouped by identical MR string in order of first appearance.
     public static func loadCSV(_ url: URL, onBadRow: OnBadRow = .fail) throws -> LoadedDataset {
-        try loadCSV(TextFile(url: url), onBadRow: onBadRow)
+        try DatasetError.reportingInput { try loadCSV(TextFile(url: url), onBadRow: onBadRow) }
     }
 
     static func loadCSV(_ file: TextFile, onBadRow: OnBadRow) throws -> LoadedDataset {
@@ -25,7 +26,7 @@ public enum E2ELoader {
         let header: CSVReader.Record
         switch try reader.next() {
         case .record(let record): header = record
-        case .malformed(let error): throw error
+        case .malformed(let error): throw DatasetError.input(error)
         case nil: throw DatasetError.wrongHeader(file: file.name, line: 1, found: "", expected: expected)
         }
         let names = try header.fields.indices.map { try reader.string(header, $0).lowercased() }
@@ -37,7 +38,7 @@ public enum E2ELoader {
         var grouper = ExampleGrouper(idPrefix: file.stem)
         while let item = try reader.next() {
             guard case .record(let record) = item else {
-                if case .malformed(let error) = item { try log.record(error) }
+                if case .malformed(let error) = item { try log.record(.input(error)) }
                 continue
             }
             _ = try log.attempt {
@@ -129,15 +130,16 @@ public enum E2ELoader {
     /// Source and target are kept byte for byte (their targets end with a space, which their training
     /// string keeps); empty lines are ignored as their loader ignores them.
     public static func loadPrefixTuningFormat(_ url: URL, onBadRow: OnBadRow = .fail) throws -> LoadedDataset {
-        try loadPrefixTuningFormat(TextFile(url: url), onBadRow: onBadRow)
+        try DatasetError.reportingInput { try loadPrefixTuningFormat(TextFile(url: url), onBadRow: onBadRow) }
     }
 
     static func loadPrefixTuningFormat(_ file: TextFile, onBadRow: OnBadRow) throws -> LoadedDataset {
         var log = BadRowLog(onBadRow)
         var grouper = ExampleGrouper(idPrefix: file.stem)
-        for (line, range) in file.lines() where !range.isEmpty {
+        for textLine in file.lines() where !textLine.range.isEmpty {
+            let line = textLine.number
             _ = try log.attempt {
-                let text = try file.string(range, line: line)
+                let text = try file.text(of: textLine)
                 let parts = text.components(separatedBy: "||")
                 guard parts.count == 2 else {
                     throw DatasetError.malformed(

@@ -1,3 +1,5 @@
+import TextIO
+
 /// Typed access to the members of a JSON record, turning a missing key, a wrong type or an empty text into
 /// the `DatasetError` that names the file and the record's line.
 struct JSONFields {
@@ -53,5 +55,18 @@ struct JSONFields {
                 file: file, line: member.line, field: key,
                 reason: "expected a string or number, found \(member.typeName)")
         }
+    }
+}
+
+extension JSONValue {
+    /// Parses a file whose document is a JSON array of records (DART, SAMSum).
+    static func parseArray(_ file: TextFile) throws -> [JSONValue] {
+        let root = try parse(file)
+        guard let records = root.array else {
+            throw DatasetError.badValue(
+                file: file.name, line: root.line, field: "(top level)",
+                reason: "expected an array, found \(root.typeName)")
+        }
+        return records
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TextIO
 
 /// How an example becomes the text a model reads: a plain-text template with `{source}` and `{target}`.
 ///
@@ -41,8 +42,8 @@ public struct PromptTemplate: Sendable, Equatable {
 
     /// Loads and validates a template file.
     public init(contentsOf url: URL) throws {
-        let file = try TextFile(url: url)
-        try self.init(text: file.string(0..<file.bytes.count, line: 1), file: url.path)
+        let text = try DatasetError.reportingInput { try TextFile(url: url).text() }
+        try self.init(text: text, file: url.path)
     }
 
     /// Parses and validates template text; `file` names it in errors.

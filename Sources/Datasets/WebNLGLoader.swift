@@ -1,4 +1,5 @@
 import Foundation
+import TextIO
 
 /// The WebNLG Challenge 2017 data (Gardent et al. 2017) as Li & Liang (2021) use it.
 ///
@@ -20,20 +21,22 @@ public enum WebNLGLoader {
     /// Loads a folder (every `*.xml` below it, in path order — the order of Li & Liang's JSON files), a
     /// single XML file, or Li & Liang's `dev.json`.
     public static func load(_ url: URL, onBadRow: OnBadRow = .fail) throws -> LoadedDataset {
-        if url.pathExtension.lowercased() == "json" {
-            return try loadJSON(TextFile(url: url), onBadRow: onBadRow)
+        try DatasetError.reportingInput {
+            if url.pathExtension.lowercased() == "json" {
+                return try loadJSON(TextFile(url: url), onBadRow: onBadRow)
+            }
+            return LoadedDataset.concatenating(
+                try xmlFiles(at: url).map { file, relative in
+                    try loadXML(TextFile(url: file), idPrefix: relative, onBadRow: onBadRow)
+                })
         }
-        return LoadedDataset.concatenating(
-            try xmlFiles(at: url).map { file, relative in
-                try loadXML(TextFile(url: file), idPrefix: relative, onBadRow: onBadRow)
-            })
     }
 
     /// The XML files at `url` with their path relative to it (without extension) for example ids.
     static func xmlFiles(at url: URL) throws -> [(URL, String)] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw DatasetError.unreadable(file: url.path, reason: "no such file or folder")
+            throw TextInputError.unreadable(file: url.path, reason: "no such file or folder")
         }
         guard isDirectory.boolValue else { return [(url, url.deletingPathExtension().lastPathComponent)] }
         let root = url.standardizedFileURL.path
@@ -44,7 +47,7 @@ public enum WebNLGLoader {
             if relative.hasPrefix(root + "/") { relative.removeFirst(root.count + 1) }
             found.append((file, relative))
         }
-        guard !found.isEmpty else { throw DatasetError.unreadable(file: url.path, reason: "no .xml files in folder") }
+        guard !found.isEmpty else { throw TextInputError.unreadable(file: url.path, reason: "no .xml files in folder") }
         return found.sorted { $0.1.utf8.lexicographicallyPrecedes($1.1.utf8) }
     }
 

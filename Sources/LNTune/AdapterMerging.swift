@@ -18,7 +18,7 @@ public enum AdapterMerging {
 
     /// What was merged.
     public struct Summary: Sendable, Equatable {
-        public var method: TuningMethodKind
+        public var method: String
         /// Tensors whose values now come from the adapter (all of them for `full`).
         public var replacedTensors: Int
         public var copiedFiles: [String]
@@ -60,7 +60,7 @@ public enum AdapterMerging {
         }
         let replaced = adapter.fullParameters != nil ? base.parameters.layout.slots.count : adapter.tensors.count
         return Summary(
-            method: adapter.configuration.kind, replacedTensors: replaced, copiedFiles: copied,
+            method: adapter.configuration.name, replacedTensors: replaced, copiedFiles: copied,
             warnings: merged.warnings)
     }
 }

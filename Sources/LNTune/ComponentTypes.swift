@@ -19,8 +19,8 @@ public typealias MetricName = Metrics.MetricName
 public typealias BLEUTokenizer = Metrics.BLEUTokenizer
 public typealias BLEUSmoothing = Metrics.BLEU.Smoothing
 
-// The method options of `lntune train` (parsed by `TuningConfiguration.parse`).
-public typealias TuningMethodKind = Tuning.TuningMethodKind
+// `lntune train --method` and its options: the method registry parses them into a configuration.
+public typealias TuningMethods = Tuning.TuningMethods
 public typealias TuningConfiguration = Tuning.TuningConfiguration
 
 // `lntune score` is a front end of the Metrics scorer; `lntune tokenize` and `perplexity` read text lines.

@@ -1,8 +1,9 @@
 import Foundation
+import TextIO
 
 /// Every failure the Metrics module reports: bad options, inputs that no score can be computed from, and
 /// unreadable or malformed input files. Messages name the file, the 1-based line and a hint.
-public enum MetricsError: Error, CustomStringConvertible, Equatable {
+public enum MetricsError: Error, CustomStringConvertible, Equatable, TextInputReporting {
     /// An option value outside what the metric supports (`what` names the option).
     case invalidOption(what: String, value: String, hint: String)
     /// Segment `index` (0-based) has no reference at all.
@@ -11,12 +12,11 @@ public enum MetricsError: Error, CustomStringConvertible, Equatable {
     case countMismatch(hypotheses: Int, references: Int)
     /// The corpus has no segment.
     case emptyCorpus
-    /// A file could not be read.
-    case unreadable(path: String, reason: String)
+    /// An input file that cannot be read, is not UTF-8 or is not JSON where JSON is expected (from TextIO,
+    /// with line and column).
+    case input(TextInputError)
     /// A file holds no line at all.
     case emptyFile(path: String)
-    /// A byte sequence that is not UTF-8 (`column` is the 1-based byte offset within the line).
-    case invalidUTF8(path: String, line: Int, column: Int)
     /// Two files that must run in parallel have different line counts.
     case lineCountMismatch(path: String, lines: Int, expectedPath: String, expected: Int)
     /// A line whose content does not fit the file's format.
@@ -34,12 +34,10 @@ public enum MetricsError: Error, CustomStringConvertible, Equatable {
             return "\(hypotheses) hypotheses but \(references) reference sets; they must pair up one to one"
         case .emptyCorpus:
             return "nothing to score: the corpus has no segment"
-        case let .unreadable(path, reason):
-            return "\(path): cannot read (\(reason))"
+        case let .input(problem):
+            return problem.description
         case let .emptyFile(path):
             return "\(path): the file is empty; expected one segment per line"
-        case let .invalidUTF8(path, line, column):
-            return "\(path):\(line): invalid UTF-8 at byte \(column) of the line; re-encode the file as UTF-8"
         case let .lineCountMismatch(path, lines, expectedPath, expected):
             return "\(path) has \(lines) segments but \(expectedPath) has \(expected); "
                 + "hypotheses and references must pair up line by line"

@@ -1,96 +1,59 @@
 import Foundation
+import TextIO
 
-/// Line-oriented input and output for `lntune tokenize`: one example per line, lines ending at `\n`
-/// only (U+2028, U+0085, form feeds and a lone `\r` are text), read as bytes and validated as UTF-8 here
-/// so that no decoder silently replaces bad bytes.
+/// Line-oriented input and output for `lntune tokenize` and `lntune perplexity`: one example per line, by
+/// TextIO's one line policy — lines end at LF and CRLF reads as LF (a `\r` before `\n` is never text, so a
+/// Windows file tokenizes and scores as its LF copy), while a lone `\r`, U+2028, U+0085 and form feeds are
+/// text — read as bytes and validated as UTF-8 so that no decoder silently replaces bad bytes.
 public enum LineInput {
-    /// The bytes of a file, or of standard input for nil or `-`.
+    /// The bytes of a file, or of standard input for nil or `-` (a leading byte-order mark dropped).
     public static func read(path: String?) throws(TokenizerError) -> (bytes: [UInt8], source: String) {
         guard let path, path != "-" else {
-            return ([UInt8](FileHandle.standardInput.readDataToEndOfFile()), "<stdin>")
+            let input = TextFile.standardInput()
+            return (input.bytes, input.name)
         }
-        return (try readFile(URL(fileURLWithPath: path)), path)
+        do {
+            return (try TextFile(path: path).bytes, path)
+        } catch {
+            throw .input(error)
+        }
     }
 
-    /// Lines split at `\n` (a final `\n` does not start another line); each must be UTF-8.
+    /// The lines as text (a final `\n` does not start another line); each must be UTF-8.
     public static func textLines(_ bytes: [UInt8], source: String) throws(TokenizerError) -> [String] {
-        var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
-        if lines.last?.isEmpty == true { lines.removeLast() }
-        var out: [String] = []
-        out.reserveCapacity(lines.count)
-        for (index, line) in lines.enumerated() {
-            guard let text = String(validating: line, as: UTF8.self) else {
-                throw .invalidUTF8(path: source, line: index + 1, byteOffset: firstInvalidByte(line))
-            }
-            out.append(text)
-        }
-        return out
-    }
-
-    /// Offset (from the start of `bytes`) of the first byte that is not part of a valid UTF-8 sequence.
-    static func firstInvalidByte(_ bytes: ArraySlice<UInt8>) -> Int {
-        var iterator = bytes.makeIterator()
-        var parser = Unicode.UTF8.ForwardParser()
-        var offset = 0
-        while true {
-            switch parser.parseScalar(from: &iterator) {
-            case .valid(let scalar): offset += scalar.count
-            case .error: return offset
-            case .emptyInput: return offset
-            }
+        do {
+            return try TextFile(name: source, bytes: bytes).textLines()
+        } catch {
+            throw .input(error)
         }
     }
 
-    /// Lines that each hold a JSON array of integers (`[15496, 995]`; `[]` for an empty text).
+    /// Lines that each hold a JSON array of integers (`[15496, 995]`; `[]` for an empty text). A blank line
+    /// is an error, not skipped, so output line k always decodes input line k.
     public static func idLines(_ bytes: [UInt8], source: String) throws(TokenizerError) -> [[Int]] {
-        var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
-        if lines.last?.isEmpty == true { lines.removeLast() }
         var out: [[Int]] = []
-        out.reserveCapacity(lines.count)
-        for (index, line) in lines.enumerated() {
+        for line in JSONLines(TextFile(name: source, bytes: bytes), blankLines: .reject) {
+            let value: JSONValue
             do {
-                out.append(try idArray(line))
+                value = try line.value.get()
             } catch {
-                throw .malformedIDLine(path: source, line: index + 1, reason: error.reason)
+                throw .input(error)
             }
-        }
-        return out
-    }
-
-    private struct IDLineError: Error { var reason: String }
-
-    private static func idArray(_ line: ArraySlice<UInt8>) throws(IDLineError) -> [Int] {
-        var i = line.startIndex
-        func skipSpace() { while i < line.endIndex, [0x20, 0x09, 0x0D].contains(line[i]) { i += 1 } }
-        skipSpace()
-        guard i < line.endIndex, line[i] == UInt8(ascii: "[") else { throw IDLineError(reason: "missing '['") }
-        i += 1
-        var ids: [Int] = []
-        skipSpace()
-        if i < line.endIndex, line[i] == UInt8(ascii: "]") {
-            i += 1
-        } else {
-            while true {
-                skipSpace()
-                let start = i
-                if i < line.endIndex, line[i] == UInt8(ascii: "-") { i += 1 }
-                while i < line.endIndex, (0x30...0x39).contains(line[i]) { i += 1 }
-                guard let id = Int(String(decoding: line[start..<i], as: UTF8.self)) else {
-                    throw IDLineError(reason: "expected an integer at byte \(start - line.startIndex)")
+            guard let elements = value.array else {
+                throw .malformedIDLine(path: source, line: line.number, reason: "found \(value.typeName)")
+            }
+            var ids: [Int] = []
+            ids.reserveCapacity(elements.count)
+            for (position, element) in elements.enumerated() {
+                guard case .number(let text) = element.kind, let id = Int(text) else {
+                    throw .malformedIDLine(
+                        path: source, line: line.number, reason: "element \(position) is not an integer")
                 }
                 ids.append(id)
-                skipSpace()
-                guard i < line.endIndex else { throw IDLineError(reason: "missing ']'") }
-                i += 1
-                if line[i - 1] == UInt8(ascii: "]") { break }
-                guard line[i - 1] == UInt8(ascii: ",") else {
-                    throw IDLineError(reason: "expected ',' or ']' at byte \(i - 1 - line.startIndex)")
-                }
             }
+            out.append(ids)
         }
-        skipSpace()
-        guard i == line.endIndex else { throw IDLineError(reason: "text after ']'") }
-        return ids
+        return out
     }
 
     /// Appends `[1,2,3]` (compact JSON) to `out`.

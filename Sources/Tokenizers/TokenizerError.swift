@@ -1,6 +1,8 @@
+import TextIO
+
 /// Everything that can go wrong loading a tokenizer or running it, each case naming the file and line,
 /// the id, or the place in the input it is about, so a caller can print it and stop.
-public enum TokenizerError: Error, Equatable, CustomStringConvertible {
+public enum TokenizerError: Error, Equatable, CustomStringConvertible, TextInputReporting {
     /// A file could not be read at all (missing, unreadable, a folder without the expected files).
     case unreadableFile(path: String, reason: String)
     /// A vocabulary, merges or rank file is not in the expected shape at `line` (1-based).
@@ -15,9 +17,10 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible {
     case disallowedSpecialToken(token: String, text: Int?, line: Int, byteOffset: Int)
     /// `decode` met an id the vocabulary does not define, at `position` in the id sequence.
     case unknownID(Int, position: Int)
-    /// Input bytes that are not UTF-8 (`lntune tokenize` validates its input itself).
-    case invalidUTF8(path: String, line: Int, byteOffset: Int)
-    /// A line of `lntune tokenize --decode` input that is not a JSON array of integers.
+    /// A `tokenize` / `perplexity` input that cannot be read, is not UTF-8, or (`--decode`) is not JSON,
+    /// with line and column (from TextIO).
+    case input(TextInputError)
+    /// A line of `lntune tokenize --decode` input that is valid JSON but not an array of integers.
     case malformedIDLine(path: String, line: Int, reason: String)
     /// Another error located in an input file, e.g. a rejected special token on line 12 of `input.txt`.
     indirect case inInput(path: String, line: Int, TokenizerError)
@@ -43,8 +46,8 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible {
                 + "(hint: use allow to map it to its id, or text to encode it as ordinary text)"
         case let .unknownID(id, position):
             return "token id \(id) at position \(position) is not in the vocabulary"
-        case let .invalidUTF8(path, line, byteOffset):
-            return "\(path):\(line): invalid UTF-8 at byte \(byteOffset) of the line"
+        case let .input(problem):
+            return problem.description
         case let .malformedIDLine(path, line, reason):
             return "\(path):\(line): expected a JSON array of token ids: \(reason)"
         case let .inInput(path, line, inner):

@@ -4,6 +4,8 @@ import GPT2
 /// file or tensor it is about and, where there is one, what to do.
 public enum TuningError: Error, Equatable, CustomStringConvertible {
     case invalidOption(name: String, value: String, hint: String)
+    /// A command-line option no tuning method has.
+    case unknownOption(name: String, hint: String)
     /// The model (forward, backward) or the safetensors layer underneath reported a problem.
     case model(GPT2Error)
     /// A file an adapter or checkpoint folder must contain is not there.
@@ -27,6 +29,8 @@ public enum TuningError: Error, Equatable, CustomStringConvertible {
         switch self {
         case let .invalidOption(name, value, hint):
             return "invalid --\(name) '\(value)': \(hint)"
+        case let .unknownOption(name, hint):
+            return "unknown option '\(name.hasPrefix("-") ? name : "--" + name)': \(hint)"
         case let .model(error):
             return error.description
         case let .missingFile(path, hint):
@@ -34,8 +38,9 @@ public enum TuningError: Error, Equatable, CustomStringConvertible {
         case let .invalidAdapter(file, reason):
             return "\(file): not a valid adapter: \(reason)"
         case let .unsupportedAdapter(file, type):
-            return "\(file): adapter type '\(type)' is not supported"
-                + " (LNTune reads PEFT LN_TUNING and PREFIX_TUNING adapters and its own prefix+ln, bitfit and full layouts)"
+            let peft = TuningMethods.entries.compactMap(\.peftType).joined(separator: ", ")
+            return "\(file): adapter type '\(type)' is not supported (LNTune reads PEFT adapters of type \(peft)"
+                + " and its own layouts for " + TuningMethods.ownLayoutNames.joined(separator: ", ") + ")"
         case let .adapterShapeMismatch(file, tensor, expected, found):
             return "\(file): tensor '\(tensor)' has shape \(found), but the model needs \(expected)"
                 + " (was the adapter trained on a different model size?)"

@@ -18,7 +18,7 @@ struct BenchTuneCommand: ParsableCommand {
     @Option(help: "A model folder or a cached hub name.")
     var model: String
 
-    @Option(help: "ln, prefix, prefix+ln, bitfit or full.")
+    @Option(help: "Tuning method: \(TuningMethods.names.joined(separator: ", ")).")
     var method = "ln"
 
     @Option(help: "Rows per batch.") var batchSize = 8
@@ -27,19 +27,21 @@ struct BenchTuneCommand: ParsableCommand {
     @Option(help: "Timed repetitions.") var `repeat` = 5
 
     func validate() throws {
-        guard TuningMethodKind(rawValue: method) != nil else { throw ValidationError("unknown --method \(method)") }
+        _ = try configuration()
         guard batchSize > 0, length > 1, `repeat` > 0 else { throw ValidationError("sizes must be positive") }
+    }
+
+    /// The method's defaults, with `--prefix-length` for the methods that have a prefix.
+    private func configuration() throws -> TuningConfiguration {
+        let prefix = try TuningMethods.configuration(named: method).method.prefix != nil
+        return try TuningMethods.configuration(
+            named: method, arguments: prefix ? ["--prefix-length", String(prefixLength)] : [])
     }
 
     func run() throws {
         let checkpoint = try GPT2Checkpoint.load(directory: try ModelResolver.resolve(model))
         let gpt = try GPT2Model(checkpoint: checkpoint)
-        var configuration = TuningConfiguration.defaults(for: TuningMethodKind(rawValue: method) ?? .ln)
-        switch configuration {
-        case .prefix: configuration = .prefix(.init(virtualTokens: prefixLength))
-        case let .prefixLN(_, ln): configuration = .prefixLN(prefix: .init(virtualTokens: prefixLength), ln: ln)
-        default: break
-        }
+        let configuration = try configuration()
         let tuner = try Tuner(
             model: gpt, method: configuration.method,
             options: TunerOptions(schedule: LearningRateSchedule(peak: 1e-4, shape: .constant, totalSteps: 1_000)))

@@ -17,7 +17,7 @@ struct GenerateCommand: ParsableCommand {
     @OptionGroup(title: "Model") var model: ModelOptions
     @OptionGroup(title: "Model") var adapter: AdapterOptions
     @Option(help: "Text to continue (<|endoftext|> in it is the special token).") var prompt: String?
-    @Option(help: "Data file (or WebNLG folder) to predict for.") var input: String?
+    @Option(help: "Data file (or WebNLG folder) to predict for; CRLF reads as LF.") var input: String?
     @Option(help: "Task of --input.") var task: DatasetTask?
     @Option(help: "Prompt template file replacing the task's (see prompts/).") var promptTemplate: String?
     @Option(help: "Prompts decoded together in dataset mode (grouped by length).") var batchSize = 8

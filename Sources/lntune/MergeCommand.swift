@@ -31,6 +31,6 @@ struct MergeCommand: ParsableCommand {
         let summary = try AdapterMerging.merge(model: model, adapter: adapter, output: URL(fileURLWithPath: out))
         printWarnings(summary.warnings)
         let files = summary.copiedFiles.isEmpty ? "" : "; copied \(summary.copiedFiles.joined(separator: ", "))"
-        print("merged a \(summary.method.rawValue) adapter (\(summary.replacedTensors) tensors) into \(out)\(files)")
+        print("merged a \(summary.method) adapter (\(summary.replacedTensors) tensors) into \(out)\(files)")
     }
 }

@@ -19,7 +19,7 @@ struct PerplexityCommand: ParsableCommand {
     @OptionGroup(title: "Model") var model: ModelOptions
     @OptionGroup(title: "Model") var adapter: AdapterOptions
 
-    @Option(help: "Text file, one sequence per line (UTF-8); '-' reads standard input.")
+    @Option(help: "Text file, one sequence per line (UTF-8; CRLF reads as LF); '-' reads standard input.")
     var input: String
 
     @Option(help: "Lines per forward pass.")

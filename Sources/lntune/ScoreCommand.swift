@@ -17,16 +17,16 @@ struct ScoreCommand: ParsableCommand {
             pycocoevalcap's CIDEr-D, both on the --tokenize tokens. METEOR is not implemented yet.
             """)
 
-    @Option(name: .customLong("hyp"), help: "Hypotheses, one per line.")
+    @Option(name: .customLong("hyp"), help: "Hypotheses, one per line; CRLF reads as LF.")
     var hypothesisPath: String?
 
-    @Option(name: .customLong("ref"), help: "References, one per line, parallel to --hyp (repeat for more).")
+    @Option(name: .customLong("ref"), help: "References parallel to --hyp's lines (repeatable); CRLF reads as LF.")
     var referencePaths: [String] = []
 
-    @Option(name: .customLong("refs-grouped"), help: "References grouped per instance, blank-line separated.")
+    @Option(name: .customLong("refs-grouped"), help: "References per instance, blank-line separated; CRLF reads as LF.")
     var groupedPath: String?
 
-    @Option(name: .customLong("jsonl"), help: "Predictions with references, one JSON object per line.")
+    @Option(name: .customLong("jsonl"), help: "Predictions + references, a JSON object per line; CRLF reads as LF.")
     var jsonlPath: String?
 
     @Option(help: "Metrics to compute, comma-separated (METEOR is not implemented yet).")

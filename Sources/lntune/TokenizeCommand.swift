@@ -8,13 +8,13 @@ struct TokenizeCommand: ParsableCommand {
         commandName: "tokenize",
         abstract: "Encode text lines to token ids (one JSON array per line), or decode them back.",
         discussion: """
-            Lines end at \\n only; U+2028, U+0085, form feeds and a lone \\r are part of the text. \
+            Lines end at \\n, and CRLF reads as LF; U+2028, U+0085, form feeds and a lone \\r are part of the text. \
             Input must be UTF-8. Errors name the file and line and exit non-zero.
             """)
 
     @Option(help: .tokenizer) var tokenizer: String
 
-    @Option(help: "Input file; '-' or omitted reads standard input.")
+    @Option(help: "Input file (UTF-8; CRLF reads as LF); '-' or omitted reads standard input.")
     var input: String?
 
     @Option(help: "<|endoftext|> in the text: allow (its id), text (plain text) or reject (an error).")

@@ -21,10 +21,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Task (text: one document per line).")
     var task: TrainingTask
 
-    @Option(help: "Training data file (or WebNLG folder).")
+    @Option(help: "Training data file (or WebNLG folder); CRLF reads as LF.")
     var train: String
 
-    @Option(help: "Dev data file: dev loss, best adapter, early stopping.")
+    @Option(help: "Dev data file: dev loss, best adapter, early stopping; CRLF reads as LF.")
     var dev: String?
 
     @Option(help: "Prompt template file replacing the task's (see prompts/).")

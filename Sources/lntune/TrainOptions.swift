@@ -1,33 +1,30 @@
 import ArgumentParser
 import LNTune
 
-/// The method and its ablation options (`lntune train`).
+/// The method and its options (`lntune train`). Each method declares its own options (`--ln-layers`,
+/// `--prefix-length`, …) in its folder of the Tuning target; the words ArgumentParser does not know are
+/// handed to the method registry, which refuses an option of another method or one no method has.
 struct MethodOptions: ParsableArguments {
-    @Option(help: "Tuning method: \(TuningMethodKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(
+        help: ArgumentHelp(
+            "Tuning method: \(TuningMethods.names.joined(separator: ", ")).",
+            discussion: Self.methodHelp))
     var method: String = "ln"
 
-    @Option(help: "LN-Tuning terms: gain, bias or gain,bias (default both).")
-    var lnTerms: String?
-
-    @Option(help: "LN-Tuning modules: any of attn,mlp,final (default all).")
-    var lnModules: String?
-
-    @Option(help: "LN-Tuning blocks: FIRST-LAST, N or all (ln_f follows --ln-modules).")
-    var lnLayers: String?
-
-    @Option(help: "Prefix-Tuning: virtual tokens (default 10).")
-    var prefixLength: Int?
-
-    @Option(help: "Prefix-Tuning: hidden width of the reparameterisation MLP (default 512).")
-    var prefixHidden: Int?
-
-    @Flag(help: "Prefix-Tuning: train the key/value slots directly, without the MLP.")
-    var prefixDirect = false
+    @Argument(parsing: .allUnrecognized, help: .hidden)
+    var methodArguments: [String] = []
 
     func configuration() throws -> TuningConfiguration {
-        try TuningConfiguration.parse(
-            method: method, lnTerms: lnTerms, lnModules: lnModules, lnLayers: lnLayers, prefixLength: prefixLength,
-            prefixHidden: prefixHidden, prefixDirect: prefixDirect)
+        try TuningMethods.configuration(named: method, arguments: methodArguments)
+    }
+
+    /// Every method and its options, from the registry.
+    static var methodHelp: String {
+        let methods = TuningMethods.summaries.map { "  \($0.name): \($0.summary)" }
+        let options = TuningMethods.entries.flatMap { entry in
+            entry.options.map { "  \($0.usage)  (\(entry.name)) \($0.help)" }
+        }
+        return (["Methods:"] + methods + ["Method options:"] + options).joined(separator: "\n")
     }
 }
 

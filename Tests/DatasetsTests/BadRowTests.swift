@@ -41,11 +41,13 @@ struct BadRowCase: Sendable, CustomTestStringConvertible {
     }
 }
 
-/// The error's case name and line, the two things a user needs to find the problem.
+/// The error's case name and line, the two things a user needs to find the problem (broken CSV or JSON
+/// syntax, reported by TextIO, counts as `malformed` like any other broken file structure).
 func kindAndLine(_ error: DatasetError) -> (String, Int) {
     switch error {
-    case .invalidUTF8(_, let line): return ("invalidUTF8", line)
-    case .malformed(_, let line, _): return ("malformed", line)
+    case .input(.invalidUTF8(_, let line, _, _)): return ("invalidUTF8", line)
+    case .malformed(_, let line, _), .input(.malformedCSV(_, let line, _)), .input(.malformedJSON(_, let line, _, _)):
+        return ("malformed", line)
     case .wrongHeader(_, let line, _, _): return ("wrongHeader", line)
     case .missingField(_, let line, _): return ("missingField", line)
     case .emptyField(_, let line, _): return ("emptyField", line)

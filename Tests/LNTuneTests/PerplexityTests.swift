@@ -66,7 +66,8 @@ func perplexityMatchesTransformers(_ name: String) throws {
     }
 }
 
-/// Text lines go through the tokenizer (a byte-level vocabulary that fits the tiny model) and score as their ids do.
+/// Text lines go through the tokenizer (a byte-level vocabulary that fits the tiny model) and score as their ids do;
+/// a CRLF input file scores as its LF copy.
 @Test func textLinesScoreAsTheirTokens() throws {
     let model = try tinyModel(adapter: "ln")
     let tokenizer = model.tokenizer
@@ -76,4 +77,8 @@ func perplexityMatchesTransformers(_ name: String) throws {
     let ids = try lines.map { try tokenizer.encode($0).map { Int32($0) } }
     let direct = try Perplexity.score(ids, source: "in.txt", model: model, endOfText: 0)
     #expect(report == direct)
+    // A CRLF file, read as `lntune perplexity` reads its input, scores as its LF copy: no "\r" token.
+    let crlf = try LineInput.textLines(Array("the cafe\r\n\r\nx<|endoftext|>y\r\n".utf8), source: "in.txt")
+    #expect(crlf == lines)
+    #expect(try Perplexity.evaluate(lines: crlf, source: "in.txt", model: model) == report)
 }

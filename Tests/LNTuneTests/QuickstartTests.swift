@@ -2,6 +2,7 @@ import Foundation
 import LNTune
 import Testing
 import TestSupport
+import Tuning
 
 /// The quickstart pipeline end to end on a few rows: it tunes the bundled model, writes untuned and tuned
 /// predictions for each test MR, scores both, and prints all five steps. (The full-size run is what
@@ -41,5 +42,5 @@ import TestSupport
     let printed = try String(contentsOf: log, encoding: .utf8)
     for step in 1...5 { #expect(printed.contains("[\(step)/5]")) }
     #expect(printed.contains("dev loss before tuning"))
-    #expect(printed.contains(TuningMethodKind.ln.rawValue))
+    #expect(printed.contains(LNTuning().name))
 }

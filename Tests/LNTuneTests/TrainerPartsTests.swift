@@ -75,30 +75,6 @@ func stepScheduleCoversEveryBatchOncePerEpoch(_ accumulation: Int) throws {
     #expect(batch.labels == [-100, -100, 7, 8, -100, 10, -100, -100])
 }
 
-/// The CLI's method options parse into the method's configuration; options of another method, and a direct
-/// prefix with a hidden width, are refused rather than ignored.
-@Test func methodOptionsParse() throws {
-    #expect(try TuningConfiguration.parse(method: "ln") == .ln(LNTuningOptions()))
-    #expect(
-        try TuningConfiguration.parse(method: "ln", lnTerms: "bias", lnModules: "attn,final", lnLayers: "1-2")
-            == .ln(LNTuningOptions(terms: [.bias], modules: [.attn, .final], layers: 1...2)))
-    #expect(
-        try TuningConfiguration.parse(method: "prefix+ln", lnTerms: "gain", prefixLength: 5, prefixDirect: true)
-            == .prefixLN(
-                prefix: PrefixTuningOptions(virtualTokens: 5, projection: .direct), ln: LNTuningOptions(terms: [.gain]))
-    )
-    #expect(
-        try TuningConfiguration.parse(method: "prefix", prefixHidden: 64)
-            == .prefix(PrefixTuningOptions(projection: .mlp(hidden: 64))))
-    #expect(throws: LNTuneError.self) { try TuningConfiguration.parse(method: "lora") }
-    #expect(throws: LNTuneError.self) { try TuningConfiguration.parse(method: "bitfit", lnTerms: "bias") }
-    #expect(throws: LNTuneError.self) { try TuningConfiguration.parse(method: "ln", prefixLength: 3) }
-    #expect(throws: LNTuneError.self) {
-        try TuningConfiguration.parse(method: "prefix", prefixHidden: 8, prefixDirect: true)
-    }
-    #expect(throws: TuningError.self) { try TuningConfiguration.parse(method: "ln", lnLayers: "3-1") }
-}
-
 /// Settings that cannot work are refused before any file is read, naming the option.
 @Test(arguments: ["epochs", "batch-size", "grad-accum", "lr", "task", "on-bad-row", "early-stopping-patience"])
 func impossibleSettingsAreRefused(_ option: String) {
@@ -122,19 +98,20 @@ func impossibleSettingsAreRefused(_ option: String) {
     }
 }
 
-/// The `text` task: one document per non-blank line (CRLF tolerated), each a target after the built-in
-/// template's `<|endoftext|>`; a line that is not UTF-8 fails or is skipped, naming the line.
+/// The `text` task: one document per non-blank line (CRLF reads as LF), each a target after the built-in
+/// template's `<|endoftext|>`; a line that is not UTF-8 fails or is skipped, naming the line and column.
 @Test func plainTextTask() throws {
     let folder = try TemporaryFolder()
     let file = folder.url.appendingPathComponent("corpus.txt")
-    try Data("First document.\r\n\n  \nSecond one.\n".utf8 + [0xFF, 0x0A] + Data("Third.".utf8)).write(to: file)
-    #expect(throws: DatasetError.invalidUTF8(file: file.path, line: 5)) {
+    try Data("First document.\r\n\n  \nSecond one.\n".utf8 + [0xFF, 0x0A] + Data("Third.\r".utf8)).write(to: file)
+    let badLine = DatasetError.input(.invalidUTF8(file: file.path, line: 5, column: 1, byte: 0xFF))
+    #expect(throws: badLine) {
         try PlainTextLoader.load(file, onBadRow: .fail)
     }
     let loaded = try TrainingTask.text.load(file, onBadRow: .skip)
     #expect(loaded.examples.map(\.references) == [["First document."], ["Second one."], ["Third."]])
     #expect(loaded.examples.allSatisfy { $0.source.isEmpty })
-    #expect(loaded.skipped == [.invalidUTF8(file: file.path, line: 5)])
+    #expect(loaded.skipped == [badLine])
     let template = try TrainingTask.text.defaultTemplate()
     #expect(template.text(source: "", target: "Hi.") == "<|endoftext|> Hi. <|endoftext|>")
     #expect(try TrainingTask(name: "text") == .text && (try TrainingTask(name: "dart")) == .dataset(.dart))

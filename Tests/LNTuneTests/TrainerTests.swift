@@ -135,16 +135,15 @@ func resumeGivesTheUninterruptedResult(_ way: StopWay) throws {
 
 /// Every method trains through the trainer and writes a final adapter the reader accepts (prefix slots
 /// shorten the default maximum length; full fine-tuning writes a whole model).
-// Qualified: LNTune also names this type (for the CLI), and the macro needs one unambiguous name.
-@Test(arguments: Tuning.TuningMethodKind.allCases)
-func everyMethodTrains(_ kind: Tuning.TuningMethodKind) throws {
+@Test(arguments: TuningMethods.names)
+func everyMethodTrains(_ name: String) throws {
     let fixture = try TrainingFixture(.short(train: 8, dev: 4))
     let method: TuningConfiguration =
-        switch kind {
-        case .prefix: .prefix(PrefixTuningOptions(virtualTokens: 3, projection: .mlp(hidden: 16)))
-        case .prefixLN:
+        switch name {
+        case "prefix": .prefix(PrefixTuningOptions(virtualTokens: 3, projection: .mlp(hidden: 16)))
+        case "prefix+ln":
             .prefixLN(prefix: PrefixTuningOptions(virtualTokens: 2, projection: .direct), ln: LNTuningOptions())
-        default: TuningConfiguration.defaults(for: kind)
+        default: try TuningMethods.defaults(named: name)
         }
     let settings = fixture.settings(method: method, maxSteps: 2)
     let summary = try Trainer(settings: settings).run()

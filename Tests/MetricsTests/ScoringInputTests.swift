@@ -1,6 +1,7 @@
 import Foundation
 import Metrics
 import Testing
+import TextIO
 
 /// Writes files into a fresh temporary folder and removes it afterwards.
 private final class Scratch {
@@ -20,14 +21,32 @@ private final class Scratch {
 }
 
 struct ScoringInputTests {
-    /// Lines split on "\n" only (a trailing newline adds no line; "\r" stays, as sacreBLEU reads files).
+    /// Lines split at LF with CRLF read as LF (a trailing newline adds no line; a lone "\r" stays text).
     @Test func parallelFilesPairLineByLine() throws {
         let s = try Scratch()
         let corpus = try ScoringCorpus.parallel(
-            hypothesisPath: s.file("hyp", "a b\r\n\nc\n"),
+            hypothesisPath: s.file("hyp", "a b\r\n\r\nc\rd\n"),
             referencePaths: [s.file("r1", "a b\nx\nc\n"), s.file("r2", "b\n\nc d")])
-        #expect(corpus.hypotheses == ["a b\r", "", "c"])
+        #expect(corpus.hypotheses == ["a b", "", "c\rd"])
         #expect(corpus.references == [["a b", "b"], ["x", ""], ["c", "c d"]])
+    }
+
+    /// Every scoring layout reads a CRLF file as its LF copy: no "\r" reaches a metric.
+    @Test func crlfInputsScoreAsLF() throws {
+        let s = try Scratch()
+        func both(_ name: String, _ text: String) throws -> (lf: String, crlf: String) {
+            (try s.file(name, text), try s.file(name + "-crlf", text.replacingOccurrences(of: "\n", with: "\r\n")))
+        }
+        let hyp = try both("hyp", "the cat\na dog\n"), ref = try both("ref", "the cat sat\nthe dog\n")
+        let grouped = try both("grouped", "the cat sat\nthe cat\n\nthe dog\n")
+        let jsonl = try both("p.jsonl", "{\"prediction\": \"x\", \"references\": [\"y\"]}\n\n")
+        #expect(
+            try ScoringCorpus.parallel(hypothesisPath: hyp.crlf, referencePaths: [ref.crlf])
+                == ScoringCorpus.parallel(hypothesisPath: hyp.lf, referencePaths: [ref.lf]))
+        #expect(
+            try ScoringCorpus.grouped(hypothesisPath: hyp.crlf, groupedPath: grouped.crlf)
+                == ScoringCorpus.grouped(hypothesisPath: hyp.lf, groupedPath: grouped.lf))
+        #expect(try ScoringCorpus.jsonl(path: jsonl.crlf) == ScoringCorpus.jsonl(path: jsonl.lf))
     }
 
     /// A reference file with another line count is named with both counts.
@@ -43,36 +62,30 @@ struct ScoringInputTests {
     @Test func emptyAndMissingFiles() throws {
         let s = try Scratch()
         let empty = try s.file("empty", "")
-        #expect(throws: MetricsError.emptyFile(path: empty)) { try TextFile.lines(atPath: empty) }
+        #expect(throws: MetricsError.emptyFile(path: empty)) { try lines(empty) }
         let missing = s.folder.appendingPathComponent("nope").path
         do {
-            _ = try TextFile.lines(atPath: missing)
+            _ = try lines(missing)
             Issue.record("reading a missing file succeeded")
         } catch let error as MetricsError {
-            guard case .unreadable(let path, _) = error else { throw error }
+            guard case .input(.unreadable(let path, _)) = error else { throw error }
             #expect(path == missing)
         }
     }
 
-    /// Invalid UTF-8 — a stray continuation byte, an overlong form, an encoded surrogate, a truncated
-    /// sequence — is reported with its line and byte column.
-    @Test(
-        arguments: [
-            ([0x61, 0x0A, 0x62, 0x80], 2, 2), ([0xC0, 0xAF], 1, 1), ([0x0A, 0x0A, 0x78, 0xED, 0xA0, 0x80], 3, 2),
-            ([0x61, 0x62, 0x63, 0xE2, 0x82], 1, 4), ([0xF4, 0x90, 0x80, 0x80], 1, 1),
-        ] as [([UInt8], Int, Int)])
-    func invalidUTF8IsLocated(_ bytes: [UInt8], line: Int, column: Int) throws {
-        let s = try Scratch()
-        let path = try s.file("bad", bytes)
-        #expect(throws: MetricsError.invalidUTF8(path: path, line: line, column: column)) {
-            try TextFile.lines(atPath: path)
-        }
+    /// The hypothesis lines of `path`, read as every scoring layout reads its files.
+    private func lines(_ path: String) throws -> [String] {
+        try ScoringCorpus.parallel(hypothesisPath: path, referencePaths: [path]).hypotheses
     }
 
-    /// Valid multi-byte text (2-, 3- and 4-byte sequences) passes unchanged.
-    @Test func validUTF8RoundTrips() throws {
+    /// Invalid UTF-8 is reported with its line and byte column (the cases themselves are TextIO's tests).
+    @Test func invalidUTF8IsLocated() throws {
         let s = try Scratch()
-        #expect(try TextFile.lines(atPath: s.file("ok", "£20 — 日本 😀\nΣ")) == ["£20 — 日本 😀", "Σ"])
+        let path = try s.file("bad", [0x61, 0x0A, 0x62, 0x80])
+        #expect(throws: MetricsError.input(.invalidUTF8(file: path, line: 2, column: 2, byte: 0x80))) {
+            try lines(path)
+        }
+        #expect(try lines(s.file("ok", "£20 — 日本 😀\nΣ")) == ["£20 — 日本 😀", "Σ"])
     }
 
     /// The e2e-metrics layout: stripped lines, blank-line separated groups, trailing blank ignored.
@@ -113,7 +126,7 @@ struct ScoringInputTests {
             do {
                 _ = try ScoringCorpus.jsonl(path: path)
                 Issue.record("\(name): accepted")
-            } catch let MetricsError.malformedLine(p, l, _) {
+            } catch let MetricsError.malformedLine(p, l, _), let MetricsError.input(.malformedJSON(p, l, _, _)) {
                 #expect(p == path && l == line, "\(name)")
             }
         }

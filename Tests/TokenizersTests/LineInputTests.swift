@@ -1,45 +1,61 @@
 import Foundation
 import Testing
 import TestSupport
+import TextIO
 import Tokenizers
 
-/// Lines end at "\n" only: CR, CRLF's CR, U+2028, U+0085 and form feeds stay in the text, and a final
-/// newline does not add an empty line (an empty line in the middle is an empty text).
-@Test func textLinesSplitAtNewlineOnly() throws {
+/// Lines end at "\n" and CRLF reads as LF: a lone CR, U+2028, U+0085 and form feeds stay in the text, and
+/// a final newline does not add an empty line (an empty line in the middle is an empty text).
+@Test func textLinesSplitAtNewline() throws {
     let text = "a\r\nb\u{2028}c\u{85}d\u{0C}e\rf\n\nlast\n"
     let lines = try LineInput.textLines(Array(text.utf8), source: "in.txt")
-    #expect(lines == ["a\r", "b\u{2028}c\u{85}d\u{0C}e\rf", "", "last"])
+    #expect(lines == ["a", "b\u{2028}c\u{85}d\u{0C}e\rf", "", "last"])
     #expect(try LineInput.textLines(Array("no newline".utf8), source: "in.txt") == ["no newline"])
     #expect(try LineInput.textLines([], source: "in.txt") == [])
 }
 
-/// Bytes that are not UTF-8 are an error naming the line and the byte offset within it (never replaced).
+/// The `tokenize` and `perplexity` inputs read a CRLF file as its LF copy: no "\r" is tokenized or scored.
+@Test func crlfInputReadsAsLF() throws {
+    let lf = "one line\n\nx <|endoftext|> y\n[1, 2]\n"
+    let crlf = lf.replacingOccurrences(of: "\n", with: "\r\n")
+    let lines = try LineInput.textLines(Array(crlf.utf8), source: "in.txt")
+    #expect(try lines == LineInput.textLines(Array(lf.utf8), source: "in.txt"))
+    #expect(!lines.contains { $0.contains("\r") })
+    #expect(try LineInput.idLines(Array("[1,2]\r\n[]\r\n".utf8), source: "ids") == [[1, 2], []])
+}
+
+/// Bytes that are not UTF-8 are an error naming the line, the byte column and the byte (never replaced).
 @Test(
     arguments: [
-        ([0x61, 0x0A, 0x62, 0x63, 0xFF, 0x64], 2, 2),  // invalid byte
-        ([0xE2, 0x82], 1, 0),  // truncated sequence at the end
-        ([0x61, 0xC0, 0xAF], 1, 1),  // overlong encoding
-        ([0x0A, 0x0A, 0xED, 0xA0, 0x80], 3, 0),  // UTF-16 surrogate
-    ] as [([UInt8], Int, Int)])
-func invalidUTF8IsLocated(bytes: [UInt8], line: Int, offset: Int) {
-    #expect(throws: TokenizerError.invalidUTF8(path: "in.txt", line: line, byteOffset: offset)) {
+        ([0x61, 0x0A, 0x62, 0x63, 0xFF, 0x64], 2, 3, 0xFF),  // invalid byte
+        ([0xE2, 0x82], 1, 1, 0xE2),  // truncated sequence at the end
+        ([0x61, 0xC0, 0xAF], 1, 2, 0xC0),  // overlong encoding
+        ([0x0A, 0x0A, 0xED, 0xA0, 0x80], 3, 1, 0xED),  // UTF-16 surrogate
+    ] as [([UInt8], Int, Int, UInt8)])
+func invalidUTF8IsLocated(bytes: [UInt8], line: Int, column: Int, byte: UInt8) {
+    #expect(throws: TokenizerError.input(.invalidUTF8(file: "in.txt", line: line, column: column, byte: byte))) {
         try LineInput.textLines(bytes, source: "in.txt")
     }
 }
 
-/// `--decode` input: one JSON array of integers per line; anything else names the line.
+/// `--decode` input: one JSON array of integers per line; anything else (broken JSON, a blank line, a
+/// value that is not an array of integers) names the line.
 @Test func idLinesParseAndReject() throws {
     #expect(try LineInput.idLines(Array("[1,2, 3]\n[]\n [ 7 ] \n".utf8), source: "ids") == [[1, 2, 3], [], [7]])
-    for (text, line) in [("[1,2]\n[1,,2]\n", 2), ("[1 2]\n", 1), ("1,2\n", 1), ("[1,2\n", 1), ("[1]x\n", 1)] {
+    for (text, line) in [
+        ("[1,2]\n[1,,2]\n", 2), ("[1 2]\n", 1), ("1,2\n", 1), ("[1,2\n", 1), ("[1]x\n", 1), ("[1]\n\n[2]\n", 2),
+        ("[1]\n{}\n", 2), ("[1.5]\n", 1), ("[\"1\"]\n", 1),
+    ] {
         #expect(throws: TokenizerError.self) { try LineInput.idLines(Array(text.utf8), source: "ids") }
         do {
             _ = try LineInput.idLines(Array(text.utf8), source: "ids")
         } catch {
-            guard case let .malformedIDLine(path, errorLine, _) = error else {
+            switch error {
+            case let .malformedIDLine(path, errorLine, _), let .input(.malformedJSON(path, errorLine, _, _)):
+                #expect(path == "ids" && errorLine == line, "\(text)")
+            default:
                 Issue.record("unexpected \(error)")
-                continue
             }
-            #expect(path == "ids" && errorLine == line, "\(text)")
         }
     }
     var out: [UInt8] = []

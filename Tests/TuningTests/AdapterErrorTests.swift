@@ -118,7 +118,7 @@ func thrownError<T>(_ body: () throws(TuningError) -> T) -> TuningError? {
             Issue.record("\(name): \(String(describing: error))")
             continue
         }
-        #expect(method == adapter.configuration.kind.rawValue && reason.contains("prefix"))
+        #expect(method == adapter.configuration.name && reason.contains("prefix"))
     }
     let ln = try AdapterFiles.read(from: Fixtures.url("adapters/from-lntune/ln"), modelConfig: config)
     let parameters = try Tiny.checkpoint().parameters

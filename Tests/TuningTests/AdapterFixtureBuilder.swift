@@ -17,7 +17,10 @@ enum AdapterFixtureBuilder {
         ("ln-ablation", LNTuning(options: LNTuningOptions(terms: [.bias], modules: [.attn, .final], layers: 1...1))),
         ("prefix", PrefixTuning(options: .init(virtualTokens: 3, projection: .mlp(hidden: 16)))),
         ("prefix-direct", PrefixTuning(options: .init(virtualTokens: 2, projection: .direct))),
-        ("prefix-ln", PrefixLNTuning(prefix: .init(virtualTokens: 3, projection: .mlp(hidden: 16)))),
+        (
+            "prefix-ln",
+            TuningConfiguration.prefixLN(prefix: .init(virtualTokens: 3, projection: .mlp(hidden: 16))).method
+        ),
         ("bitfit", BitFit()),
         ("full", FullFineTuning()),
     ]
@@ -30,7 +33,7 @@ enum AdapterFixtureBuilder {
         let tuner = try Tuner(model: try Tiny.model(), method: method, options: options)
         var random = TuningRandom(seed: 99)
         // The prefix encoder keeps its (seeded, PEFT-style) initialisation; base tensors move by N(0, σ).
-        let sigma: Float = method.kind == .full ? 0.05 : 0.3
+        let sigma: Float = method.name == "full" ? 0.05 : 0.3
         for segment in tuner.segments where !segment.name.hasPrefix("prompt_encoder.") {
             for i in segment.valueBuffer.indices { segment.valueBuffer[i] += sigma * random.normal() }
         }

@@ -4,10 +4,10 @@ import Tuning
 
 /// Every method's configuration survives JSON (what adapter configs and checkpoints store), with sets written
 /// sorted so the same options always give the same bytes; unknown names are decoding errors.
-@Test(arguments: TuningMethodKind.allCases)
-func configurationsRoundTripThroughJSON(_ kind: TuningMethodKind) throws {
-    var configuration = TuningConfiguration.defaults(for: kind)
-    if case .prefixLN = configuration {
+@Test(arguments: TuningMethods.names)
+func configurationsRoundTripThroughJSON(_ name: String) throws {
+    var configuration = try TuningMethods.defaults(named: name)
+    if name == "prefix+ln" {
         configuration = .prefixLN(
             prefix: .init(virtualTokens: 7, projection: .direct),
             ln: LNTuningOptions(terms: [.bias], modules: [.final, .attn], layers: 2...5))
@@ -16,8 +16,8 @@ func configurationsRoundTripThroughJSON(_ kind: TuningMethodKind) throws {
     encoder.outputFormatting = [.sortedKeys]
     let data = try encoder.encode(configuration)
     #expect(try JSONDecoder().decode(TuningConfiguration.self, from: data) == configuration)
-    #expect(configuration.method.configuration == configuration)
-    #expect(configuration.kind == kind && configuration.method.kind == kind)
+    #expect(TuningConfiguration(configuration.method) == configuration)
+    #expect(configuration.name == name && configuration.method.name == name)
     // Same options, other insertion order → same bytes.
     #expect(try encoder.encode(configuration) == data)
 }

@@ -20,7 +20,7 @@ private func options(
     #expect(LNTuning().selection(for: layout).gradientRequest == .layerNorms(config))
     #expect(FullFineTuning().selection(for: layout).gradientRequest == .all(config))
     #expect(PrefixTuning().selection(for: layout).gradientRequest == .prefixOnly)
-    let both = PrefixLNTuning().selection(for: layout).gradientRequest
+    let both = TuningConfiguration.prefixLN().method.selection(for: layout).gradientRequest
     #expect(both.prefix && both.tensors == GradientRequest.layerNorms(config).tensors)
     for method in [LNTuning(), BitFit(), FullFineTuning()] as [any TuningMethod] {
         let selection = method.selection(for: layout)
@@ -74,7 +74,7 @@ func accumulationEqualsOneBigBatch(_ reduction: TrainingObjective.Reduction) thr
     let objective = TrainingObjective(reduction: reduction)
     // SGD with lr 1 and no clipping: the update is minus the gradient.
     let o = options(OptimizerOptions(algorithm: .sgd), lr: 1, clip: 0, objective: objective)
-    let method = PrefixLNTuning(prefix: .init(virtualTokens: 2, projection: .mlp(hidden: 8)))
+    let method = TuningConfiguration.prefixLN(prefix: .init(virtualTokens: 2, projection: .mlp(hidden: 8))).method
     let rows: [[Int]] = [[6, 3], [7]]
     let micro = try rows.enumerated().map { try randomBatch($1, seed: UInt64($0) + 20) }
     var big: [[Int32]] = []

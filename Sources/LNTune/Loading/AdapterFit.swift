@@ -9,8 +9,9 @@ enum AdapterFit {
     /// an adapter trained on a shallower model (4 blocks applied to a 6-block model would otherwise leave blocks
     /// 4 and 5 untuned without a word). A full fine-tune is a whole checkpoint, compared by the reader.
     static func checkBlocks(_ adapter: Adapter, model config: GPT2Config, modelName: String) throws(LNTuneError) {
-        guard adapter.fullParameters == nil else { return }
-        let expected = adapter.configuration.method.trainableTensors(in: ParameterLayout(config: config))
+        let method = adapter.configuration.method
+        guard !method.storesWholeModel else { return }
+        let expected = method.storedTensors(in: ParameterLayout(config: config))
         let held = Set(adapter.tensors.keys)
         guard let missing = expected.first(where: { !held.contains($0) }) else { return }
         let blocks = Set(held.compactMap(blockIndex)).sorted()
@@ -18,7 +19,7 @@ enum AdapterFit {
         throw .loading(
             .adapterMismatch(
                 adapter: adapter.source,
-                adapterShape: "\(adapter.configuration.kind.rawValue) values for \(blocks.count) blocks (\(span)),"
+                adapterShape: "\(adapter.configuration.name) values for \(blocks.count) blocks (\(span)),"
                     + " none for \(missing.huggingFaceName)",
                 model: modelName, modelShape: shape(config)))
     }

@@ -20,7 +20,7 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     public var epochs: Int
     /// Stop after this many optimizer steps (the schedule then spans exactly these steps).
     public var maxSteps: Int?
-    /// Peak learning rate; nil = the method's default (`defaultLearningRate`).
+    /// Peak learning rate; nil = the method's default (`TuningMethod.defaultLearningRate`).
     public var learningRate: Double?
     public var schedule: LearningRateSchedule.Shape
     public var batchSize: Int
@@ -49,7 +49,8 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
         method: TuningConfiguration = .ln(LNTuningOptions()), epochs: Int = 1, maxSteps: Int? = nil,
         learningRate: Double? = nil, schedule: LearningRateSchedule.Shape = .linear, batchSize: Int = 8,
         gradientAccumulation: Int = 1, warmup: Int = 0, weightDecay: Float = 0, clip: Float = 1, seed: UInt64 = 42,
-        dropout: Float? = nil, evalEvery: Int? = nil, saveEvery: Int? = nil, earlyStoppingPatience: Int? = nil, out: String
+        dropout: Float? = nil, evalEvery: Int? = nil, saveEvery: Int? = nil, earlyStoppingPatience: Int? = nil,
+        out: String
     ) {
         self.model = model
         self.tokenizer = tokenizer
@@ -77,19 +78,8 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
         self.out = out
     }
 
-    /// Learning rates that work for each method on GPT-2 when `--lr` is not given: LayerNorm and bias values
-    /// tolerate (and need) far larger steps than full fine-tuning; Li & Liang trained prefixes at 5e-5 to 8e-5
-    /// through the MLP.
-    public static func defaultLearningRate(_ kind: TuningMethodKind) -> Double {
-        switch kind {
-        case .ln, .bitfit: return 1e-3
-        case .prefix, .prefixLN: return 5e-5
-        case .full: return 5e-5
-        }
-    }
-
     /// The peak learning rate this run uses.
-    public var resolvedLearningRate: Double { learningRate ?? Self.defaultLearningRate(method.kind) }
+    public var resolvedLearningRate: Double { learningRate ?? method.method.defaultLearningRate }
 
     public var trainingTask: TrainingTask { get throws { try TrainingTask(name: task) } }
 
@@ -138,54 +128,5 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
             schedule: LearningRateSchedule(
                 peak: resolvedLearningRate, shape: schedule, warmupSteps: warmup, totalSteps: totalSteps),
             maxGradientNorm: clip, seed: seed, dropout: dropout ?? 0)
-    }
-}
-
-extension TuningConfiguration {
-    /// The method as the CLI spells it: `--method` plus the ablation options of LN-Tuning (`--ln-terms`,
-    /// `--ln-modules`, `--ln-layers`) and Prefix-Tuning (`--prefix-length`, `--prefix-hidden`, `--prefix-direct`).
-    /// Options of a method that is not selected are an error rather than silently ignored.
-    public static func parse(
-        method: String, lnTerms: String? = nil, lnModules: String? = nil, lnLayers: String? = nil,
-        prefixLength: Int? = nil, prefixHidden: Int? = nil, prefixDirect: Bool = false
-    ) throws -> TuningConfiguration {
-        guard let kind = TuningMethodKind(rawValue: method) else {
-            throw LNTuneError.training(
-                .invalidSetting(
-                    name: "method", value: method,
-                    hint: "one of " + TuningMethodKind.allCases.map(\.rawValue).joined(separator: ", ")))
-        }
-        let usesLN = kind == .ln || kind == .prefixLN, usesPrefix = kind == .prefix || kind == .prefixLN
-        let lnGiven = [lnTerms, lnModules, lnLayers].contains { $0 != nil }
-        let prefixGiven = prefixLength != nil || prefixHidden != nil || prefixDirect
-        if lnGiven && !usesLN {
-            throw LNTuneError.training(
-                .invalidSetting(
-                    name: "method", value: method, hint: "--ln-* options need --method ln or prefix+ln"))
-        }
-        if prefixGiven && !usesPrefix {
-            throw LNTuneError.training(
-                .invalidSetting(
-                    name: "method", value: method, hint: "--prefix-* options need --method prefix or prefix+ln"))
-        }
-        if prefixDirect && prefixHidden != nil {
-            throw LNTuneError.training(
-                .invalidSetting(
-                    name: "prefix-hidden", value: String(prefixHidden ?? 0),
-                    hint: "--prefix-direct trains the slots without the MLP"))
-        }
-        let ln = try LNTuningOptions.parse(terms: lnTerms, modules: lnModules, layers: lnLayers)
-        let defaults = PrefixTuningOptions()
-        let prefix = PrefixTuningOptions(
-            virtualTokens: prefixLength ?? defaults.virtualTokens,
-            projection: prefixDirect ? .direct : prefixHidden.map { .mlp(hidden: $0) } ?? defaults.projection)
-        try prefix.validate()
-        switch kind {
-        case .ln: return .ln(ln)
-        case .prefix: return .prefix(prefix)
-        case .prefixLN: return .prefixLN(prefix: prefix, ln: ln)
-        case .bitfit: return .bitfit
-        case .full: return .full
-        }
     }
 }

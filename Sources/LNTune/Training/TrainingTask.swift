@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import TextIO
 
 /// What `lntune train --task` accepts: every dataset task, plus `text` for plain language modelling.
 ///
@@ -68,34 +69,27 @@ public enum TrainingTask: Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// The `text` task's files: UTF-8, one document per line (LF or CRLF); blank lines are ignored.
+/// The `text` task's files: UTF-8, one document per line by TextIO's line policy (CRLF reads as LF); lines
+/// of only whitespace are ignored. A line that is not UTF-8 is a row problem, skipped under `.skip`.
 public enum PlainTextLoader {
     public static func load(_ url: URL, onBadRow: OnBadRow) throws -> LoadedDataset {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw DatasetError.unreadable(file: url.path, reason: (error as NSError).localizedDescription)
-        }
-        let stem = url.deletingPathExtension().lastPathComponent
+        let file = try DatasetError.reportingInput { try TextFile(url: url) }
         var examples: [Example] = []
         var skipped: [DatasetError] = []
-        var lineNumber = 0
-        for line in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
-            lineNumber += 1
-            var bytes = line[...]
-            if bytes.last == 0x0D { bytes = bytes.dropLast() }
-            guard let text = String(data: Data(bytes), encoding: .utf8) else {
-                let problem = DatasetError.invalidUTF8(file: url.path, line: lineNumber)
-                guard onBadRow == .skip else { throw problem }
-                skipped.append(problem)
+        for line in file.lines() {
+            let text: String
+            do {
+                text = try file.text(of: line)
+            } catch {
+                guard onBadRow == .skip else { throw DatasetError.input(error) }
+                skipped.append(.input(error))
                 continue
             }
             if text.allSatisfy(\.isWhitespace) { continue }
             examples.append(
                 Example(
-                    id: "\(stem)-\(lineNumber)", source: "", references: [text],
-                    metadata: ["file": url.path, "line": String(lineNumber)]))
+                    id: "\(file.stem)-\(line.number)", source: "", references: [text],
+                    metadata: ["file": file.name, "line": String(line.number)]))
         }
         return LoadedDataset(examples: examples, skipped: skipped)
     }

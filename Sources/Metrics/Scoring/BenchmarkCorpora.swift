@@ -1,4 +1,5 @@
 import Foundation
+import TextIO
 
 /// Scoring corpora built from the real test references in `shared/datasets` (read at run time, never
 /// copied): each instance's first reference plays the hypothesis and the others the references. Used by
@@ -9,12 +10,12 @@ public enum BenchmarkCorpora {
     /// single reference are left out.
     public static func e2eTest(shared: URL) throws -> ScoringCorpus {
         let path = shared.appendingPathComponent("datasets/e2e/testset_w_refs.csv").path
-        let rows = try CSVTable.rows(TextFile.read(path), path: path)
+        let rows = try MetricsError.reportingInput { try CSVReader.records(TextFile(path: path)) }
         var order = [String](), groups = [String: [String]]()
-        for (index, row) in rows.enumerated().dropFirst() {
+        for (line, row) in rows.dropFirst() {
             guard row.count == 2 else {
                 throw MetricsError.malformedLine(
-                    path: path, line: index + 1, reason: "expected 2 fields, found \(row.count)")
+                    path: path, line: line, reason: "expected 2 fields, found \(row.count)")
             }
             if groups[row[0]] == nil { order.append(row[0]) }
             groups[row[0], default: []].append(row[1])
@@ -26,65 +27,18 @@ public enum BenchmarkCorpora {
     /// DialogSum `dialogsum.test.jsonl`: `summary1` against `summary2` and `summary3`.
     public static func dialogSumTest(shared: URL) throws -> ScoringCorpus {
         let path = shared.appendingPathComponent("datasets/dialogsum/dialogsum.test.jsonl").path
-        struct Row: Decodable { var summary1, summary2, summary3: String }
+        let file = try MetricsError.reportingInput { try TextFile(path: path) }
         var hypotheses = [String](), references = [[String]]()
-        for (index, line) in try TextFile.lines(atPath: path).enumerated() where !line.isEmpty {
-            guard let row = try? JSONDecoder().decode(Row.self, from: Data(line.utf8)) else {
-                throw MetricsError.malformedLine(path: path, line: index + 1, reason: "expected summary1…summary3")
+        for line in JSONLines(file) {
+            let record = try MetricsError.reportingInput { try line.value.get() }
+            guard let first = record["summary1"]?.string, let second = record["summary2"]?.string,
+                let third = record["summary3"]?.string
+            else {
+                throw MetricsError.malformedLine(path: path, line: line.number, reason: "expected summary1…summary3")
             }
-            hypotheses.append(row.summary1)
-            references.append([row.summary2, row.summary3])
+            hypotheses.append(first)
+            references.append([second, third])
         }
         return try ScoringCorpus(hypotheses: hypotheses, references: references)
-    }
-}
-
-/// A minimal RFC 4180 reader (quoted fields, doubled quotes, line breaks inside quotes, CRLF), enough
-/// for the E2E CSVs and equal to Python's `csv.reader` on them.
-enum CSVTable {
-    static func rows(_ bytes: [UInt8], path: String) throws -> [[String]] {
-        try TextFile.validateUTF8(bytes, path: path)
-        var rows = [[String]](), row = [String](), field = [UInt8]()
-        var inQuotes = false, quoted = false
-        var i = 0
-        func endField() {
-            row.append(String(decoding: field, as: UTF8.self))
-            field.removeAll(keepingCapacity: true)
-            quoted = false
-        }
-        while i < bytes.count {
-            let b = bytes[i]
-            if inQuotes {
-                if b == 0x22 {
-                    if i + 1 < bytes.count && bytes[i + 1] == 0x22 {
-                        field.append(0x22)
-                        i += 1
-                    } else {
-                        inQuotes = false
-                    }
-                } else {
-                    field.append(b)
-                }
-            } else if b == 0x22 && field.isEmpty && !quoted {
-                inQuotes = true
-                quoted = true
-            } else if b == 0x2C {
-                endField()
-            } else if b == 0x0A || b == 0x0D {
-                if b == 0x0D && i + 1 < bytes.count && bytes[i + 1] == 0x0A { i += 1 }
-                endField()
-                rows.append(row)
-                row = []
-            } else {
-                field.append(b)
-            }
-            i += 1
-        }
-        if inQuotes { throw MetricsError.malformedLine(path: path, line: rows.count + 1, reason: "unterminated quote") }
-        if !field.isEmpty || !row.isEmpty || quoted {
-            endField()
-            rows.append(row)
-        }
-        return rows
     }
 }

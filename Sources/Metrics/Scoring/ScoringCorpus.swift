@@ -1,4 +1,5 @@
 import Foundation
+import TextIO
 
 /// Hypotheses paired with their references, read from one of the layouts `lntune score` accepts.
 public struct ScoringCorpus: Equatable, Sendable {
@@ -15,10 +16,10 @@ public struct ScoringCorpus: Equatable, Sendable {
     /// One hypothesis per line, and reference files with one reference per line each (sacreBLEU's
     /// layout: file k holds every segment's k-th reference; an empty line is an empty reference).
     public static func parallel(hypothesisPath: String, referencePaths: [String]) throws -> ScoringCorpus {
-        let hypotheses = try TextFile.lines(atPath: hypothesisPath)
+        let hypotheses = try Self.lines(atPath: hypothesisPath)
         var references = [[String]](repeating: [], count: hypotheses.count)
         for path in referencePaths {
-            let lines = try TextFile.lines(atPath: path)
+            let lines = try Self.lines(atPath: path)
             guard lines.count == hypotheses.count else {
                 throw MetricsError.lineCountMismatch(
                     path: path, lines: lines.count, expectedPath: hypothesisPath, expected: hypotheses.count)
@@ -32,8 +33,8 @@ public struct ScoringCorpus: Equatable, Sendable {
     /// consecutive lines, instances separated by a blank line. As e2e-metrics' `read_lines`, lines are
     /// stripped, and a file without any blank line is read as one reference per instance.
     public static func grouped(hypothesisPath: String, groupedPath: String) throws -> ScoringCorpus {
-        let hypotheses = try TextFile.lines(atPath: hypothesisPath)
-        let lines = try TextFile.lines(atPath: groupedPath)
+        let hypotheses = try Self.lines(atPath: hypothesisPath)
+        let lines = try Self.lines(atPath: groupedPath)
         var groups: [[String]] = [[]]
         var groupStartLine = [1]
         for (index, raw) in lines.enumerated() {
@@ -66,41 +67,46 @@ public struct ScoringCorpus: Equatable, Sendable {
     /// A JSON Lines file with one object per line holding `prediction` (string) and `references`
     /// (non-empty array of strings) — what `lntune generate` writes. Blank lines are skipped.
     public static func jsonl(path: String) throws -> ScoringCorpus {
+        let file = try MetricsError.reportingInput { try TextFile(path: path) }
         var hypotheses = [String](), references = [[String]]()
-        for (index, line) in try TextFile.lines(atPath: path).enumerated() {
-            if PythonText.stripped(PythonText.scalars(line)[...]).isEmpty { continue }
-            let record: PredictionRecord
-            do {
-                record = try JSONDecoder().decode(PredictionRecord.self, from: Data(line.utf8))
-            } catch {
-                throw MetricsError.malformedLine(
-                    path: path, line: index + 1,
-                    reason: "expected a JSON object with \"prediction\" (string) and \"references\" "
-                        + "(array of strings): \(Self.describe(error))")
-            }
-            guard !record.references.isEmpty else {
-                throw MetricsError.malformedLine(path: path, line: index + 1, reason: "\"references\" is empty")
-            }
-            hypotheses.append(record.prediction)
-            references.append(record.references)
+        for line in JSONLines(file) {
+            let value = try MetricsError.reportingInput { try line.value.get() }
+            let (hypothesis, texts) = try predictionRecord(value, path: path, line: line.number)
+            hypotheses.append(hypothesis)
+            references.append(texts)
         }
         guard !hypotheses.isEmpty else { throw MetricsError.emptyFile(path: path) }
         return try ScoringCorpus(hypotheses: hypotheses, references: references)
     }
 
-    private struct PredictionRecord: Decodable {
-        var prediction: String
-        var references: [String]
+    /// `prediction` and `references` of one JSON Lines record, or a problem naming the line and key.
+    private static func predictionRecord(_ value: JSONValue, path: String, line: Int) throws -> (String, [String]) {
+        let expected = "expected a JSON object with \"prediction\" (string) and \"references\" (array of strings)"
+        let problem = { (reason: String) in MetricsError.malformedLine(path: path, line: line, reason: reason) }
+        guard value.isObject else { throw problem("\(expected): found \(value.typeName)") }
+        for key in ["prediction", "references"] where value[key] == nil {
+            throw problem("\(expected): missing key \"\(key)\"")
+        }
+        guard let hypothesis = value["prediction"]?.string else {
+            throw problem("\(expected): wrong type at \"prediction\"")
+        }
+        guard let elements = value["references"]?.array else {
+            throw problem("\(expected): wrong type at \"references\"")
+        }
+        var texts: [String] = []
+        for (k, element) in elements.enumerated() {
+            guard let text = element.string else { throw problem("\(expected): wrong type at \"references[\(k)]\"") }
+            texts.append(text)
+        }
+        guard !texts.isEmpty else { throw problem("\"references\" is empty") }
+        return (hypothesis, texts)
     }
 
-    private static func describe(_ error: Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, _): return "missing key \"\(key.stringValue)\""
-        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            let where_ = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return "wrong type at \"\(where_)\""
-        case DecodingError.dataCorrupted: return "not valid JSON"
-        default: return "\(error)"
-        }
+    /// The lines of a scoring input by TextIO's line policy (CRLF reads as LF; a final newline adds no
+    /// line; an empty line is an empty segment); a zero-byte file is an error, since nothing can be scored.
+    static func lines(atPath path: String) throws -> [String] {
+        let file = try MetricsError.reportingInput { try TextFile(path: path) }
+        guard !file.bytes.isEmpty else { throw MetricsError.emptyFile(path: path) }
+        return try MetricsError.reportingInput { try file.textLines() }
     }
 }

@@ -3,8 +3,8 @@ import GPT2
 /// What a trained method changes about a base model, in memory: the base tensors it replaces (LayerNorm
 /// gains and biases, BitFit's biases, every tensor for full fine-tuning) and the prefix it prepends.
 ///
-/// `AdapterFiles` writes and reads it in PEFT's layout where PEFT has one (LN_TUNING, PREFIX_TUNING) and in
-/// LNTune's documented layouts otherwise (`prefix+ln`, `bitfit`, `full`).
+/// `AdapterFiles` writes and reads it in the layout of its method (PEFT's where PEFT has one, LNTune's
+/// documented layouts otherwise).
 public struct Adapter: @unchecked Sendable {
     /// The method (and options) the adapter was trained with, or inferred from a PEFT file.
     public var configuration: TuningConfiguration
@@ -59,7 +59,7 @@ public struct Adapter: @unchecked Sendable {
     public func merge(into parameters: GPT2Parameters) throws(TuningError) {
         if prefix != nil {
             throw .cannotMerge(
-                method: configuration.kind.rawValue,
+                method: configuration.name,
                 reason: "a prefix adds key/value slots to every attention layer instead of changing weights;"
                     + " use the adapter folder directly (--adapter) when evaluating or decoding")
         }
@@ -79,29 +79,17 @@ public struct Adapter: @unchecked Sendable {
 }
 
 extension Tuner {
-    /// A snapshot of what this run has trained so far, ready for `AdapterFiles.write`.
-    ///
-    /// LN adapters hold both terms of every selected LayerNorm even when an ablation trains only one (PEFT
-    /// replaces whole modules; the untrained term is then the base value). Full fine-tuning copies every
-    /// parameter.
+    /// A snapshot of what this run has trained so far, ready for `AdapterFiles.write`: the tensors the
+    /// method's adapter stores (or every parameter, for full fine-tuning) and the prefix.
     public func adapter(baseModel: String? = nil) -> Adapter {
+        let method = configuration.method
         let parameters = model.parameters
         var tensors: [GPT2Tensor: [Float]] = [:]
-        var full: GPT2Parameters?
-        switch configuration {
-        case let .ln(options), let .prefixLN(_, options):
-            for norm in options.selectedNorms(layerCount: model.config.nLayer) {
-                for term in LNTerm.allCases { tensors[norm.tensor(term)] = Array(parameters[norm.tensor(term)]) }
-            }
-        case .bitfit:
-            for tensor in selection.tensors { tensors[tensor] = Array(parameters[tensor]) }
-        case .full:
-            full = parameters.copy()
-        case .prefix:
-            break
+        if !method.storesWholeModel {
+            for tensor in method.storedTensors(in: parameters.layout) { tensors[tensor] = Array(parameters[tensor]) }
         }
         return Adapter(
             configuration: configuration, modelConfig: model.config, tensors: tensors, prefix: prefixSlots(),
-            fullParameters: full, baseModel: baseModel)
+            fullParameters: method.storesWholeModel ? parameters.copy() : nil, baseModel: baseModel)
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import GPT2
 
-/// `adapter_config.json` as PEFT 0.21 writes it for the two adapter types LNTune exchanges with it,
-/// `LN_TUNING` and `PREFIX_TUNING` (keys as PEFT spells them; absent keys take PEFT's defaults).
+/// `adapter_config.json` as PEFT 0.21 writes it for the adapter types LNTune exchanges with it
+/// (`LN_TUNING`, `PREFIX_TUNING`: each method's folder fills its own keys) (keys as PEFT spells them; absent keys take PEFT's defaults).
 ///
 /// LNTune adds one key, `"lntune"`: the method and options it trained with (e.g. an LN-Tuning ablation).
 /// PEFT drops unknown keys when it loads a config (with a warning), so the file stays loadable by PEFT.
@@ -68,50 +68,8 @@ struct PEFTAdapterConfig: Codable, Equatable {
         }
     }
 
-    /// An LN_TUNING config for `options`: the whole modules by name when every layer trains (PEFT's own
-    /// default for GPT-2 is `["ln_1", "ln_2", "ln_f"]`), else one explicit entry per module (`h.12.ln_1`).
-    static func lnTuning(
-        _ options: LNTuningOptions, layerCount: Int, baseModel: String?, recording: TuningConfiguration
-    )
-        -> PEFTAdapterConfig
-    {
-        let names: [String]
-        if options.layers == nil {
-            names = options.modules.sorted().map(\.huggingFaceName)
-        } else {
-            names = options.selectedNorms(layerCount: layerCount).map(\.huggingFaceName)
-        }
-        var config = PEFTAdapterConfig(peftType: "LN_TUNING")
-        config.fillCommon(baseModel: baseModel, recording: recording)
-        config.targetModules = .names(names)
-        return config
-    }
-
-    /// A PREFIX_TUNING config whose `prompt_embeddings` holds the encoder's output; `prefix_projection` and
-    /// `encoder_hidden_size` record how it was trained (with `inference_mode` true PEFT builds a plain
-    /// embedding of that output either way).
-    static func prefixTuning(
-        _ options: PrefixTuningOptions, model: GPT2Config, baseModel: String?, recording: TuningConfiguration
-    ) -> PEFTAdapterConfig {
-        var config = PEFTAdapterConfig(peftType: "PREFIX_TUNING")
-        config.fillCommon(baseModel: baseModel, recording: recording)
-        config.numVirtualTokens = options.virtualTokens
-        config.tokenDim = model.nEmbd
-        config.numLayers = model.nLayer
-        config.numAttentionHeads = model.nHead
-        config.numTransformerSubmodules = 1
-        switch options.projection {
-        case .direct:
-            config.prefixProjection = false
-            config.encoderHiddenSize = model.nEmbd  // PEFT's default when no projection is used
-        case let .mlp(hidden):
-            config.prefixProjection = true
-            config.encoderHiddenSize = hidden
-        }
-        return config
-    }
-
-    private mutating func fillCommon(baseModel: String?, recording: TuningConfiguration) {
+    /// The keys every adapter LNTune writes carries; `recording` is the method and options it trained with.
+    mutating func fillCommon(baseModel: String?, recording: TuningConfiguration) {
         taskType = "CAUSAL_LM"
         peftVersion = Self.peftVersion
         baseModelNameOrPath = baseModel

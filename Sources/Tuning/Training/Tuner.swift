@@ -36,10 +36,10 @@ public final class Tuner: @unchecked Sendable {
     /// `options.seed`) and zero optimizer state. The model's trainable values are its starting point.
     public init(model: GPT2Model, method: any TuningMethod, options: TunerOptions) throws(TuningError) {
         let config = model.config
-        try method.configuration.validate(layerCount: config.nLayer)
+        try method.validate(for: config)
         try options.validate()
         self.model = model
-        self.configuration = method.configuration
+        self.configuration = TuningConfiguration(method)
         self.options = options
         selection = method.selection(for: model.parameters.layout)
         request = selection.gradientRequest

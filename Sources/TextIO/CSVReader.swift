@@ -1,40 +1,41 @@
 /// An RFC 4180 CSV reader over raw bytes.
 ///
-/// Fields are separated by `,`; records end at an unquoted LF, CRLF or lone CR. A field that starts with `"`
-/// is quoted: it may hold commas, newlines (E2E's train split has two references with an embedded CRLF) and
-/// doubled quotes `""` standing for one `"`. Line numbers are physical lines, so an error in the record after
-/// a multi-line field still points at the right line of the file.
+/// Fields are separated by `,`; records end at an unquoted LF, CRLF or lone CR (as Python's `csv` module
+/// reads them). A field that starts with `"` is quoted: it may hold commas, newlines and doubled quotes `""`
+/// standing for one `"`, and its text is kept byte for byte — a line break inside quotes is data, not a
+/// line ending, so E2E's two training references with an embedded CRLF keep it, as Python reads them. Line
+/// numbers are physical lines (counted by LF), so an error in the record after a multi-line field still
+/// points at the right line of the file.
 ///
 /// Strictness, and why: a quote inside an unquoted field or text after a closing quote is reported rather
 /// than guessed at (Python's csv module silently glues such text together). Those are row problems — the
-/// reader resumes at the next line. An unterminated quoted field swallows the rest of the file, so it is a
-/// file problem under either `OnBadRow` policy. Completely empty lines are not records (files often end
-/// with one).
-struct CSVReader {
-    struct Record {
+/// reader resumes at the next line. An unterminated quoted field swallows the rest of the file, so it is
+/// thrown. Completely empty lines are not records (files often end with one).
+public struct CSVReader {
+    public struct Record: Sendable {
         /// Physical line on which the record starts.
-        let line: Int
-        /// Byte offset at which each field starts (for line numbers of problems inside a field).
-        let fieldStarts: [Int]
-        /// Field contents with quoting removed, still as bytes (UTF-8 is checked by the caller).
-        let fields: [[UInt8]]
+        public let line: Int
+        /// Field contents with quoting removed, still as bytes (see `string(_:_:)` for the text).
+        public let fields: [[UInt8]]
+        /// Where each field sits in the file, quotes included (to locate a bad byte inside a field).
+        let fieldRanges: [Range<Int>]
     }
 
-    private let file: TextFile
+    /// A record, or a row problem the reader has already moved past.
+    public enum Item: Sendable {
+        case record(Record)
+        case malformed(TextInputError)
+    }
+
+    public let file: TextFile
     private var position = 0
     private var line = 1
 
-    init(_ file: TextFile) { self.file = file }
-
-    /// A record, or a row problem the reader has already moved past.
-    enum Item {
-        case record(Record)
-        case malformed(DatasetError)
-    }
+    public init(_ file: TextFile) { self.file = file }
 
     /// The next record or malformed row, nil at the end of the file. Only an unterminated quote — which
     /// leaves nothing to resume at — is thrown.
-    mutating func next() throws -> Item? {
+    public mutating func next() throws(TextInputError) -> Item? {
         let bytes = file.bytes
         // Skip empty lines between records.
         while position < bytes.count, bytes[position] == 0x0A || bytes[position] == 0x0D {
@@ -43,9 +44,9 @@ struct CSVReader {
         guard position < bytes.count else { return nil }
         let recordLine = line
         var fields: [[UInt8]] = []
-        var starts: [Int] = []
+        var ranges: [Range<Int>] = []
         while true {
-            starts.append(position)
+            let start = position
             var field: [UInt8] = []
             if position < bytes.count, bytes[position] == 0x22 {
                 let quoteLine = line
@@ -68,7 +69,7 @@ struct CSVReader {
                     position += 1
                 }
                 guard closed else {
-                    throw DatasetError.malformed(
+                    throw .malformedCSV(
                         file: file.name, line: quoteLine,
                         reason: "quoted field is never closed (the rest of the file was read as part of it)")
                 }
@@ -79,7 +80,7 @@ struct CSVReader {
                     // message names where the quoted field began.
                     let opened = quoteLine == problemLine ? "" : "; the quoted field began on line \(quoteLine)"
                     return .malformed(
-                        .malformed(
+                        .malformedCSV(
                             file: file.name, line: problemLine,
                             reason: "text after a closing quote (a quote inside a quoted field must be doubled: \"\")"
                                 + opened))
@@ -90,7 +91,7 @@ struct CSVReader {
                         let problemLine = line
                         skipRestOfLine()
                         return .malformed(
-                            .malformed(
+                            .malformedCSV(
                                 file: file.name, line: problemLine,
                                 reason: "quote inside an unquoted field (quote the field and double the quote)"))
                     }
@@ -99,19 +100,37 @@ struct CSVReader {
                 }
             }
             fields.append(field)
+            ranges.append(start..<position)
             if position < bytes.count, bytes[position] == 0x2C {
                 position += 1
                 continue
             }
             if position < bytes.count { consumeLineEnd() }
-            return .record(Record(line: recordLine, fieldStarts: starts, fields: fields))
+            return .record(Record(line: recordLine, fields: fields, fieldRanges: ranges))
         }
+    }
+
+    /// Every record's line and field texts, for callers that stop at the first problem of any kind.
+    public static func records(_ file: TextFile) throws(TextInputError) -> [(line: Int, fields: [String])] {
+        var reader = CSVReader(file)
+        var records: [(line: Int, fields: [String])] = []
+        while let item = try reader.next() {
+            switch item {
+            case .record(let record):
+                var fields: [String] = []
+                for index in record.fields.indices { fields.append(try reader.string(record, index)) }
+                records.append((record.line, fields))
+            case .malformed(let problem):
+                throw problem
+            }
+        }
+        return records
     }
 
     private func isDelimiter(_ b: UInt8) -> Bool { b == 0x2C || b == 0x0A || b == 0x0D }
 
-    /// Consumes one LF, CRLF or lone CR. Lines are counted by LF, as `TextFile` does, so a lone CR ends a
-    /// record without starting a new physical line.
+    /// Consumes one LF, CRLF or lone CR. Lines are counted by LF, as everywhere in TextIO, so a lone CR ends
+    /// a record without starting a new physical line.
     private mutating func consumeLineEnd() {
         if file.bytes[position] == 0x0D { position += 1 }
         if position < file.bytes.count, file.bytes[position] == 0x0A {
@@ -128,15 +147,13 @@ struct CSVReader {
         if position < file.bytes.count { consumeLineEnd() }
     }
 
-    /// Decodes field `index` of `record` as UTF-8, naming the physical line of a bad byte.
-    func string(_ record: Record, _ index: Int) throws -> String {
-        let bytes = record.fields[index]
-        if let bad = UTF8Validation.firstInvalidOffset(in: bytes[...]) {
-            // Lines before the field, plus newlines inside the field before the bad byte.
-            let before = file.newlineCount(record.fieldStarts[0]..<record.fieldStarts[index])
-            let inside = bytes[..<bad].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-            throw DatasetError.invalidUTF8(file: file.name, line: record.line + before + inside)
+    /// Field `index` of `record` as UTF-8 text; a bad byte is named by its physical line and column.
+    public func string(_ record: Record, _ index: Int) throws(TextInputError) -> String {
+        // Quotes are ASCII, so the raw field (quotes included) holds its first bad byte where the
+        // unquoted text does, and the raw offset locates it in the file.
+        if let bad = UTF8Validation.firstInvalidOffset(in: file.bytes[record.fieldRanges[index]]) {
+            throw file.invalidUTF8(at: bad, anchor: record.fieldRanges[0].lowerBound, anchorLine: record.line)
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return String(decoding: record.fields[index], as: UTF8.self)
     }
 }

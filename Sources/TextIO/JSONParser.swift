@@ -1,81 +1,12 @@
-/// A JSON value (RFC 8259) that remembers the line it starts on.
-///
-/// Foundation's decoders report neither the line of a syntax error nor where a record sits in a large JSON
-/// array, and the loaders must name both; this small recursive-descent parser over the file's bytes does.
-struct JSONValue {
-    enum Kind {
-        case null
-        case bool(Bool)
-        /// The number's text as written (ids may be integers or strings; nothing here does arithmetic).
-        case number(String)
-        case string(String)
-        case array([JSONValue])
-        /// Keys map to values; a repeated key keeps the last value, as Python's `json` does.
-        case object([String: JSONValue])
-    }
-
-    let kind: Kind
-    /// 1-based physical line on which the value starts.
-    let line: Int
-
-    subscript(key: String) -> JSONValue? {
-        if case .object(let members) = kind { return members[key] }
-        return nil
-    }
-
-    var string: String? {
-        if case .string(let s) = kind { return s }
-        return nil
-    }
-
-    var array: [JSONValue]? {
-        if case .array(let a) = kind { return a }
-        return nil
-    }
-
-    var isObject: Bool {
-        if case .object = kind { return true }
-        return false
-    }
-
-    /// A name for the value's type in error messages.
-    var typeName: String {
-        switch kind {
-        case .null: return "null"
-        case .bool: return "a boolean"
-        case .number: return "a number"
-        case .string: return "a string"
-        case .array: return "an array"
-        case .object: return "an object"
-        }
-    }
-
-    /// Parses a file whose document is a JSON array of records (DART, SAMSum).
-    static func parseArray(_ file: TextFile) throws -> [JSONValue] {
-        let root = try parse(file)
-        guard let records = root.array else {
-            throw DatasetError.badValue(
-                file: file.name, line: root.line, field: "(top level)",
-                reason: "expected an array, found \(root.typeName)")
-        }
-        return records
-    }
-
-    /// Parses one JSON document that fills `range` of `file` (surrounding whitespace allowed), starting on
-    /// `line`. Errors are `.malformed` / `.invalidUTF8` naming the exact line.
-    static func parse(_ file: TextFile, range: Range<Int>? = nil, line: Int = 1) throws -> JSONValue {
-        var parser = JSONParser(file: file, range: range ?? 0..<file.bytes.count, line: line)
-        return try parser.parseDocument()
-    }
-}
-
 /// The parser behind `JSONValue.parse`; one instance per document.
-private struct JSONParser {
+struct JSONParser {
     let file: TextFile
     let bytes: [UInt8]
     var position: Int
     let end: Int
     var line: Int
+    /// Offset of the first byte of `line`, for the column of an error.
+    var lineStart: Int
     var depth = 0
     /// Deep enough for any dataset, shallow enough that hostile input cannot overflow the stack.
     static let maximumDepth = 256
@@ -86,9 +17,10 @@ private struct JSONParser {
         self.position = range.lowerBound
         self.end = range.upperBound
         self.line = line
+        self.lineStart = range.lowerBound
     }
 
-    mutating func parseDocument() throws -> JSONValue {
+    mutating func parseDocument() throws(TextInputError) -> JSONValue {
         skipWhitespace()
         let value = try parseValue()
         skipWhitespace()
@@ -96,14 +28,16 @@ private struct JSONParser {
         return value
     }
 
-    func error(_ reason: String) -> DatasetError {
-        .malformed(file: file.name, line: line, reason: "invalid JSON: \(reason)")
+    func error(_ reason: String) -> TextInputError {
+        .malformedJSON(file: file.name, line: line, column: position - lineStart + 1, reason: reason)
     }
 
     mutating func skipWhitespace() {
         while position < end {
             switch bytes[position] {
-            case 0x0A: line += 1
+            case 0x0A:
+                line += 1
+                lineStart = position + 1
             case 0x20, 0x09, 0x0D: break
             default: return
             }
@@ -111,7 +45,7 @@ private struct JSONParser {
         }
     }
 
-    mutating func parseValue() throws -> JSONValue {
+    mutating func parseValue() throws(TextInputError) -> JSONValue {
         guard position < end else { throw error("unexpected end of input") }
         let startLine = line
         switch bytes[position] {
@@ -132,19 +66,19 @@ private struct JSONParser {
         byte >= 0x20 && byte < 0x7F ? "'\(Character(Unicode.Scalar(byte)))'" : "byte 0x\(String(byte, radix: 16))"
     }
 
-    mutating func expectLiteral(_ literal: String) throws {
+    mutating func expectLiteral(_ literal: String) throws(TextInputError) {
         for expected in literal.utf8 {
             guard position < end, bytes[position] == expected else { throw error("invalid literal") }
             position += 1
         }
     }
 
-    mutating func enter() throws {
+    mutating func enter() throws(TextInputError) {
         depth += 1
         guard depth <= Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth)") }
     }
 
-    mutating func parseObject() throws -> JSONValue.Kind {
+    mutating func parseObject() throws(TextInputError) -> JSONValue.Kind {
         try enter()
         defer { depth -= 1 }
         position += 1
@@ -175,7 +109,7 @@ private struct JSONParser {
         }
     }
 
-    mutating func parseArray() throws -> JSONValue.Kind {
+    mutating func parseArray() throws(TextInputError) -> JSONValue.Kind {
         try enter()
         defer { depth -= 1 }
         position += 1
@@ -200,7 +134,7 @@ private struct JSONParser {
         }
     }
 
-    mutating func parseNumber() throws -> String {
+    mutating func parseNumber() throws(TextInputError) -> String {
         let start = position
         if bytes[position] == UInt8(ascii: "-") { position += 1 }
         func digits(_ p: inout Int) -> Int {
@@ -224,17 +158,19 @@ private struct JSONParser {
     }
 
     /// A string literal; raw bytes are copied (and their UTF-8 checked), escapes decoded.
-    mutating func parseString() throws -> String {
+    mutating func parseString() throws(TextInputError) -> String {
         position += 1
+        let start = position
         var out: [UInt8] = []
         while position < end {
             let b = bytes[position]
             switch b {
             case UInt8(ascii: "\""):
                 position += 1
-                // Raw line breaks cannot occur inside a JSON string, so the string sits on `line`.
-                if UTF8Validation.firstInvalidOffset(in: out[...]) != nil {
-                    throw DatasetError.invalidUTF8(file: file.name, line: line)
+                // Escapes are ASCII and decode to whole sequences, so the raw bytes hold the first bad byte
+                // where the decoded ones do; raw line breaks cannot occur in a string, so it sits on `line`.
+                if let bad = UTF8Validation.firstInvalidOffset(in: bytes[start..<position - 1]) {
+                    throw file.invalidUTF8(at: bad, anchor: lineStart, anchorLine: line)
                 }
                 return String(decoding: out, as: UTF8.self)
             case UInt8(ascii: "\\"):
@@ -254,7 +190,7 @@ private struct JSONParser {
         UInt8(ascii: "f"): 0x0C, UInt8(ascii: "n"): 0x0A, UInt8(ascii: "r"): 0x0D, UInt8(ascii: "t"): 0x09,
     ]
 
-    mutating func parseEscape(into out: inout [UInt8]) throws {
+    mutating func parseEscape(into out: inout [UInt8]) throws(TextInputError) {
         guard position + 1 < end else { throw error("unterminated escape") }
         let c = bytes[position + 1]
         position += 2
@@ -279,7 +215,7 @@ private struct JSONParser {
         UTF8.encode(unicode) { out.append($0) }
     }
 
-    mutating func parseHex4() throws -> UInt32 {
+    mutating func parseHex4() throws(TextInputError) -> UInt32 {
         guard position + 4 <= end else { throw error("truncated \\u escape") }
         var value: UInt32 = 0
         for _ in 0..<4 {
