@@ -30,6 +30,9 @@ let package = Package(
 
         // The one seeded generator (SplitMix64); no dependencies, so Metrics stays free of the numeric targets.
         .target(name: "Randomness"),
+        // The one stopwatch (wall and CPU time) and peak-memory reading: the trainer's phase times and every
+        // benchmark use it, so it sits below LNTune rather than in Benchmarks.
+        .target(name: "ResourceUsage"),
         .target(name: "Kernels", dependencies: ["CBLAS", "Randomness"], swiftSettings: kernelFlags),
         .target(name: "Tokenizers", dependencies: ["CUTF8Proc"]),
         .target(name: "GPT2", dependencies: ["Kernels"], swiftSettings: hostCPU),
@@ -39,7 +42,9 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["Tokenizers", "Randomness"]),
         .target(
             name: "LNTune",
-            dependencies: ["Tokenizers", "GPT2", "Tuning", "Decoding", "Metrics", "Datasets", "Kernels"],
+            dependencies: [
+                "Tokenizers", "GPT2", "Tuning", "Decoding", "Metrics", "Datasets", "Kernels", "ResourceUsage",
+            ],
             swiftSettings: hostCPU),
         .executableTarget(
             name: "lntune",
