@@ -46,9 +46,11 @@ let package = Package(
                 "Tokenizers", "GPT2", "Tuning", "Decoding", "Metrics", "Datasets", "Kernels", "ResourceUsage",
             ],
             swiftSettings: hostCPU),
+        // The `lntune bench` work, kept out of the library targets.
+        .target(name: "Benchmarks", dependencies: ["LNTune", "Kernels", "ResourceUsage"], swiftSettings: hostCPU),
         .executableTarget(
             name: "lntune",
-            dependencies: ["LNTune", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["LNTune", "Benchmarks", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .target(name: "TestSupport", dependencies: ["Kernels", "GPT2", "Randomness"]),
 
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
@@ -57,8 +59,9 @@ let package = Package(
         .testTarget(name: "GPT2Tests", dependencies: ["GPT2", "TestSupport"]),
         .testTarget(name: "TuningTests", dependencies: ["Tuning", "TestSupport"]),
         .testTarget(name: "DecodingTests", dependencies: ["Decoding", "TestSupport"]),
-        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TestSupport"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Benchmarks", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
         .testTarget(name: "LNTuneTests", dependencies: ["LNTune", "TestSupport"]),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "ResourceUsage", "TestSupport"]),
     ]
 )
