@@ -32,6 +32,9 @@ let package = Package(
         .target(name: "Randomness"),
         // Strict text input (UTF-8 with line:column, one CR policy, CSV, JSON lines); Foundation only.
         .target(name: "TextIO"),
+        // The one stopwatch (wall and CPU time) and peak-memory reading: the trainer's phase times and every
+        // benchmark use it, so it sits below LNTune rather than in Benchmarks.
+        .target(name: "ResourceUsage"),
         .target(name: "Kernels", dependencies: ["CBLAS", "Randomness"], swiftSettings: kernelFlags),
         .target(name: "Tokenizers", dependencies: ["CUTF8Proc", "TextIO"]),
         .target(name: "GPT2", dependencies: ["Kernels"], swiftSettings: hostCPU),
@@ -41,16 +44,20 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["TextIO", "Randomness"]),
         .target(
             name: "LNTune",
-            dependencies: ["Tokenizers", "GPT2", "Tuning", "Decoding", "Metrics", "Datasets", "Kernels", "TextIO"],
+            dependencies: [
+                "Tokenizers", "GPT2", "Tuning", "Decoding", "Metrics", "Datasets", "Kernels", "TextIO", "ResourceUsage",
+            ],
             swiftSettings: hostCPU),
-        // The commands import LNTune only; the component modules are listed for the bench commands, which
-        // still import them until they move to their own target.
+        // The `lntune bench` work, kept out of the library targets.
+        .target(
+            name: "Benchmarks",
+            dependencies: [
+                "LNTune", "Kernels", "GPT2", "Tuning", "Decoding", "Metrics", "Datasets", "Tokenizers", "ResourceUsage",
+            ],
+            swiftSettings: hostCPU),
         .executableTarget(
             name: "lntune",
-            dependencies: [
-                "LNTune", "GPT2", "Tuning", "Decoding", "Metrics", "Datasets", "Tokenizers",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            dependencies: ["LNTune", "Benchmarks", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .target(name: "TestSupport", dependencies: ["Kernels", "GPT2", "Randomness"]),
 
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
@@ -60,10 +67,11 @@ let package = Package(
         .testTarget(name: "GPT2Tests", dependencies: ["GPT2", "TestSupport"]),
         .testTarget(name: "TuningTests", dependencies: ["Tuning", "TestSupport"]),
         .testTarget(name: "DecodingTests", dependencies: ["Decoding", "TestSupport"]),
-        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TextIO", "TestSupport"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TextIO", "Benchmarks", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TextIO", "TestSupport"]),
         .testTarget(
             name: "LNTuneTests",
             dependencies: ["LNTune", "TextIO", "TestSupport", "GPT2", "Tuning", "Decoding", "Datasets", "Tokenizers"]),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "GPT2", "ResourceUsage", "TestSupport"]),
     ]
 )

@@ -7,7 +7,7 @@ trainer does per batch: forward, causal-LM loss over every next token, backward 
 and biases only (PEFT LNTuningConfig), AdamW on those.
 
     swift build -c release --product lntune
-    /work/venv/bin/python eval/bench_forward.py --config small --batch 8 --seq 128
+    ../venv/bin/python eval/bench_forward.py --config small --batch-size 8 --seq-len 128
 """
 import argparse
 import json
@@ -67,19 +67,19 @@ def torch_figures(config_name: str, b: int, t: int, repeats: int) -> dict:
 
 def lntune_figures(config_name: str, b: int, t: int, repeats: int) -> dict:
     exe = ROOT / ".build" / "release" / "lntune"
-    common = ["--config", config_name, "--batch", str(b), "--seq", str(t), "--repeats", str(repeats), "--json"]
+    common = ["--config", config_name, "--batch-size", str(b), "--seq-len", str(t), "--repeats", str(repeats), "--json"]
     out = {}
     for name in ("forward", "train-step"):
         line = subprocess.run([str(exe), "bench", name, *common], check=True, capture_output=True, text=True).stdout
-        out[name] = json.loads(line.strip().splitlines()[-1])
+        out[name] = json.loads(line.strip().splitlines()[-1])  # the last line; the first names the CPU
     return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--config", choices=("small", "medium"), default="small")
-    parser.add_argument("--batch", type=int, default=8)
-    parser.add_argument("--seq", type=int, default=128)
+    parser.add_argument("--batch-size", type=int, default=8)
+    parser.add_argument("--seq-len", type=int, default=128)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=2, help="alternate PyTorch and LNTune this many times")
     args = parser.parse_args()
@@ -88,9 +88,9 @@ def main() -> None:
     # best of every round for each.
     pt, ln = None, None
     for _ in range(args.rounds):
-        p = torch_figures(args.config, args.batch, args.seq, args.repeats)
+        p = torch_figures(args.config, args.batch_size, args.seq_len, args.repeats)
         pt = p if pt is None else {k: tuple(max(a, b) for a, b in zip(pt[k], p[k])) for k in pt}
-        l = lntune_figures(args.config, args.batch, args.seq, args.repeats)
+        l = lntune_figures(args.config, args.batch_size, args.seq_len, args.repeats)
         if ln is None:
             ln = l
         else:
@@ -101,7 +101,7 @@ def main() -> None:
                 else:
                     ln[k]["cpu_seconds"] = min(ln[k]["cpu_seconds"], l[k]["cpu_seconds"])
     f, s = ln["forward"], ln["train-step"]
-    n = args.batch * args.seq
+    n = args.batch_size * args.seq_len
     rows = [
         ("forward, logits at every position", pt["forward"], (f["tokens_per_second"], n / f["cpu_seconds"])),
         ("forward, logits at the last position", pt["forward_last"],
@@ -109,7 +109,8 @@ def main() -> None:
         ("LN-Tuning train step (fwd + LN-only bwd + AdamW)", pt["train_step"],
          (s["tokens_per_second"], n / s["cpu_seconds"])),
     ]
-    print(f"GPT-2 {args.config}, B={args.batch}, T={args.seq}, 2 threads, best of {args.repeats} x {args.rounds} rounds")
+    print(f"GPT-2 {args.config}, B={args.batch_size}, T={args.seq_len}, 2 threads, "
+          f"best of {args.repeats} x {args.rounds} rounds")
     print(f"{'':52} {'PyTorch':>9} {'LNTune':>9} {'ratio':>7}   per CPU-second: {'PyTorch':>8} {'LNTune':>8} {'ratio':>6}")
     for name, a, b in rows:
         line = f"{name:52} {a[0]:9.0f} {b[0]:9.0f} {b[0] / a[0]:6.2f}x"

@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Decoding throughput: transformers' `generate` against `lntune bench generate`, same model, same run.
 
-    /work/venv/bin/python eval/make_random_gpt2.py --config small --out /tmp/gpt2-small-random
+    ../venv/bin/python eval/make_random_gpt2.py --config small --out /tmp/gpt2-small-random
     swift build -c release
-    /work/venv/bin/python eval/bench_generate.py --model /tmp/gpt2-small-random
+    ../venv/bin/python eval/bench_generate.py --model /tmp/gpt2-small-random
 
 Cases (EOS disabled so every sequence runs to --new-tokens; prefill included in the time): greedy at batch 1,
-greedy at batch --batch, beam search with --beams on one prompt. Prompts are the same deterministic token ids the
-Swift command uses. transformers runs float32 on the CPU with torch.set_num_threads(2), KV cache on. Best of
+greedy at batch --batch-size, beam search with --num-beams on one prompt. Prompts are the same deterministic token
+ids the Swift command uses. transformers runs float32 on the CPU with torch.set_num_threads(2), KV cache on. Best of
 --repeats for each side; new tokens per second = prompts × new tokens / seconds (beam search: the returned
 sequence's tokens, as for greedy).
 
@@ -51,8 +51,8 @@ def main():
     parser.add_argument("--lntune", default=str(ROOT / ".build" / "release" / "lntune"))
     parser.add_argument("--prompt-length", type=int, default=16)
     parser.add_argument("--new-tokens", type=int, default=32)
-    parser.add_argument("--batch", type=int, default=8)
-    parser.add_argument("--beams", type=int, default=5)
+    parser.add_argument("--batch-size", type=int, default=8)
+    parser.add_argument("--num-beams", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--baseline", help="a second lntune binary to time in the same run (before/after)")
     args = parser.parse_args()
@@ -61,17 +61,24 @@ def main():
     model = GPT2LMHeadModel.from_pretrained(args.model, dtype=torch.float32).eval()
     hf = {
         ("greedy", 1): hf_case(model, 1, 1, args),
-        ("greedy", args.batch): hf_case(model, args.batch, 1, args),
-        (f"beam-{args.beams}", 1): hf_case(model, 1, args.beams, args),
+        ("greedy", args.batch_size): hf_case(model, args.batch_size, 1, args),
+        (f"beam-{args.num_beams}", 1): hf_case(model, 1, args.num_beams, args),
     }
     del model
 
     def lntune(binary):
-        out = subprocess.run(
-            [binary, "bench", "generate", "--model", args.model, "--prompt-length", str(args.prompt_length),
-             "--new-tokens", str(args.new_tokens), "--batch", str(args.batch), "--beams", str(args.beams),
-             "--repeats", str(args.repeats), "--json"], check=True, capture_output=True, text=True).stdout
-        return {(r["mode"], r["prompts"]): r["tokens_per_s"] for r in map(json.loads, out.splitlines())}
+        def run(batch_flag, beams_flag):
+            return subprocess.run(
+                [binary, "bench", "generate", "--model", args.model, "--prompt-length", str(args.prompt_length),
+                 "--new-tokens", str(args.new_tokens), batch_flag, str(args.batch_size), beams_flag,
+                 str(args.num_beams), "--repeats", str(args.repeats), "--json"], capture_output=True, text=True)
+        result = run("--batch-size", "--num-beams")
+        if result.returncode != 0 and "Unknown option" in result.stderr:
+            result = run("--batch", "--beams")  # a --baseline build from before the bench flags were renamed
+        result.check_returncode()
+        rows = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+        # The first line names the CPU (builds since the Benchmarks target); the others are one mode each.
+        return {(r["mode"], r["prompts"]): r["tokens_per_s"] for r in rows if "mode" in r}
 
     swift = lntune(args.lntune)
     base = lntune(args.baseline) if args.baseline else None

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Speed of `lntune bench score` against sacreBLEU and rouge-score on the same data, in the same run.
 
-Corpora (built from ../shared at run time, as Sources/Metrics/Scoring/BenchmarkCorpora.swift does): the E2E
+Corpora (built from ../shared at run time, as Sources/Benchmarks/BenchmarkCorpora.swift does): the E2E
 test references and the DialogSum test summaries, each instance's first reference as the hypothesis and the
 others as references. Timed: corpus BLEU (sacreBLEU 2.6.0 defaults) and ROUGE-1/2/L/Lsum with Porter stemming
 (rouge-score 0.1.2 `score_multi` per example, then the mean), best of N runs over data already in memory, on
@@ -10,7 +10,7 @@ benchmark (itself best of --swift-repeats) and then every Python measurement onc
 best round. Compare the ratio, not the absolute times.
 
 Run from the repository root after `swift build -c release`:
-    /work/venv/bin/python eval/bench_metrics.py [--shared ../shared] [--rounds 3] [--swift-repeats 10]
+    ../venv/bin/python eval/bench_metrics.py [--shared ../shared] [--rounds 3] [--swift-repeats 10]
 """
 import argparse
 import json
@@ -50,9 +50,13 @@ def python_round(corpora):
 
 
 def swift_round(args):
-    rows = json.loads(subprocess.run(
+    out = subprocess.run(
         [args.lntune, "bench", "score", "--shared", args.shared, "--repeats", str(args.swift_repeats), "--json"],
-        check=True, capture_output=True, text=True).stdout)
+        check=True, capture_output=True, text=True).stdout
+    # A first line holding one JSON object names the CPU (builds since the Benchmarks target); the array of
+    # rows follows.
+    first, _, rest = out.partition("\n")
+    rows = json.loads(rest if first.startswith("{") else out)
     return {(r["corpus"], r["metric"]): (r["seconds"], r["score"], r["segments"]) for r in rows}
 
 

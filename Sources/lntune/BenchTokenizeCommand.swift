@@ -1,7 +1,6 @@
 import ArgumentParser
-import Foundation
+import Benchmarks
 import LNTune
-import Tokenizers
 
 /// `lntune bench tokenize`: encode throughput in MB/s of UTF-8 input (figures for eval/BENCHMARKS.md).
 struct BenchTokenizeCommand: ParsableCommand {
@@ -33,58 +32,10 @@ struct BenchTokenizeCommand: ParsableCommand {
     }
 
     func run() throws {
-        var texts: [String] = []
-        for path in input {
-            let (bytes, source) = try LineInput.read(path: path)
-            if path.hasSuffix(".json") {
-                do {
-                    texts += try JSONDecoder().decode([String].self, from: Data(bytes))
-                } catch {
-                    throw ValidationError("\(source): expected a JSON array of strings (\(error))")
-                }
-            } else {
-                texts += try LineInput.textLines(bytes, source: source)
-            }
-        }
-        let bytes = texts.reduce(0) { $0 + $1.utf8.count }
-        let loadStart = DispatchTime.now()
-        let tokenizer = try GPT2Tokenizer.load(URL(fileURLWithPath: self.tokenizer))
-        let loadSeconds = seconds(since: loadStart)
-
-        func pass() throws -> (seconds: Double, cpu: Double, tokens: Int) {
-            let start = DispatchTime.now()
-            let cpuStart = processCPUSeconds()
-            let encoded = try tokenizer.encodeBatch(texts, special: .allow, threads: threads)
-            return (seconds(since: start), processCPUSeconds() - cpuStart, encoded.reduce(0) { $0 + $1.count })
-        }
-        let cold = try pass()
-        var best = Double.infinity
-        var bestCPU = Double.infinity
-        for _ in 0..<repeats {
-            let timing = try pass()
-            best = min(best, timing.seconds)
-            bestCPU = min(bestCPU, timing.cpu)
-        }
-
-        let megabytes = Double(bytes) / 1e6
-        print("tokenizer: \(self.tokenizer) (loaded in \(format(loadSeconds * 1000)) ms)")
-        print("input: \(input.count) file(s), \(texts.count) texts, \(bytes) bytes, \(cold.tokens) tokens")
-        print("threads: \(threads)")
-        print("cold: \(format(megabytes / cold.seconds)) MB/s")
-        print("best: \(format(megabytes / best)) MB/s (of \(repeats))")
-        // Process CPU time is steadier than wall time on a shared machine (all threads counted).
-        print("cpu: \(format(megabytes / bestCPU)) MB per CPU-second")
+        print(CPUInfo.current().header(json: false))
+        let texts = try TokenizerBenchmark.texts(paths: input)
+        let result = try TokenizerBenchmark.run(
+            tokenizerPath: tokenizer, texts: texts, files: input.count, threads: threads, repeats: repeats)
+        print(result.text)
     }
-
-    private func processCPUSeconds() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
-
-    private func seconds(since start: DispatchTime) -> Double {
-        Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-    }
-
-    private func format(_ value: Double) -> String { String(format: "%.2f", value) }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import GPT2
+import Benchmarks
 import LNTune
 
 /// `lntune bench train-step`: LN-Tuning training steps (forward, loss, LayerNorm-only backward, AdamW).
@@ -10,8 +10,10 @@ struct BenchTrainStepCommand: ParsableCommand {
     @OptionGroup var options: ModelBenchOptions
 
     func run() throws {
-        let model = try ModelBenchmark.randomModel(config: options.modelConfig)
-        let r = try ModelBenchmark.trainStep(model: model, batch: options.batch, length: options.seq, repeats: options.repeats)
-        options.report("train-step", r)
+        print(CPUInfo.current().header(json: options.json))
+        let model = try ModelBenchmark.randomModel(options.config.gpt2Config)
+        let result = try ModelBenchmark.trainStep(
+            model: model, batchSize: options.batchSize, seqLen: options.seqLen, repeats: options.repeats)
+        print(options.report("train-step", result))
     }
 }

@@ -29,6 +29,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Print throughput figures for one component (see eval/BENCHMARKS.md).",
         subcommands: [
             BenchDataCommand.self,
+            BenchDecodingCommand.self,
             BenchForwardCommand.self,
             BenchGenerateCommand.self,
             BenchLoadCommand.self,
@@ -36,7 +37,6 @@ struct BenchCommand: AsyncParsableCommand {
             BenchTokenizeCommand.self,
             BenchTrainStepCommand.self,
             BenchTuneCommand.self,
-            DecodingBenchCommand.self,
         ]
     )
 }

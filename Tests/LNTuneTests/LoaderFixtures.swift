@@ -9,8 +9,7 @@ enum LoaderFixtures {
     /// A random model folder of `config` with the tiny BPE tokenizer (674 ids, `<|endoftext|>` = 0).
     static func model(_ name: String, config: GPT2Config, in folder: URL) throws -> URL {
         let url = folder.appendingPathComponent(name)
-        let random = try ModelBenchmark.randomModel(config: config, seed: 11)
-        try GPT2Checkpoint(config: config, parameters: random.parameters).save(to: url)
+        try GPT2Checkpoint(config: config, parameters: .random(config: config, seed: 11)).save(to: url)
         for file in ["vocab.json", "merges.txt"] {
             try FileManager.default.copyItem(
                 at: Fixtures.url("tiny-bpe").appendingPathComponent(file), to: url.appendingPathComponent(file))

@@ -39,8 +39,7 @@ final class TrainingFixture: @unchecked Sendable {
             model = existing
         } else {
             model = folder.url.appendingPathComponent("model")
-            let random = try ModelBenchmark.randomModel(config: Self.config, seed: 7)
-            try GPT2Checkpoint(config: Self.config, parameters: random.parameters).save(to: model)
+            try GPT2Checkpoint(config: Self.config, parameters: .random(config: Self.config, seed: 7)).save(to: model)
             for name in ["vocab.json", "merges.txt"] {
                 try FileManager.default.copyItem(
                     at: Fixtures.url("tiny-bpe").appendingPathComponent(name), to: model.appendingPathComponent(name))

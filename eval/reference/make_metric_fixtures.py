@@ -329,7 +329,7 @@ def percentile_cases():
 
 def shared_corpora():
     """The E2E test set (first reference vs the others, MRs with >= 2 references) and the DialogSum test set
-    (summary1 vs summary2 and summary3), exactly as Sources/Metrics/Scoring/BenchmarkCorpora.swift builds them."""
+    (summary1 vs summary2 and summary3), exactly as Sources/Benchmarks/BenchmarkCorpora.swift builds them."""
     groups, order = {}, []
     with open(SHARED / "datasets/e2e/testset_w_refs.csv", newline="", encoding="utf-8") as f:
         reader = csv.reader(f)

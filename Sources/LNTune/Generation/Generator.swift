@@ -26,13 +26,6 @@ public final class Generator {
     public var adapter: Adapter? { loaded.adapter }
     public var endOfText: Int { loaded.endOfText }
 
-    /// The checkpoint in `folder` with the adapter in `adapter` applied, loaded and checked by `ModelLoader`.
-    /// Kept for `lntune bench generate` until the bench commands call `ModelLoader` themselves (issue 11).
-    public static func loadModel(folder: URL, adapter: URL?) throws -> (GPT2Model, Adapter?) {
-        let weights = try ModelLoader.loadWeights(ModelRequest(model: folder.path, adapter: adapter?.path))
-        return (try GPT2Model(checkpoint: weights.checkpoint), weights.adapter)
-    }
-
     /// Token positions a prompt plus its new tokens may use (the prefix already taken off).
     public var maxSequenceLength: Int { languageModel.maxSequenceLength }
 

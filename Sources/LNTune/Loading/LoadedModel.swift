@@ -15,6 +15,15 @@ public struct AdaptedCheckpoint: Sendable {
     public let folder: URL
     /// What the loader noticed without refusing (a different base model name).
     public let warnings: [LoadWarning]
+
+    /// The weights as a model to run (sharing the parameter buffer); the adapter's prefix is separate.
+    public func makeModel() throws(LNTuneError) -> GPT2Model {
+        do {
+            return try GPT2Model(checkpoint: checkpoint)
+        } catch {
+            throw .model(error)
+        }
+    }
 }
 
 /// A model ready to run: weights (with the adapter applied), the tokenizer that fits them and the id that

@@ -23,12 +23,7 @@ public enum ModelLoader {
         let clock = ContinuousClock()
         let modelStart = clock.now
         let weights = try loadWeights(request)
-        let model: GPT2Model
-        do {
-            model = try GPT2Model(checkpoint: weights.checkpoint)
-        } catch {
-            throw .model(error)
-        }
+        let model = try weights.makeModel()
         let tokenizerStart = clock.now
         let source = request.tokenizer.map { URL(fileURLWithPath: $0) } ?? weights.folder
         let tokenizer = try loadTokenizer(source)

@@ -1,4 +1,5 @@
 import Foundation
+import ResourceUsage
 import Tuning
 
 /// What a run reports while it trains, in order: `started`, then `step`s with `evaluation`s and
@@ -180,8 +181,8 @@ public struct PhaseTimes: Codable, Sendable, Equatable {
 
     /// Runs `body` and adds its duration to the phase at `key`.
     public mutating func time<R>(_ key: WritableKeyPath<PhaseTimes, Double>, _ body: () throws -> R) rethrows -> R {
-        let start = DispatchTime.now().uptimeNanoseconds
-        defer { self[keyPath: key] += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+        let stopwatch = Stopwatch()
+        defer { self[keyPath: key] += stopwatch.wallSeconds }
         return try body()
     }
 }

@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import ResourceUsage
 import Tuning
 
 /// What the caller of `Trainer.run` controls besides the settings.
@@ -45,9 +46,9 @@ extension Trainer {
                 let (raw, ends) = schedule.batches(at: cursor)
                 return (try raw.map { try TrainingBatch($0) }, ends)
             }
-            let started = DispatchTime.now().uptimeNanoseconds
+            let stopwatch = Stopwatch()
             let result = try tuner.step(batches: batches)
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            let seconds = stopwatch.wallSeconds
             times.trainSteps += seconds
             var tokens = 0
             for batch in batches { tokens += batch.tokens.mask.reduce(0) { $0 + Int($1) } }

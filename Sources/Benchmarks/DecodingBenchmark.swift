@@ -1,4 +1,6 @@
+import Decoding
 import GPT2
+import LNTune
 
 /// What decoding costs on top of the model: the decoders drive a model whose forward is (almost) free — it
 /// copies one of a few fixed random logit rows — so the measured time is the bookkeeping (log-softmax,
@@ -15,12 +17,18 @@ public enum DecodingBenchmark {
         public var microsecondsPerRow: Double { millisecondsPerStep * 1000 / Double(rows) }
     }
 
-    /// Runs greedy and beam search (`beams`) over `prompts` prompts for `newTokens` steps, best of `repeats`,
-    /// plus the cost of the naive alternative for beam search: fully sorting each prompt's `beams × V` scores.
+    /// Runs greedy and beam search (`numBeams`) over `prompts` prompts for `newTokens` steps, best of `repeats`,
+    /// plus the cost of the naive alternative for beam search: fully sorting each prompt's `numBeams × V` scores.
     public static func run(
-        vocabularySize v: Int = 50257, prompts: Int = 10, beams: Int = 5, newTokens: Int = 32, repeats: Int = 3
+        vocabularySize v: Int = 50257, prompts: Int = 10, numBeams beams: Int = 5, newTokens: Int = 32,
+        repeats: Int = 3
     ) throws -> [Result] {
-        let promptList = (0..<prompts).map { p in (0..<(8 + p % 5)).map { ($0 * 7919 + p * 104_729) % v } }
+        try validate(prompts: prompts, numBeams: beams, newTokens: newTokens)
+        guard v > 2 * beams else {
+            throw BenchmarkError.invalidArgument(
+                argument: "--vocabulary", value: String(v), reason: "must exceed 2 × --num-beams (\(2 * beams))")
+        }
+        let promptList = promptTokens(prompts, vocabularySize: v)
         var results: [Result] = []
         for (mode, numBeams, noRepeat) in [
             ("greedy", 1, 0), ("beam \(beams)", beams, 0),
@@ -35,28 +43,25 @@ public enum DecodingBenchmark {
         // The alternative the partial selection avoids: a full sort of beams × V candidates per prompt.
         let scores = FixedLogitsModel(vocabularySize: v).table.prefix(beams * v)
         var sorted = 0
-        let best = bestTime(repeats) {
+        let sorts = TimedRuns.measure(repeats: repeats) {
             for _ in 0..<prompts { sorted += scores.indices.sorted { scores[$0] > scores[$1] }.count }
         }
         withExtendedLifetime(sorted) {}  // keeps the sorts from being optimised away
         results.append(
             Result(
                 mode: "full sort of beams × V (not used)", rows: prompts * beams, steps: 1,
-                millisecondsPerStep: best * 1000))
+                millisecondsPerStep: sorts.bestWallSeconds * 1000))
         return results
     }
 
     /// The same decoding runs with a real forward: a GPT-2 of `config` with random weights (same cost as trained
     /// ones) through `GPT2LanguageModel`, so the bookkeeping can be read as a fraction of the whole step.
     public static func runWithModel(
-        config: GPT2Config, prompts: Int = 10, beams: Int = 5, newTokens: Int = 16, repeats: Int = 2
+        config: GPT2Config, prompts: Int = 10, numBeams beams: Int = 5, newTokens: Int = 16, repeats: Int = 2
     ) throws -> [Result] {
-        let parameters = GPT2Parameters(config: config)
-        var generator = Xoshiro256StarStar(seed: 3)
-        for i in 0..<parameters.count { parameters.base[i] = Float(generator.nextDouble() - 0.5) * 0.1 }
-        let model = try GPT2Model(config: config, parameters: parameters)
-        let v = config.vocabSize
-        let promptList = (0..<prompts).map { p in (0..<(8 + p % 5)).map { ($0 * 7919 + p * 104_729) % v } }
+        try validate(prompts: prompts, numBeams: beams, newTokens: newTokens)
+        let model = try ModelBenchmark.randomModel(config, seed: 3)
+        let promptList = promptTokens(prompts, vocabularySize: config.vocabSize)
         var results: [Result] = []
         for (mode, numBeams) in [("greedy, GPT-2 forward", 1), ("beam \(beams), GPT-2 forward", beams)] {
             results.append(
@@ -67,7 +72,28 @@ public enum DecodingBenchmark {
         return results
     }
 
-    /// Best wall time of `repeats` runs of `body`, in seconds.
+    /// The results as a Markdown table (eval/BENCHMARKS.md).
+    public static func table(_ results: [Result]) -> String {
+        var lines = ["| mode | rows/step | ms/step | µs/row |", "|---|---:|---:|---:|"]
+        for r in results {
+            let ms = (r.millisecondsPerStep * 100).rounded() / 100
+            let us = (r.microsecondsPerRow * 10).rounded() / 10
+            lines.append("| \(r.mode) | \(r.rows) | \(ms) | \(us) |")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func validate(prompts: Int, numBeams: Int, newTokens: Int) throws(BenchmarkError) {
+        try BenchmarkError.require("--prompts", prompts, atLeast: 1)
+        try BenchmarkError.require("--num-beams", numBeams, atLeast: 2)
+        try BenchmarkError.require("--new-tokens", newTokens, atLeast: 1)
+    }
+
+    /// `count` deterministic prompts of 8 to 12 ordinary token ids.
+    private static func promptTokens(_ count: Int, vocabularySize v: Int) -> [[Int]] {
+        (0..<count).map { p in (0..<(8 + p % 5)).map { ($0 * 7919 + p * 104_729) % v } }
+    }
+
     /// One decoding mode over `prompts`, best of `repeats`, with a fresh model from `makeModel` per run.
     private static func timedDecoding<Model: CausalLanguageModel>(
         _ mode: String, prompts: [[Int]], beams: Int, noRepeat: Int = 0, newTokens: Int, repeats: Int,
@@ -77,58 +103,12 @@ public enum DecodingBenchmark {
         p.maxNewTokens = newTokens
         p.numBeams = beams
         p.noRepeatNgramSize = noRepeat
-        let best = try bestTime(repeats) {
+        let runs = try TimedRuns.measure(repeats: repeats) {
             var model = makeModel()
             _ = try Generation.generate(&model, prompts: prompts, parameters: p)
         }
         return Result(
-            mode: mode, rows: prompts.count * beams, steps: newTokens, millisecondsPerStep: best * 1000 / Double(newTokens))
-    }
-
-    private static func bestTime(_ repeats: Int, _ body: () throws -> Void) rethrows -> Double {
-        var best = Double.infinity
-        for _ in 0..<max(1, repeats) {
-            let start = ContinuousClock.now
-            try body()
-            let d = ContinuousClock.now - start
-            best = min(best, Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
-        }
-        return best
-    }
-
-    /// Logits are one of 8 fixed pseudo-random rows, chosen by the row's last token.
-    struct FixedLogitsModel: CausalLanguageModel {
-        let vocabularySize: Int
-        var maxSequenceLength: Int { 1 << 20 }
-        let table: [Float]
-        private var last: [Int] = []
-
-        init(vocabularySize: Int) {
-            self.vocabularySize = vocabularySize
-            var generator = Xoshiro256StarStar(seed: 1)
-            table = (0..<(8 * vocabularySize)).map { _ in Float(generator.nextDouble() * 12 - 6) }
-        }
-
-        mutating func prefill(_ prompts: [[Int]], maxNewTokens: Int) throws -> [Float] {
-            last = prompts.map { $0.last ?? 0 }
-            return rows()
-        }
-
-        mutating func step(_ tokens: [Int]) throws -> [Float] {
-            last = tokens
-            return rows()
-        }
-
-        mutating func reorderCache(_ order: [Int]) throws { last = order.map { last[$0] } }
-
-        private func rows() -> [Float] {
-            var out: [Float] = []
-            out.reserveCapacity(last.count * vocabularySize)
-            for token in last {
-                let r = (token &* 2_654_435_761) & 7
-                out.append(contentsOf: table[(r * vocabularySize)..<((r + 1) * vocabularySize)])
-            }
-            return out
-        }
+            mode: mode, rows: prompts.count * beams, steps: newTokens,
+            millisecondsPerStep: runs.bestWallSeconds * 1000 / Double(newTokens))
     }
 }
