@@ -7,7 +7,7 @@ trainer does per batch: forward, causal-LM loss over every next token, backward 
 and biases only (PEFT LNTuningConfig), AdamW on those.
 
     swift build -c release --product lntune
-    /work/venv/bin/python eval/bench_forward.py --config small --batch 8 --seq 128
+    ../venv/bin/python eval/bench_forward.py --config small --batch 8 --seq 128
 """
 import argparse
 import json

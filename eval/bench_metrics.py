@@ -10,7 +10,7 @@ benchmark (itself best of --swift-repeats) and then every Python measurement onc
 best round. Compare the ratio, not the absolute times.
 
 Run from the repository root after `swift build -c release`:
-    /work/venv/bin/python eval/bench_metrics.py [--shared ../shared] [--rounds 3] [--swift-repeats 10]
+    ../venv/bin/python eval/bench_metrics.py [--shared ../shared] [--rounds 3] [--swift-repeats 10]
 """
 import argparse
 import json

@@ -1,9 +1,9 @@
 """Tokenizer encode throughput: lntune vs tiktoken vs HF tokenizers on the same texts, in one run.
 
     swift build -c release
-    /work/venv/bin/python eval/bench_tokenize.py [--repeats 5] [--lntune .build/release/lntune]
+    ../venv/bin/python eval/bench_tokenize.py [--repeats 5] [--lntune .build/release/lntune]
 
-Texts: DialogSum test dialogues and E2E train references from /work/shared/datasets (extracted with
+Texts: DialogSum test dialogues and E2E train references from ../shared/datasets (extracted with
 eval/reference/dataset_texts.py), written to a temporary JSON file that `lntune bench tokenize` reads,
 so every tokenizer encodes exactly the same strings. MB/s = UTF-8 bytes of the texts / best-of-N seconds.
 The encoders take turns, one pass each per round, so a shared machine's changing load hits them alike.
