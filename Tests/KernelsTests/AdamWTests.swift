@@ -13,6 +13,7 @@ private struct AdamWFixture: Decodable {
 @Test func adamWMatchesTorch() throws {
     let f = try Fixtures.json(AdamWFixture.self, "gradients/adamw.json")
     let n = f.initial.count
+    #expect(f.gradients.count == 3 && f.after_step.count == 3, "gradients/adamw.json holds the three steps")
     let optimizer = AdamW(
         learningRate: f.learning_rate, beta1: f.beta1, beta2: f.beta2, epsilon: f.epsilon, weightDecay: f.weight_decay)
     // The fixture tensor sits between two frozen stretches of a larger buffer.
