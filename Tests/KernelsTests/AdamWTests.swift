@@ -4,7 +4,7 @@ import TestSupport
 import Kernels
 
 private struct AdamWFixture: Decodable {
-    let learning_rate: Float, beta1: Float, beta2: Float, epsilon: Float, weight_decay: Float
+    let learning_rate: Double, beta1: Float, beta2: Float, epsilon: Float, weight_decay: Float
     let initial: [Float], gradients: [[Float]], after_step: [[Float]]
 }
 
