@@ -1,8 +1,9 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Kernels and the model code are compiled for the host CPU (AVX-512 FMA on the target machine);
-// without it SIMD FMA lowers to scalar library calls (see README, "Performance flags").
+// Kernels and the model code are compiled for the CPU that builds them (`-target-cpu native`: AVX-512 on
+// some machines of this kind, only AVX2/FMA on others); without it SIMD FMA lowers to scalar library calls
+// (see README, "Performance flags").
 // `-Ounchecked` is applied only to the numeric kernels, whose indices come from validated shapes —
 // never to code that parses input.
 let hostCPU: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "native"])]

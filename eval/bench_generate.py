@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Decoding throughput: transformers' `generate` against `lntune bench generate`, same model, same run.
 
-    ../venv/bin/python eval/make_random_gpt2.py --config small --out /tmp/gpt2-small-random
+    ../venv/bin/python eval/make_random_gpt2.py --config small --out ../gpt2-small-random
     swift build -c release
-    ../venv/bin/python eval/bench_generate.py --model /tmp/gpt2-small-random
+    ../venv/bin/python eval/bench_generate.py --model ../gpt2-small-random
 
 Cases (EOS disabled so every sequence runs to --new-tokens; prefill included in the time): greedy at batch 1,
 greedy at batch --batch-size, beam search with --num-beams on one prompt. Prompts are the same deterministic token
@@ -47,7 +47,7 @@ def hf_case(model, count, beams, args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", default="/tmp/gpt2-small-random")
+    parser.add_argument("--model", default=str(ROOT.parent / "gpt2-small-random"))
     parser.add_argument("--lntune", default=str(ROOT / ".build" / "release" / "lntune"))
     parser.add_argument("--prompt-length", type=int, default=16)
     parser.add_argument("--new-tokens", type=int, default=32)

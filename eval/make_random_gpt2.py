@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write a GPT-2 with random weights in the published sizes, for benchmarks (never commit the output).
 
-    /work/venv/bin/python eval/make_random_gpt2.py --config small --out /tmp/gpt2-small-random
+    ../venv/bin/python eval/make_random_gpt2.py --config small --out ../gpt2-small-random
 
 Uses transformers' own initialisation and `save_pretrained`, so the folder is exactly what a real GPT-2
 checkpoint saved by transformers looks like (config.json + F32 model.safetensors with `transformer.` names,

@@ -17,7 +17,7 @@ Everything in the model is the project's own work:
    model.safetensors), with the tokenizer files and the pretraining's run.json (settings, data hashes).
 
     swift build -c release
-    /work/venv/bin/python eval/make_tiny_model.py [--lntune .build/release/lntune] [--work /tmp/lntune-tiny-model]
+    ../venv/bin/python eval/make_tiny_model.py [--lntune .build/release/lntune] [--work ../lntune-tiny-model]
 
 The model is then a language model of restaurant descriptions that has never seen an MR; tuning it on
 data/sample/ (MR -> text) has something to learn, which the quickstart shows as falling dev loss. Rebuilding
@@ -115,7 +115,7 @@ def initialise(folder: Path, vocab_size: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lntune", type=Path, default=ROOT / ".build/release/lntune")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/lntune-tiny-model"))
+    parser.add_argument("--work", type=Path, default=ROOT.parent / "lntune-tiny-model")
     parser.add_argument("--corpus-only", action="store_true", help="write the corpus and tokenizer, then stop")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,8 @@
 /// It touches only the given index ranges of the flat parameter, gradient and moment buffers, so a tuning
 /// method is just the set of ranges it trains; everything else stays bit-identical.
 public struct AdamW: Sendable, Equatable {
-    public var learningRate: Float
+    /// A Python float in torch: the scalars below are formed from it in Double, not from a Float copy.
+    public var learningRate: Double
     public var beta1: Float
     public var beta2: Float
     public var epsilon: Float
@@ -16,7 +17,7 @@ public struct AdamW: Sendable, Equatable {
 
     /// torch's defaults except the learning rate, which has none.
     public init(
-        learningRate: Float, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0.01
+        learningRate: Double, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0.01
     ) {
         self.learningRate = learningRate
         self.beta1 = beta1
@@ -26,14 +27,14 @@ public struct AdamW: Sendable, Equatable {
     }
 
     /// Step number `step` (1 for the first update; torch increments its counter before using it) over
-    /// `ranges` of the buffers, which share one layout. `learningRate` may be overridden by a schedule.
+    /// `ranges` of the buffers, which share one layout.
     public func update(
         parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>, firstMoment m: UnsafeMutablePointer<Float>,
-        secondMoment v: UnsafeMutablePointer<Float>, ranges: [Range<Int>], step: Int, learningRate lrOverride: Float? = nil
+        secondMoment v: UnsafeMutablePointer<Float>, ranges: [Range<Int>], step: Int
     ) {
-        // Scalars are formed in Double as Python does, then rounded once, as torch rounds a Python scalar
-        // to the tensor's dtype.
-        let lr = Double(lrOverride ?? learningRate)
+        // Scalars are formed in Double from the Python-float rate as torch does, then rounded once, as torch
+        // rounds a Python scalar to the tensor's dtype.
+        let lr = learningRate
         let b1 = Double(beta1), b2 = Double(beta2)
         let decay = Float(1 - lr * Double(weightDecay))
         let w1 = Float(1 - b1)

@@ -51,7 +51,7 @@ public enum Linear {
         if n == 1 {
             // One row: a matrix-vector product, bound by reading the weights once. Our own loops read them
             // 1.1–1.5× faster than `cblas_sgemv` (several streams per core; see RowLinear), which is itself ~4×
-            // faster than a 1-row sgemm (platform.md).
+            // faster than a 1-row sgemm (measured on the model's shapes; eval/BENCHMARKS.md, Generation).
             switch layout {
             case .inputMajor:
                 RowLinear.inputMajor(

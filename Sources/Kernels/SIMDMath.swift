@@ -1,7 +1,7 @@
 /// Vector helpers for the hot loops.
 ///
-/// Plain scalar pointer loops were not auto-vectorised on the target (see platform.md), so the kernels
-/// work in `SIMD16<Float>` (one AVX-512 register) with a scalar tail. `exp` is a Cephes-style polynomial:
+/// Plain scalar pointer loops were not auto-vectorised when measured, so the kernels work in `SIMD16<Float>`
+/// (one AVX-512 register, or two AVX2 registers: `-target-cpu native` picks) with a scalar tail. `exp` is a Cephes-style polynomial:
 /// there is no vector `exp` in the standard library, and GELU and softmax need one per element.
 public typealias Vec = SIMD16<Float>
 

@@ -95,15 +95,4 @@ struct PreTokenizer {
         // at least two characters (`\s+(?!\S)`), else take the single character (`\s+`).
         return j - lastLength > i ? j - lastLength : j
     }
-
-    /// Calls `body(start, end)` for each piece of `bytes` in order.
-    @inline(__always)
-    func forEachPiece(_ body: (Int, Int) -> Void) {
-        var i = 0
-        while i < count {
-            let e = end(of: i)
-            body(i, e)
-            i = e
-        }
-    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 import Datasets
@@ -155,7 +156,8 @@ let badRowCases: [BadRowCase] = [
 /// Under the default policy every bad row throws a typed error naming the file and the physical line.
 @Test(arguments: badRowCases)
 func badRowFailsByDefault(_ bad: BadRowCase) throws {
-    let url = try TemporaryFile.write(bad.bytes, name: bad.fileName)
+    let folder = try TemporaryFolder()
+    let url = try folder.write(bad.bytes, to: bad.fileName)
     do {
         _ = try bad.task.load(url)
         Issue.record("\(bad.name): loaded without error")
@@ -170,7 +172,8 @@ func badRowFailsByDefault(_ bad: BadRowCase) throws {
 /// problem still throws.
 @Test(arguments: badRowCases)
 func badRowUnderSkip(_ bad: BadRowCase) throws {
-    let url = try TemporaryFile.write(bad.bytes, name: bad.fileName)
+    let folder = try TemporaryFolder()
+    let url = try folder.write(bad.bytes, to: bad.fileName)
     if bad.fatal {
         #expect(throws: DatasetError.self, "\(bad.name)") { try bad.task.load(url, onBadRow: .skip) }
         return

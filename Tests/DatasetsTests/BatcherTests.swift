@@ -42,6 +42,7 @@ private func sequences(lengths: [Int]) -> [EncodedSequence] {
     var seven = ShuffleRNG(seed: 7)
     seven.shuffle(&shuffled)
     #expect(shuffled == golden.shuffle_0_to_9_seed7)
+    #expect(golden.plans.count == 4, "datasets/batching-golden.json holds its four epoch plans")
     for plan in golden.plans {
         let batcher = try Batcher(
             sequences: sequences(lengths: golden.lengths), batchSize: plan.batch_size, seed: plan.seed,

@@ -65,7 +65,8 @@ private func fixture(_ name: String) -> URL { Fixtures.url("datasets/\(name)") }
 /// A header other than `mr,ref` / `MR` is a file error under both policies, naming line 1.
 @Test(arguments: OnBadRow.allCases)
 func e2eWrongHeaderIsFatal(policy: OnBadRow) throws {
-    let url = try TemporaryFile.write("meaning,text\n\"name[A]\",B\n", name: "header.csv")
+    let folder = try TemporaryFolder()
+    let url = try folder.write("meaning,text\n\"name[A]\",B\n", to: "header.csv")
     #expect(
         throws: DatasetError.wrongHeader(
             file: url.path, line: 1, found: "meaning,text", expected: "mr,ref or MR (case-insensitive)")

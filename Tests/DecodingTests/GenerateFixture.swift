@@ -34,9 +34,10 @@ struct GenerateFixture: Decodable {
         try Fixtures.json(GenerateFixture.self, "generate/\(name).json")
     }
 
-    /// Case names, for `@Test(arguments:)` (empty when the file is unreadable; the load test then fails).
-    static func caseNames(_ name: String) -> [String] {
-        (try? load(name).cases.map(\.name)) ?? []
+    /// Case names, for `@Test(arguments: try …)`: a missing or unreadable file, or one with another number of
+    /// cases than `count`, throws an error naming it, which fails the test instead of running zero cases.
+    static func caseNames(_ name: String, count: Int) throws -> [String] {
+        try Fixtures.cases(load(name).cases.map(\.name), count: count, in: "generate/\(name).json")
     }
 
     func `case`(_ name: String) throws -> Case {

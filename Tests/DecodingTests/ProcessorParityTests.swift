@@ -52,7 +52,10 @@ import Testing
     }
 
     static func load() throws -> Fixture { try Fixtures.json(Fixture.self, "generate/processors.json") }
-    static let caseNames: [String] = (try? load().cases.map(\.name)) ?? []
+    /// The 18 settings of the fixture, for `@Test(arguments: try …)` (an unreadable or truncated file fails).
+    static func caseNames() throws -> [String] {
+        try Fixtures.cases(load().cases.map(\.name), count: 18, in: "generate/processors.json")
+    }
 
     /// transformers class name -> this module's processor type.
     static let typeNames = [
@@ -78,7 +81,7 @@ import Testing
 
     /// Each setting builds the processors transformers' `_get_logits_processor` builds, in the same order, and
     /// they rewrite every row bit-identically (bans as -inf).
-    @Test(arguments: caseNames)
+    @Test(arguments: try caseNames())
     func processorsMatchTransformers(name: String) throws {
         let fixture = try Self.load()
         let testCase = try #require(fixture.cases.first { $0.name == name })

@@ -6,9 +6,7 @@ import GPT2
 
 /// Sampled `[flat_index, value]` pairs per variant and tensor, as PyTorch converts them (`tensor.float()`),
 /// written by eval/reference/make_checkpoint_fixtures.py.
-private let sampledValues: [String: [String: [[Double]]]] = {
-    (try? Fixtures.json([String: [String: [[Double]]]].self, "checkpoints/values.json")) ?? [:]
-}()
+private let sampledValues = FixtureTable<[String: [String: [[Double]]]]>("checkpoints/values.json")
 
 private func load(_ name: String) throws -> GPT2Checkpoint {
     try GPT2Checkpoint.load(directory: Fixtures.url(name))
@@ -17,10 +15,10 @@ private func load(_ name: String) throws -> GPT2Checkpoint {
 /// Every checkpoint variant (no prefix, F16, BF16, attention buffers, explicit tied LM head, sharded) loads,
 /// and the sampled values equal PyTorch's float32 conversion bit for bit (F16/BF16 conversion is exact,
 /// including subnormals, -0 and the largest finite values planted in wte).
-@Test(arguments: ["no-prefix", "f16", "bf16", "attn-bias", "lm-head", "sharded"])
+@Test(arguments: try sampledValues.cases(count: 6) { $0.keys.sorted() })
 func variantLoadsWithExactValues(variant: String) throws {
     let checkpoint = try load("checkpoints/\(variant)")
-    let expected = try #require(sampledValues[variant], "values.json lacks \(variant)")
+    let expected = try #require(try sampledValues.value()[variant])
     #expect(expected.count == checkpoint.parameters.layout.slots.count)
     for slot in checkpoint.parameters.layout.slots {
         let samples = try #require(expected[slot.tensor.huggingFaceName], "no samples for \(slot.tensor)")

@@ -5,20 +5,21 @@ import GPT2
 
 /// Bytes of `buffer` that are resident in memory (`mincore`), counted page by page: a measure of this
 /// buffer alone, whatever the tests running beside it allocate.
-private func residentBytes(of buffer: UnsafeMutableBufferPointer<Float>) -> Int {
+private func residentBytes(of buffer: UnsafeMutableBufferPointer<Float>) throws -> Int {
     let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-    let start = UInt(bitPattern: buffer.baseAddress) & ~UInt(page - 1)
-    let end = UInt(bitPattern: buffer.baseAddress! + buffer.count)
+    let base = try #require(buffer.baseAddress, "the buffer has no storage")
+    let start = UInt(bitPattern: base) & ~UInt(page - 1)
+    let end = UInt(bitPattern: base + buffer.count)
     let length = Int(end - start)
     var flags = [UInt8](repeating: 0, count: (length + page - 1) / page)
     let status = mincore(UnsafeMutableRawPointer(bitPattern: start), length, &flags)
-    precondition(status == 0, "mincore failed: errno \(errno)")
+    try #require(status == 0, "mincore failed: errno \(errno)")
     return flags.reduce(0) { $0 + Int($1 & 1) } * page
 }
 
 /// A zero-filled GPT-2 small buffer (498 MB) reads as zero, and costs memory only for the pages written:
 /// a gradient buffer of which LN-Tuning writes only the LayerNorm ranges must not hold 500 MB resident.
-@Test func zeroFilledBuffersCostOnlyTheWrittenPages() {
+@Test func zeroFilledBuffersCostOnlyTheWrittenPages() throws {
     let gradients = GPT2Parameters(config: .small)
     let lnTensors = gradients.layout.slots.map(\.tensor).filter { tensor in
         switch tensor {
@@ -36,7 +37,7 @@ private func residentBytes(of buffer: UnsafeMutableBufferPointer<Float>) -> Int 
     #expect(sum == 0)
     // 50 LayerNorm tensors (ln_1 and ln_2 gain+bias in 12 blocks, and ln_f) touch at most two 2 MB huge pages
     // per block (~50 MB); a zero-filled heap buffer would be ~498 MB resident.
-    let resident = residentBytes(of: gradients.buffer)
+    let resident = try residentBytes(of: gradients.buffer)
     #expect(resident <= 64 << 20, "\(resident) bytes of the buffer are resident")
     // Spot checks across the untouched tensors, first and last value of each.
     let lnOffsets = Set(lnTensors.map { gradients.layout.slot($0).offset })

@@ -4,7 +4,7 @@ import TestSupport
 import Kernels
 
 private struct AdamWFixture: Decodable {
-    let learning_rate: Float, beta1: Float, beta2: Float, epsilon: Float, weight_decay: Float
+    let learning_rate: Double, beta1: Float, beta2: Float, epsilon: Float, weight_decay: Float
     let initial: [Float], gradients: [[Float]], after_step: [[Float]]
 }
 
@@ -13,6 +13,7 @@ private struct AdamWFixture: Decodable {
 @Test func adamWMatchesTorch() throws {
     let f = try Fixtures.json(AdamWFixture.self, "gradients/adamw.json")
     let n = f.initial.count
+    #expect(f.gradients.count == 3 && f.after_step.count == 3, "gradients/adamw.json holds the three steps")
     let optimizer = AdamW(
         learningRate: f.learning_rate, beta1: f.beta1, beta2: f.beta2, epsilon: f.epsilon, weightDecay: f.weight_decay)
     // The fixture tensor sits between two frozen stretches of a larger buffer.

@@ -5,6 +5,10 @@ import Testing
 
 /// The `lntune` commands list each option's choices from code in `--help`, refuse a wrong value while parsing
 /// (exit status 64, the choices named), and report a loader refusal as an error (status 1).
+@Suite(
+    .enabled(
+        if: lntuneExecutable() != nil,
+        "no lntune executable beside the test runner (\(CommandLine.arguments[0])); run `swift build` first"))
 struct CommandLineChoiceTests {
     /// `--help` text of `command` and the choices it must list, as ArgumentParser prints them.
     static let expectedChoices: [(command: String, lists: [String])] = [
@@ -34,10 +38,7 @@ struct CommandLineChoiceTests {
 
     @Test(arguments: expectedChoices.map(\.command))
     func helpListsTheChoices(command: String) throws {
-        guard let executable = lntuneExecutable() else {
-            print("skipped: no lntune executable beside the test runner; run `swift build` first")
-            return
-        }
+        let executable = try #require(lntuneExecutable())
         let (status, output) = try runLNTune(executable, [command, "--help"])
         #expect(status == 0, "\(output)")
         let flat = output.split(whereSeparator: \.isWhitespace).joined(separator: " ")
@@ -48,7 +49,7 @@ struct CommandLineChoiceTests {
 
     /// A value outside the choices stops the parser, which names the option and the valid values.
     @Test func aWrongChoiceIsRefusedWhileParsing() throws {
-        guard let executable = lntuneExecutable() else { return }
+        let executable = try #require(lntuneExecutable())
         let (status, output) = try runLNTune(
             executable, ["generate", "--model", "m", "--prompt", "x", "--decode", "nucleus"])
         #expect(status == 64, "\(output)")
@@ -58,7 +59,7 @@ struct CommandLineChoiceTests {
     /// `lntune perplexity` loads through the loader: a tokenizer the model cannot embed is refused with its
     /// message before any line is read.
     @Test func perplexityReportsALoaderRefusal() throws {
-        guard let executable = lntuneExecutable() else { return }
+        let executable = try #require(lntuneExecutable())
         let tinyGPT2 = Fixtures.url("tiny-gpt2").path, tinyBPE = Fixtures.url("tiny-bpe").path
         let (status, output) = try runLNTune(
             executable, ["perplexity", "--model", tinyGPT2, "--tokenizer", tinyBPE, "--input", "missing-input.txt"])

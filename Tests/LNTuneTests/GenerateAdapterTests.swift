@@ -10,8 +10,8 @@ import Tuning
 /// (eval/reference/make_prefix_generate_fixtures.py): a prefix seeded into every row's cache with real tokens
 /// starting at position P, and LayerNorms replaced by an LN_TUNING adapter.
 struct GenerateAdapterTests {
-    struct Expected: Decodable {
-        struct Case: Decodable {
+    struct Expected: Decodable, Sendable {
+        struct Case: Decodable, Sendable {
             let adapter: String?
             let num_beams: Int
             let expected: [[Int]]
@@ -25,7 +25,8 @@ struct GenerateAdapterTests {
 
     static let fixture = Fixtures.url("generate-prefix")
 
-    static func expected() throws -> Expected { try Fixtures.json(Expected.self, "generate-prefix/expected.json") }
+    static let expectedTable = FixtureTable<Expected>("generate-prefix/expected.json")
+    static func expected() throws -> Expected { try expectedTable.value() }
 
     static func model(adapter: String?) throws -> (GPT2LanguageModel, Adapter?) {
         let weights = try ModelLoader.loadWeights(
@@ -37,7 +38,7 @@ struct GenerateAdapterTests {
     }
 
     /// Each prompt alone and all prompts as one left-padded batch give PEFT's/transformers' token ids.
-    @Test(arguments: ["prefix-greedy", "prefix-beam3", "ln-greedy", "base-greedy"])
+    @Test(arguments: try expectedTable.cases(count: 4) { $0.cases.keys.sorted() })
     func matchesPython(name: String) throws {
         let doc = try Self.expected()
         let reference = try #require(doc.cases[name])

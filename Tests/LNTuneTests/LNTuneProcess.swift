@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-/// The `lntune` executable built beside the test runner, or nil (the test then says it skipped).
+/// The `lntune` executable built beside the test runner, or nil (the tests that run it are then skipped by
+/// their `.enabled(if:)` trait, with the reason).
 func lntuneExecutable() -> URL? {
     let candidates = [
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),

@@ -4,11 +4,13 @@ import Testing
 import TestSupport
 
 /// Summed line losses from transformers + PEFT (eval/reference/make_adapter_fixtures.py).
-private struct PerplexityFixture: Decodable {
+private struct PerplexityFixture: Decodable, Sendable {
     let eot: Int32
     let sequences: [[Int32]]
     let results: [String: [String: [Double]]]
 }
+
+private let perplexityTable = FixtureTable<PerplexityFixture>("adapters/from-peft/perplexity.json")
 
 /// The committed tiny-gpt2 (307 embeddings, no tokenizer files) with a byte-level tokenizer that fits it
 /// (`<|endoftext|>` = 0 and the 256 byte tokens of the tiny BPE) and, when named, a PEFT adapter.
@@ -23,9 +25,9 @@ private func tinyModel(adapter: String?) throws -> LoadedModel {
 /// Per-line summed losses and token counts equal transformers' for the base model, a PEFT LN adapter and a
 /// PEFT prefix adapter, with and without the leading <|endoftext|>; the corpus figure is token-weighted; the
 /// batch size does not change any number beyond float rounding.
-@Test(arguments: ["base", "ln", "prefix"])
+@Test(arguments: try perplexityTable.cases(count: 3) { $0.results.keys.sorted() })
 func perplexityMatchesTransformers(_ name: String) throws {
-    let f = try Fixtures.json(PerplexityFixture.self, "adapters/from-peft/perplexity.json")
+    let f = try perplexityTable.value()
     let model = try tinyModel(adapter: name == "base" ? nil : name)
     for (mode, eot) in [("prepend", f.eot as Int32?), ("no_prepend", nil)] {
         let want = try #require(f.results[name]?[mode])

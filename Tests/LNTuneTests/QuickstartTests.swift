@@ -8,10 +8,8 @@ import Tuning
 /// predictions for each test MR, scores both, and prints all five steps. (The full-size run is what
 /// `lntune quickstart` does; its figures are in eval/BENCHMARKS.md.)
 @Test func quickstartRunsEveryStep() throws {
-    guard TrainingFixture.bundledModel != nil else {
-        Issue.record("data/tiny-model is missing; rebuild it with eval/make_tiny_model.py")
-        return
-    }
+    _ = try #require(
+        TrainingFixture.bundledModel, "data/tiny-model is missing; rebuild it with eval/make_tiny_model.py")
     let folder = try TemporaryFolder()
     let data = folder.url.appendingPathComponent("data")
     try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)

@@ -29,10 +29,8 @@ private func devLoss(model modelFolder: URL, adapter adapterFolder: URL, setting
 /// base model, reproduces the dev loss the trainer measured at the last step exactly; the log has one line
 /// per step and per evaluation; run.json records the settings, the data files' SHA-256 and the result.
 @Test func tuningTheBundledModelLowersDevLossAndTheAdapterRoundTrips() throws {
-    guard let bundled = TrainingFixture.bundledModel else {
-        Issue.record("data/tiny-model is missing; rebuild it with eval/make_tiny_model.py")
-        return
-    }
+    let bundled = try #require(
+        TrainingFixture.bundledModel, "data/tiny-model is missing; rebuild it with eval/make_tiny_model.py")
     let fixture = try TrainingFixture(.sample(train: 24, dev: 6, extraTrainRows: []), model: bundled)
     let settings = fixture.settings(epochs: 1, learningRate: 3e-2, evalEvery: 3)
     let trainer = try Trainer(settings: settings)

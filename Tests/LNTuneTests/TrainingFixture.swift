@@ -2,6 +2,7 @@ import Foundation
 import GPT2
 import LNTune
 import TestSupport
+import Testing
 import Tuning
 
 /// A small, fast training setup built per test: a random GPT-2 (n_embd 32, 2 layers, 256 positions) whose
@@ -93,17 +94,21 @@ final class TrainingFixture: @unchecked Sendable {
             evalEvery: evalEvery, out: folder.url.appendingPathComponent(out).path)
     }
 
-    /// Every file under `folder` (relative path → bytes), for bit-for-bit comparisons of adapters.
+    /// Every file under `folder` (relative path → bytes), for bit-for-bit comparisons of adapters. A missing
+    /// or empty folder is an error: two of them must not compare equal.
     static func files(in folder: String) throws -> [String: Data] {
         var out: [String: Data] = [:]
         let root = URL(fileURLWithPath: folder)
-        for relative in FileManager.default.enumerator(atPath: folder)?.allObjects as? [String] ?? [] {
+        let listing = try #require(
+            FileManager.default.enumerator(atPath: folder)?.allObjects as? [String], "cannot list \(folder)")
+        for relative in listing {
             let url = root.appendingPathComponent(relative)
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue {
                 out[relative] = try Data(contentsOf: url)
             }
         }
+        try #require(!out.isEmpty, "no files in \(folder)")
         return out
     }
 }

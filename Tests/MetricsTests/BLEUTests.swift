@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 import Metrics
@@ -43,13 +44,17 @@ struct TokenizerCase: Decodable, Sendable, CustomTestStringConvertible {
     var testDescription: String { "\(tokenize) lowercase=\(lowercase)" }
 }
 
-private let bleuTable = MetricFixtures.load(CorpusTable<BLEUCase>.self, "bleu")
+private let bleuTable = FixtureTable<CorpusTable<BLEUCase>>("metrics/bleu.json")
+private func bleuCases() throws -> [BLEUCase] { try bleuTable.cases(count: 116) { $0.cases } }
+private func tokenizerCases() throws -> [TokenizerCase] {
+    try FixtureTable<[TokenizerCase]>("metrics/bleu_tokenizers.json").cases(count: 8) { $0 }
+}
 
 struct BLEUTests {
     /// Each tokenizer's token sequence equals sacreBLEU's `_preprocess_segment(s).split()` for every case
     /// (digits around , . -, entities, <skipped>, Unicode spaces, punctuation, symbols, case mappings),
     /// both through the pass-by-pass `tokenize` and through the streaming path scoring uses.
-    @Test(arguments: MetricFixtures.load([TokenizerCase].self, "bleu_tokenizers"))
+    @Test(arguments: try tokenizerCases())
     func tokenizerMatchesSacreBLEU(_ c: TokenizerCase) throws {
         let tokenizer = try #require(BLEUTokenizer(rawValue: c.tokenize))
         for (input, expected) in zip(c.inputs, c.outputs) {
@@ -66,9 +71,9 @@ struct BLEUTests {
 
     /// Per-segment sufficient statistics are the same integers as sacreBLEU's; corpus BLEU, precisions,
     /// brevity penalty equal to 1e-9; the signature string is identical.
-    @Test(arguments: bleuTable.cases)
+    @Test(arguments: try bleuCases())
     func corpusBLEUMatchesSacreBLEU(_ c: BLEUCase) throws {
-        let corpus = try #require(bleuTable.corpora[c.corpus])
+        let corpus = try #require(bleuTable.value().corpora[c.corpus])
         let bleu = try c.bleu()
         let stats = try bleu.segmentStatistics(hypotheses: corpus.hypotheses, references: corpus.references)
         let flat = stats.map { [$0.hypothesisLength, $0.referenceLength] + $0.matches + $0.totals }
@@ -88,9 +93,9 @@ struct BLEUTests {
     }
 
     /// Sentence BLEU (sacreBLEU's `sentence_bleu`: effective order on) per segment.
-    @Test(arguments: bleuTable.cases)
+    @Test(arguments: try bleuCases())
     func sentenceBLEUMatchesSacreBLEU(_ c: BLEUCase) throws {
-        let corpus = try #require(bleuTable.corpora[c.corpus])
+        let corpus = try #require(bleuTable.value().corpora[c.corpus])
         var bleu = try c.bleu()
         bleu.effectiveOrder = true
         for (k, expected) in c.sentenceScores.enumerated() {
@@ -116,8 +121,9 @@ extension BLEUTests {
     /// A corpus large enough to be split over the cores gives the same per-segment statistics as the
     /// fixture (the random corpus repeated four times, 480 segments).
     @Test func statisticsDoNotDependOnChunking() throws {
-        let c = try #require(bleuTable.cases.first { $0.corpus == "random" })
-        let corpus = try #require(bleuTable.corpora["random"])
+        let table = try bleuTable.value()
+        let c = try #require(table.cases.first { $0.corpus == "random" })
+        let corpus = try #require(table.corpora["random"])
         let hypotheses = Array(repeating: corpus.hypotheses, count: 4).flatMap { $0 }
         let references = Array(repeating: corpus.references, count: 4).flatMap { $0 }
         let stats = try c.bleu().segmentStatistics(hypotheses: hypotheses, references: references)

@@ -1,5 +1,6 @@
 import Foundation
 import Metrics
+import TestSupport
 import Testing
 
 struct PercentileCase: Decodable, Sendable, CustomTestStringConvertible {
@@ -11,7 +12,7 @@ struct PercentileCase: Decodable, Sendable, CustomTestStringConvertible {
 
 struct BootstrapTests {
     /// The percentile step of rouge-score's bootstrap is numpy's `percentile` (linear), bit for bit.
-    @Test(arguments: MetricFixtures.load([PercentileCase].self, "percentile"))
+    @Test(arguments: try FixtureTable<[PercentileCase]>("metrics/percentile.json").cases(count: 7) { $0 })
     func percentileMatchesNumpy(_ c: PercentileCase) {
         for (q, expected) in zip(c.q, c.expected) {
             #expect(Bootstrap.percentile(c.values, q) == expected, "q=\(q)")

@@ -1,18 +1,7 @@
 import Foundation
-import TestSupport
 
-/// Decoding of the tables written by eval/reference/make_metric_fixtures.py, and the comparison rule.
-enum MetricFixtures {
-    /// Loads `Tests/Fixtures/metrics/<name>.json` once per type.
-    static func load<T: Decodable>(_ type: T.Type, _ name: String) -> T {
-        do {
-            return try Fixtures.json(T.self, "metrics/\(name).json")
-        } catch {
-            // A missing or stale fixture is a test failure, reported by the first test that decodes it.
-            preconditionFailure("cannot decode Tests/Fixtures/metrics/\(name).json: \(error)")
-        }
-    }
-}
+// The tables written by eval/reference/make_metric_fixtures.py, read through TestSupport's `FixtureTable`
+// (a missing or truncated table fails the tests over it), and the comparison rule.
 
 /// A corpus stored once in a fixture and named by its cases.
 struct FixtureCorpus: Decodable, Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import Metrics
+import TestSupport
 import Testing
 
 struct RougeFixture: Decodable, Sendable, CustomTestStringConvertible {
@@ -23,12 +24,14 @@ struct PorterFixture: Decodable, Sendable {
     var stems: [String]
 }
 
-private let rougeFixtures = MetricFixtures.load([RougeFixture].self, "rouge")
+private let rougeTable = FixtureTable<[RougeFixture]>("metrics/rouge.json")
+/// One table without and one with the stemmer.
+private func rougeFixtures() throws -> [RougeFixture] { try rougeTable.cases(count: 2) { $0 } }
 
 struct ROUGETests {
     /// The tokenizer (lowercase, non-[a-z0-9] to spaces, optional stemming of tokens longer than 3)
     /// gives rouge-score's tokens, including for non-ASCII letters, the Kelvin sign and dotted İ.
-    @Test(arguments: rougeFixtures)
+    @Test(arguments: try rougeFixtures())
     func tokenizerMatchesRougeScore(_ f: RougeFixture) {
         for (input, expected) in zip(f.tokenizerInputs, f.tokens) {
             #expect(Rouge.tokenize(input, useStemmer: f.useStemmer) == expected, "\(input.debugDescription)")
@@ -37,7 +40,7 @@ struct ROUGETests {
 
     /// `score_multi` precision/recall/F for rouge1/2/3/L/Lsum equal rouge-score's to 1e-9, including
     /// empty texts, blank lines for Lsum and several references.
-    @Test(arguments: rougeFixtures)
+    @Test(arguments: try rougeFixtures())
     func scoresMatchRougeScore(_ f: RougeFixture) throws {
         let rouge = Rouge(kinds: f.types.compactMap { Rouge.Kind(name: $0) }, useStemmer: f.useStemmer)
         #expect(rouge.kinds.count == f.types.count)
@@ -51,8 +54,8 @@ struct ROUGETests {
 
     /// nltk's PorterStemmer (NLTK_EXTENSIONS) on thousands of words, including every suffix rule applied
     /// to sample stems, the irregular forms, y-runs and digits.
-    @Test func porterStemmerMatchesNLTK() {
-        let f = MetricFixtures.load(PorterFixture.self, "porter")
+    @Test func porterStemmerMatchesNLTK() throws {
+        let f = try Fixtures.json(PorterFixture.self, "metrics/porter.json")
         #expect(f.mode == "NLTK_EXTENSIONS")
         #expect(f.words.count > 5000)
         var mismatches = [String]()

@@ -1,41 +1,28 @@
 import Foundation
 import Metrics
+import TestSupport
 import Testing
 import TextIO
-
-/// Writes files into a fresh temporary folder and removes it afterwards.
-private final class Scratch {
-    let folder: URL
-    init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("metrics-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(at: folder) }
-
-    func file(_ name: String, _ bytes: [UInt8]) throws -> String {
-        let url = folder.appendingPathComponent(name)
-        try Data(bytes).write(to: url)
-        return url.path
-    }
-    func file(_ name: String, _ text: String) throws -> String { try file(name, Array(text.utf8)) }
-}
 
 struct ScoringInputTests {
     /// Lines split at LF with CRLF read as LF (a trailing newline adds no line; a lone "\r" stays text).
     @Test func parallelFilesPairLineByLine() throws {
-        let s = try Scratch()
+        let s = try TemporaryFolder()
         let corpus = try ScoringCorpus.parallel(
-            hypothesisPath: s.file("hyp", "a b\r\n\r\nc\rd\n"),
-            referencePaths: [s.file("r1", "a b\nx\nc\n"), s.file("r2", "b\n\nc d")])
+            hypothesisPath: s.write("a b\r\n\r\nc\rd\n", to: "hyp").path,
+            referencePaths: [s.write("a b\nx\nc\n", to: "r1").path, s.write("b\n\nc d", to: "r2").path])
         #expect(corpus.hypotheses == ["a b", "", "c\rd"])
         #expect(corpus.references == [["a b", "b"], ["x", ""], ["c", "c d"]])
     }
 
     /// Every scoring layout reads a CRLF file as its LF copy: no "\r" reaches a metric.
     @Test func crlfInputsScoreAsLF() throws {
-        let s = try Scratch()
+        let s = try TemporaryFolder()
         func both(_ name: String, _ text: String) throws -> (lf: String, crlf: String) {
-            (try s.file(name, text), try s.file(name + "-crlf", text.replacingOccurrences(of: "\n", with: "\r\n")))
+            (
+                try s.write(text, to: name).path,
+                try s.write(text.replacingOccurrences(of: "\n", with: "\r\n"), to: name + "-crlf").path
+            )
         }
         let hyp = try both("hyp", "the cat\na dog\n"), ref = try both("ref", "the cat sat\nthe dog\n")
         let grouped = try both("grouped", "the cat sat\nthe cat\n\nthe dog\n")
@@ -51,8 +38,8 @@ struct ScoringInputTests {
 
     /// A reference file with another line count is named with both counts.
     @Test func lineCountMismatchNamesBothFiles() throws {
-        let s = try Scratch()
-        let hyp = try s.file("hyp", "a\nb\n"), ref = try s.file("ref", "a\n")
+        let s = try TemporaryFolder()
+        let hyp = try s.write("a\nb\n", to: "hyp").path, ref = try s.write("a\n", to: "ref").path
         #expect(throws: MetricsError.lineCountMismatch(path: ref, lines: 1, expectedPath: hyp, expected: 2)) {
             try ScoringCorpus.parallel(hypothesisPath: hyp, referencePaths: [ref])
         }
@@ -60,10 +47,10 @@ struct ScoringInputTests {
 
     /// Empty and missing files are errors that name the path.
     @Test func emptyAndMissingFiles() throws {
-        let s = try Scratch()
-        let empty = try s.file("empty", "")
+        let s = try TemporaryFolder()
+        let empty = try s.write("", to: "empty").path
         #expect(throws: MetricsError.emptyFile(path: empty)) { try lines(empty) }
-        let missing = s.folder.appendingPathComponent("nope").path
+        let missing = s.url(for: "nope").path
         do {
             _ = try lines(missing)
             Issue.record("reading a missing file succeeded")
@@ -80,27 +67,27 @@ struct ScoringInputTests {
 
     /// Invalid UTF-8 is reported with its line and byte column (the cases themselves are TextIO's tests).
     @Test func invalidUTF8IsLocated() throws {
-        let s = try Scratch()
-        let path = try s.file("bad", [0x61, 0x0A, 0x62, 0x80])
+        let s = try TemporaryFolder()
+        let path = try s.write([0x61, 0x0A, 0x62, 0x80], to: "bad").path
         #expect(throws: MetricsError.input(.invalidUTF8(file: path, line: 2, column: 2, byte: 0x80))) {
             try lines(path)
         }
-        #expect(try lines(s.file("ok", "£20 — 日本 😀\nΣ")) == ["£20 — 日本 😀", "Σ"])
+        #expect(try lines(s.write("£20 — 日本 😀\nΣ", to: "ok").path) == ["£20 — 日本 😀", "Σ"])
     }
 
     /// The e2e-metrics layout: stripped lines, blank-line separated groups, trailing blank ignored.
     @Test func groupedReferences() throws {
-        let s = try Scratch()
-        let hyp = try s.file("hyp", "h1\nh2\n")
+        let s = try TemporaryFolder()
+        let hyp = try s.write("h1\nh2\n", to: "hyp").path
         let corpus = try ScoringCorpus.grouped(
-            hypothesisPath: hyp, groupedPath: s.file("refs", " a \nb\n\nc\n\n"))
+            hypothesisPath: hyp, groupedPath: s.write(" a \nb\n\nc\n\n", to: "refs").path)
         #expect(corpus.references == [["a", "b"], ["c"]])
         // Without blank lines, every line is one instance's single reference (as e2e-metrics reads it).
-        let single = try ScoringCorpus.grouped(hypothesisPath: hyp, groupedPath: s.file("single", "x\ny\n"))
+        let single = try ScoringCorpus.grouped(hypothesisPath: hyp, groupedPath: s.write("x\ny\n", to: "single").path)
         #expect(single.references == [["x"], ["y"]])
-        let doubled = try s.file("doubled", "a\n\n\nc\n")
+        let doubled = try s.write("a\n\n\nc\n", to: "doubled").path
         #expect(throws: MetricsError.self) { try ScoringCorpus.grouped(hypothesisPath: hyp, groupedPath: doubled) }
-        let three = try s.file("three", "a\n\nb\n\nc\n")
+        let three = try s.write("a\n\nb\n\nc\n", to: "three").path
         #expect(throws: MetricsError.lineCountMismatch(path: three, lines: 3, expectedPath: hyp, expected: 2)) {
             try ScoringCorpus.grouped(hypothesisPath: hyp, groupedPath: three)
         }
@@ -108,11 +95,11 @@ struct ScoringInputTests {
 
     /// JSON Lines with `prediction` and `references`; a bad line is named by number.
     @Test func jsonlPredictions() throws {
-        let s = try Scratch()
-        let good = try s.file(
-            "p.jsonl",
+        let s = try TemporaryFolder()
+        let good = try s.write(
             "{\"prediction\": \"a b\", \"references\": [\"a\", \"b c\"], \"id\": 3}\n\n"
-                + "{\"references\": [\"x\"], \"prediction\": \"é\"}\n")
+                + "{\"references\": [\"x\"], \"prediction\": \"é\"}\n", to: "p.jsonl"
+        ).path
         let corpus = try ScoringCorpus.jsonl(path: good)
         #expect(corpus.hypotheses == ["a b", "é"])
         #expect(corpus.references == [["a", "b c"], ["x"]])
@@ -122,7 +109,7 @@ struct ScoringInputTests {
             ("syntax", "{\"prediction\": \"a\", \"references\": [\"a\"]}\n\n{oops\n", 3),
             ("noref", "{\"prediction\": \"a\", \"references\": []}\n", 1),
         ] {
-            let path = try s.file(name, text)
+            let path = try s.write(text, to: name).path
             do {
                 _ = try ScoringCorpus.jsonl(path: path)
                 Issue.record("\(name): accepted")

@@ -1,5 +1,6 @@
 import Foundation
 import Metrics
+import TestSupport
 import Testing
 
 struct UnicodeTables: Decodable, Sendable {
@@ -25,7 +26,7 @@ struct UnicodeTables: Decodable, Sendable {
     }
 }
 
-private let tables = MetricFixtures.load(UnicodeTables.self, "unicode")
+private let unicodeTables = FixtureTable<UnicodeTables>("metrics/unicode.json")
 
 /// Every scalar value (surrogates excluded).
 private let allScalars: [UInt32] = (0..<0x11_0000).compactMap { Unicode.Scalar(UInt32($0))?.value }
@@ -38,7 +39,8 @@ private func membership(_ ranges: [[UInt32]]) -> Set<UInt32> {
 
 struct UnicodeParityTests {
     /// `PythonText.isSpace` is exactly Python's `str.isspace` over all code points.
-    @Test func whitespaceMatchesPython() {
+    @Test func whitespaceMatchesPython() throws {
+        let tables = try unicodeTables.value()
         let python = Set(tables.space)
         let mismatches = allScalars.filter { PythonText.isSpace($0) != python.contains($0) }
         #expect(mismatches.isEmpty, "differs at \(mismatches.prefix(10).map { String($0, radix: 16) })")
@@ -46,7 +48,8 @@ struct UnicodeParityTests {
 
     /// Per-character `lower()` equals Python 3.11's (Unicode 14) for every code point but Σ, whose
     /// context rule is checked separately.
-    @Test func lowercaseMatchesPython() {
+    @Test func lowercaseMatchesPython() throws {
+        let tables = try unicodeTables.value()
         var expected = [UInt32: [UInt32]]()
         for entry in tables.lowercase { expected[entry.scalar] = entry.lower }
         var mismatches = [UInt32]()
@@ -57,7 +60,9 @@ struct UnicodeParityTests {
     }
 
     /// Σ lowercases to ς exactly in CPython's Final_Sigma context.
-    @Test func finalSigmaMatchesPython() {
+    @Test func finalSigmaMatchesPython() throws {
+        let tables = try unicodeTables.value()
+        #expect(!tables.sigmaInputs.isEmpty && tables.sigmaInputs.count == tables.sigmaOutputs.count)
         for (input, output) in zip(tables.sigmaInputs, tables.sigmaOutputs) {
             #expect(PythonText.string(PythonText.lowercased(PythonText.scalars(input))) == output, "\(input)")
         }
@@ -66,7 +71,8 @@ struct UnicodeParityTests {
     /// `\p{P}`, `\p{S}`, `\p{N}` from Swift's general categories agree with the `regex` module on every
     /// character Swift's Unicode version assigns; the only differences are characters Swift does not
     /// know yet (newer Unicode in `regex`), which are listed and must all be unassigned in Swift.
-    @Test func categoriesMatchRegexModuleOnAssignedCharacters() {
+    @Test func categoriesMatchRegexModuleOnAssignedCharacters() throws {
+        let tables = try unicodeTables.value()
         let p = membership(tables.punctuation), s = membership(tables.symbol), n = membership(tables.number)
         var unassignedDifferences = 0
         var assignedDifferences = [UInt32]()

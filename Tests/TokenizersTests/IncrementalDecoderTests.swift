@@ -14,12 +14,18 @@ private func streamed(_ tokenizer: GPT2Tokenizer, _ ids: [Int]) throws -> (Strin
 
 /// Streaming decode of every fixture decode case (broken UTF-8 included) and of every encoded adversarial
 /// string joins to exactly `decode(ids)`, and no piece ever ends inside a character.
-@Test func incrementalDecodingMatchesDecode() throws {
-    let strings = try #require(AdversarialStrings.shared).strings
+@Test func incrementalDecodingMatchesDecode() throws { try checkIncrementalDecoding(.tiny) }
+
+/// The same with the real GPT-2 tokenizers.
+@Test(TestTokenizers.needsGPT2) func incrementalDecodingMatchesDecodeGPT2() throws {
+    try checkIncrementalDecoding(.gpt2)
+}
+
+private func checkIncrementalDecoding(_ set: TokenizerSet) throws {
+    let strings = try AdversarialStrings.load().strings
     var cases: [(String, GPT2Tokenizer, [Int])] = []
-    for (label, tokenizer) in try availableTokenizers() {
-        let expected = label == "tiny" ? TestTokenizers.tinyExpected : TestTokenizers.gpt2Expected
-        for item in try #require(expected).decode { cases.append((label, tokenizer, item.ids)) }
+    for (label, tokenizer) in try set.tokenizers() {
+        for item in try set.expected().decode { cases.append((label, tokenizer, item.ids)) }
         for text in strings { cases.append((label, tokenizer, try tokenizer.encode(text))) }
     }
     for (label, tokenizer, ids) in cases {
@@ -34,7 +40,7 @@ private func streamed(_ tokenizer: GPT2Tokenizer, _ ids: [Int]) throws -> (Strin
 /// A character split over byte tokens appears only once its last byte arrives.
 @Test(TestTokenizers.needsGPT2)
 func incrementalDecoderHoldsPartialCharacters() throws {
-    let tokenizer = try #require(TestTokenizers.gpt2)
+    let tokenizer = try TestTokenizers.gpt2()
     let ids = try tokenizer.encode("𝄞")  // U+1D11E = F0 9D 84 9E: tokens F09D, 84, 9E in GPT-2
     #expect(ids.count > 1)
     let (_, pieces) = try streamed(tokenizer, ids)
@@ -45,7 +51,7 @@ func incrementalDecoderHoldsPartialCharacters() throws {
 
 /// Unknown ids are errors naming the id and its position, in both decoders.
 @Test func unknownIDsAreNamed() throws {
-    let tokenizer = try #require(TestTokenizers.tiny)
+    let tokenizer = try TestTokenizers.tiny()
     let size = tokenizer.vocabularySize
     #expect(throws: TokenizerError.unknownID(size, position: 2)) { try tokenizer.decode([40, 41, size]) }
     #expect(throws: TokenizerError.unknownID(-1, position: 0)) { try tokenizer.decode([-1]) }

@@ -3,22 +3,17 @@ import Testing
 import TestSupport
 import Tokenizers
 
-/// A fresh temporary folder holding the tiny BPE files, optionally with one file replaced.
-private func tinyCopy(vocab: String? = nil, merges: String? = nil) throws -> URL {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lntune-tok-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+/// The tiny BPE files in `folder`, optionally with one file replaced.
+private func tinyCopy(in folder: TemporaryFolder, vocab: String? = nil, merges: String? = nil) throws -> URL {
     let source = TestTokenizers.tinyFolder
     let originalVocab = try String(contentsOf: source.appendingPathComponent("vocab.json"), encoding: .utf8)
     let originalMerges = try String(contentsOf: source.appendingPathComponent("merges.txt"), encoding: .utf8)
-    try (vocab ?? originalVocab).write(
-        to: folder.appendingPathComponent("vocab.json"), atomically: true, encoding: .utf8)
-    try (merges ?? originalMerges).write(
-        to: folder.appendingPathComponent("merges.txt"), atomically: true, encoding: .utf8)
-    return folder
+    try folder.write(vocab ?? originalVocab, to: "vocab.json")
+    try folder.write(merges ?? originalMerges, to: "merges.txt")
+    return folder.url
 }
 
 private func loadError(_ folder: URL) -> TokenizerError? {
-    defer { try? FileManager.default.removeItem(at: folder) }
     do {
         _ = try GPT2Tokenizer(directory: folder)
         return nil
@@ -52,12 +47,14 @@ private func expectMalformed(_ error: TokenizerError?, suffix: String, line: Int
     ("{\"\\ud800\": 1}", 1, "surrogate"),
 ])
 func garbledVocabularyNamesLine(text: String, line: Int, reason: String) throws {
-    expectMalformed(loadError(try tinyCopy(vocab: text)), suffix: "vocab.json", line: line, reason: reason)
+    let folder = try TemporaryFolder()
+    expectMalformed(loadError(try tinyCopy(in: folder, vocab: text)), suffix: "vocab.json", line: line, reason: reason)
 }
 
 /// A vocabulary without all 256 byte tokens cannot do byte-level BPE and says which byte is missing.
 @Test func missingByteTokenIsNamed() throws {
-    let error = try #require(loadError(try tinyCopy(vocab: smallVocab, merges: "#version: 0.2\n")))
+    let folder = try TemporaryFolder()
+    let error = try #require(loadError(try tinyCopy(in: folder, vocab: smallVocab, merges: "#version: 0.2\n")))
     #expect(error == .missingByteToken(path: error.path, byte: 0))
     #expect(error.description.contains("0x0"))
 }
@@ -70,12 +67,14 @@ func garbledVocabularyNamesLine(text: String, line: Int, reason: String) throws 
     ("#version: 0.2\nĠ t\nĠ t\n", 3, "repeats"),
 ])
 func garbledMergesNamesLine(text: String, line: Int, reason: String) throws {
-    expectMalformed(loadError(try tinyCopy(merges: text)), suffix: "merges.txt", line: line, reason: reason)
+    let folder = try TemporaryFolder()
+    expectMalformed(loadError(try tinyCopy(in: folder, merges: text)), suffix: "merges.txt", line: line, reason: reason)
 }
 
 /// A merge whose parts are not in vocab.json names the line and the token.
 @Test func mergeOfUnknownTokenIsNamed() throws {
-    let error = try #require(loadError(try tinyCopy(merges: "#version: 0.2\nĠ t\nzz☃ q\n")))
+    let folder = try TemporaryFolder()
+    let error = try #require(loadError(try tinyCopy(in: folder, merges: "#version: 0.2\nĠ t\nzz☃ q\n")))
     guard case let .mergeTokenNotInVocabulary(path, line, token) = error else {
         Issue.record("unexpected error \(error)")
         return
@@ -85,7 +84,8 @@ func garbledMergesNamesLine(text: String, line: Int, reason: String) throws {
 
 /// A folder without the files says which file is missing.
 @Test func missingFilesAreNamed() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lntune-empty-\(UUID().uuidString)")
+    let parent = try TemporaryFolder()
+    let folder = parent.url(for: "absent")
     let error = try #require(loadError(folder))
     #expect(error.description.contains("vocab.json"))
     #expect(throws: TokenizerError.self) { try GPT2Tokenizer(tiktokenURL: folder.appendingPathComponent("x.tiktoken")) }
@@ -100,9 +100,8 @@ func garbledMergesNamesLine(text: String, line: Int, reason: String) throws {
     ("IQ== 0 extra\n", 1, "base64-token rank"),
 ])
 func garbledTiktokenNamesLine(text: String, line: Int, reason: String) throws {
-    let file = FileManager.default.temporaryDirectory.appendingPathComponent("lntune-\(UUID().uuidString).tiktoken")
-    try text.write(to: file, atomically: true, encoding: .utf8)
-    defer { try? FileManager.default.removeItem(at: file) }
+    let folder = try TemporaryFolder()
+    let file = try folder.write(text, to: "ranks.tiktoken")
     var error: TokenizerError?
     do { _ = try GPT2Tokenizer(tiktokenURL: file) } catch let caught { error = caught }
     expectMalformed(error, suffix: ".tiktoken", line: line, reason: reason)
@@ -111,9 +110,8 @@ func garbledTiktokenNamesLine(text: String, line: Int, reason: String) throws {
 /// A tiktoken file with all 256 bytes but no merges still encodes, one id per byte, with EOT after the ranks.
 @Test func minimalTiktokenFile() throws {
     let lines = (0..<256).map { byte in "\(Data([UInt8(byte)]).base64EncodedString()) \(byte)" }
-    let file = FileManager.default.temporaryDirectory.appendingPathComponent("lntune-\(UUID().uuidString).tiktoken")
-    try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
-    defer { try? FileManager.default.removeItem(at: file) }
+    let folder = try TemporaryFolder()
+    let file = try folder.write(lines.joined(separator: "\n") + "\n", to: "ranks.tiktoken")
     let tokenizer = try GPT2Tokenizer(tiktokenURL: file)
     #expect(tokenizer.endOfTextID == 256 && tokenizer.vocabularySize == 257)
     #expect(try tokenizer.encode("hé<|endoftext|>") == [0x68, 0xC3, 0xA9, 256])

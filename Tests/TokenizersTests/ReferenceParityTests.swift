@@ -5,7 +5,7 @@ import Tokenizers
 
 /// Checks every adversarial string under every policy against the reference ids.
 private func checkParity(_ tokenizer: GPT2Tokenizer, _ expected: ExpectedIDs, _ label: String) throws {
-    let fixture = try #require(AdversarialStrings.shared)
+    let fixture = try AdversarialStrings.load()
     #expect(expected.allow.count == fixture.strings.count)
     for policy in SpecialTokenPolicy.allCases {
         for (index, text) in fixture.strings.enumerated() {
@@ -37,8 +37,8 @@ private func checkDecode(_ tokenizer: GPT2Tokenizer, _ expected: ExpectedIDs, _ 
 /// The tiny BPE (trained by HF tokenizers on project text) encodes every adversarial string exactly as
 /// HF tokenizers does, under allow/text/reject, and decodes like it.
 @Test func tinyBPEMatchesHFTokenizers() throws {
-    let tokenizer = try #require(TestTokenizers.tiny)
-    let expected = try #require(TestTokenizers.tinyExpected)
+    let tokenizer = try TestTokenizers.tiny()
+    let expected = try TestTokenizers.tinyExpected.value()
     try checkParity(tokenizer, expected, "tiny")
     try checkDecode(tokenizer, expected, "tiny")
 }
@@ -46,8 +46,8 @@ private func checkDecode(_ tokenizer: GPT2Tokenizer, _ expected: ExpectedIDs, _ 
 /// The real GPT-2 vocab.json + merges.txt give HF's and tiktoken's ids (which the script asserts equal).
 @Test(TestTokenizers.needsGPT2)
 func gpt2VocabMergesMatchReferences() throws {
-    let tokenizer = try #require(TestTokenizers.gpt2)
-    let expected = try #require(TestTokenizers.gpt2Expected)
+    let tokenizer = try TestTokenizers.gpt2()
+    let expected = try TestTokenizers.gpt2Expected.value()
     try checkParity(tokenizer, expected, "gpt2 vocab/merges")
     try checkDecode(tokenizer, expected, "gpt2 vocab/merges")
 }
@@ -55,8 +55,8 @@ func gpt2VocabMergesMatchReferences() throws {
 /// The tiktoken rank file loads into the same tokenizer: same ids, same decoding, EOT after the ranks.
 @Test(TestTokenizers.needsGPT2)
 func gpt2TiktokenMatchesReferences() throws {
-    let tokenizer = try #require(TestTokenizers.gpt2Tiktoken)
-    let expected = try #require(TestTokenizers.gpt2Expected)
+    let tokenizer = try TestTokenizers.gpt2Tiktoken()
+    let expected = try TestTokenizers.gpt2Expected.value()
     try checkParity(tokenizer, expected, "gpt2 tiktoken")
     try checkDecode(tokenizer, expected, "gpt2 tiktoken")
 }
@@ -64,8 +64,7 @@ func gpt2TiktokenMatchesReferences() throws {
 /// Vocabulary strings map to ids and back in the files' byte-level spelling.
 @Test(TestTokenizers.needsGPT2)
 func gpt2TokenStrings() throws {
-    for tokenizer in [TestTokenizers.gpt2, TestTokenizers.gpt2Tiktoken] {
-        let tokenizer = try #require(tokenizer)
+    for tokenizer in [try TestTokenizers.gpt2(), try TestTokenizers.gpt2Tiktoken()] {
         #expect(tokenizer.id(for: "Ġthe") == 262)
         #expect(tokenizer.id(for: "Hello") == 15496)
         #expect(tokenizer.token(for: 262) == "Ġthe")

@@ -28,19 +28,38 @@ func randomStrings(count: Int, seed: UInt64) -> [String] {
     }
 }
 
-/// Tokenizers available in this run: always the tiny BPE, plus real GPT-2 when /work/shared is present.
-func availableTokenizers() throws -> [(String, GPT2Tokenizer)] {
-    var list = [("tiny", try #require(TestTokenizers.tiny))]
-    if let gpt2 = TestTokenizers.gpt2 { list.append(("gpt2", gpt2)) }
-    if let gpt2 = TestTokenizers.gpt2Tiktoken { list.append(("gpt2 tiktoken", gpt2)) }
-    return list
+/// The tokenizers the shared checks run over: the tiny BPE in one test, the real GPT-2 ones (vocab/merges and
+/// tiktoken, from ../shared) in a twin test behind `needsGPT2`, so a run without ../shared reports what it
+/// skipped instead of silently checking less.
+enum TokenizerSet {
+    case tiny, gpt2
+
+    func tokenizers() throws -> [(label: String, tokenizer: GPT2Tokenizer)] {
+        switch self {
+        case .tiny: [("tiny", try TestTokenizers.tiny())]
+        case .gpt2: [("gpt2", try TestTokenizers.gpt2()), ("gpt2 tiktoken", try TestTokenizers.gpt2Tiktoken())]
+        }
+    }
+
+    /// The reference ids for this set's vocabulary.
+    func expected() throws -> ExpectedIDs {
+        switch self {
+        case .tiny: try TestTokenizers.tinyExpected.value()
+        case .gpt2: try TestTokenizers.gpt2Expected.value()
+        }
+    }
 }
 
 /// decode(encode(s)) reproduces s byte for byte, for every adversarial and 2,000 seeded random strings,
 /// under `.allow` and `.text` (byte-level BPE loses nothing).
-@Test func roundTrip() throws {
-    let strings = try #require(AdversarialStrings.shared).strings + randomStrings(count: 2000, seed: 42)
-    for (label, tokenizer) in try availableTokenizers() {
+@Test func roundTrip() throws { try checkRoundTrip(.tiny) }
+
+/// The same with the real GPT-2 tokenizers.
+@Test(TestTokenizers.needsGPT2) func roundTripGPT2() throws { try checkRoundTrip(.gpt2) }
+
+private func checkRoundTrip(_ set: TokenizerSet) throws {
+    let strings = try AdversarialStrings.load().strings + randomStrings(count: 2000, seed: 42)
+    for (label, tokenizer) in try set.tokenizers() {
         for policy in [SpecialTokenPolicy.allow, .text] {
             for text in strings {
                 let decoded = try tokenizer.decode(try tokenizer.encode(text, special: policy))
@@ -51,9 +70,14 @@ func availableTokenizers() throws -> [(String, GPT2Tokenizer)] {
 }
 
 /// Batch encoding on 1 and 2 threads returns exactly the per-text encodings, in order.
-@Test func batchEqualsSingle() throws {
-    let strings = try #require(AdversarialStrings.shared).strings + randomStrings(count: 500, seed: 7)
-    for (label, tokenizer) in try availableTokenizers() {
+@Test func batchEqualsSingle() throws { try checkBatchEqualsSingle(.tiny) }
+
+/// The same with the real GPT-2 tokenizers.
+@Test(TestTokenizers.needsGPT2) func batchEqualsSingleGPT2() throws { try checkBatchEqualsSingle(.gpt2) }
+
+private func checkBatchEqualsSingle(_ set: TokenizerSet) throws {
+    let strings = try AdversarialStrings.load().strings + randomStrings(count: 500, seed: 7)
+    for (label, tokenizer) in try set.tokenizers() {
         let single = try strings.map { try tokenizer.encode($0, special: .text) }
         for threads in [1, 2, 4] {
             let batch = try tokenizer.encodeBatch(strings, special: .text, threads: threads)
@@ -64,7 +88,7 @@ func availableTokenizers() throws -> [(String, GPT2Tokenizer)] {
 
 /// A rejected special token in a batch is reported for the first text that holds one, with its place.
 @Test func batchRejectNamesFirstOffendingText() throws {
-    let tokenizer = try #require(TestTokenizers.tiny)
+    let tokenizer = try TestTokenizers.tiny()
     let texts =
         (0..<100).map { "line \($0)" } + ["ok", "first\nsecond <|endoftext|>"] + (0..<50).map { "x<|endoftext|>\($0)" }
     #expect(throws: TokenizerError.disallowedSpecialToken(token: "<|endoftext|>", text: 101, line: 2, byteOffset: 7)) {
@@ -75,7 +99,7 @@ func availableTokenizers() throws -> [(String, GPT2Tokenizer)] {
 
 /// Many threads encoding at once on one tokenizer (sharing its word-cache pool) agree with a serial run.
 @Test func concurrentEncodingIsConsistent() async throws {
-    let tokenizer = try #require(TestTokenizers.tiny)
+    let tokenizer = try TestTokenizers.tiny()
     let strings = randomStrings(count: 200, seed: 99)
     let expected = try strings.map { try tokenizer.encode($0) }
     try await withThrowingTaskGroup(of: Bool.self) { group in

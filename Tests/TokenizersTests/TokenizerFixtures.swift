@@ -8,7 +8,13 @@ struct AdversarialStrings: Decodable {
     var names: [String]
     var strings: [String]
 
-    static let shared: AdversarialStrings? = try? Fixtures.json(AdversarialStrings.self, "tokenizer/strings.json")
+    private static let table = FixtureTable<AdversarialStrings>("tokenizer/strings.json")
+
+    /// All 357 strings the script writes (a missing, unreadable or truncated file fails the test that asks).
+    static func load() throws -> AdversarialStrings {
+        _ = try table.cases(count: 357) { $0.strings }
+        return try table.value()
+    }
 }
 
 /// Expected ids for the adversarial strings under one vocabulary.
@@ -40,17 +46,28 @@ struct ExpectedIDs: Decodable {
     }
 }
 
+/// The tokenizers under test, each loaded once. A load error is kept and thrown by the accessor in the test
+/// that asks, naming the file (a tokenizer that failed to load must fail tests, not leave them with nothing
+/// to check).
 enum TestTokenizers {
     static let tinyFolder = Fixtures.url("tiny-bpe")
-    static let tiny: GPT2Tokenizer? = try? GPT2Tokenizer(directory: tinyFolder)
-    static let tinyExpected: ExpectedIDs? = try? Fixtures.json(ExpectedIDs.self, "tokenizer/tiny-expected.json")
-    static let gpt2Expected: ExpectedIDs? = try? Fixtures.json(ExpectedIDs.self, "tokenizer/gpt2-expected.json")
+    private static let tinyLoaded = Result { try GPT2Tokenizer(directory: tinyFolder) }
+    static func tiny() throws -> GPT2Tokenizer { try tinyLoaded.get() }
+
+    static let tinyExpected = FixtureTable<ExpectedIDs>("tokenizer/tiny-expected.json")
+    static let gpt2Expected = FixtureTable<ExpectedIDs>("tokenizer/gpt2-expected.json")
 
     /// The real GPT-2 files, or nil when ../shared is absent.
     static var gpt2Folder: URL? { Fixtures.sharedFile("gpt2") }
-    static let gpt2: GPT2Tokenizer? = gpt2Folder.flatMap { try? GPT2Tokenizer(directory: $0) }
-    static let gpt2Tiktoken: GPT2Tokenizer? = gpt2Folder.flatMap {
-        try? GPT2Tokenizer(tiktokenURL: $0.appendingPathComponent("gpt2.tiktoken"))
+    /// For tests behind `needsGPT2`, which skips them when ../shared is absent; a file missing or broken
+    /// inside a present ../shared is an error, not a skip.
+    private static let gpt2Loaded = gpt2Folder.map { folder in Result { try GPT2Tokenizer(directory: folder) } }
+    private static let gpt2TiktokenLoaded = gpt2Folder.map { folder in
+        Result { try GPT2Tokenizer(tiktokenURL: folder.appendingPathComponent("gpt2.tiktoken")) }
+    }
+    static func gpt2() throws -> GPT2Tokenizer { try #require(gpt2Loaded, "../shared is absent").get() }
+    static func gpt2Tiktoken() throws -> GPT2Tokenizer {
+        try #require(gpt2TiktokenLoaded, "../shared is absent").get()
     }
     static let needsGPT2 = Fixtures.needsShared("gpt2", for: "the real GPT-2 vocabulary")
 }

@@ -25,11 +25,14 @@ private func logits(adapterAt folder: URL, wholeModel: Bool = false) throws -> [
     return try model.logits(batch, prefix: adapter.prefix).values
 }
 
+/// PEFT's logits for each adapter in adapters/from-peft, and for the base model under "base".
+private let peftLogits = FixtureTable<[String: [Float]]>("adapters/from-peft/expected.json")
+
 /// Adapters PEFT saved (LN_TUNING with all and with explicit target modules, PREFIX_TUNING with and without
 /// the MLP) give LNTune the logits PEFT computes with them, within 1e-4 of their scale.
-@Test(arguments: ["ln", "ln-partial", "prefix", "prefix-direct"])
+@Test(arguments: try peftLogits.cases(count: 4) { $0.keys.filter { $0 != "base" }.sorted() })
 func peftAdaptersGiveTheLogitsPEFTComputes(_ name: String) throws {
-    let expected = try Fixtures.json([String: [Float]].self, "adapters/from-peft/expected.json")
+    let expected = try peftLogits.value()
     let got = try logits(adapterAt: Fixtures.url("adapters/from-peft/\(name)"))
     let want = try #require(expected[name])
     #expect(scaledError(got, want) <= 1e-4, "\(name): \(scaledError(got, want))")
@@ -55,7 +58,7 @@ func lntuneAdaptersGiveTheLogitsPEFTComputes(_ name: String) throws {
     let fresh = try TemporaryFolder()
     try AdapterFixtureBuilder.write(to: fresh.url)
     let fm = FileManager.default
-    guard let files = fm.enumerator(atPath: fresh.url.path)?.compactMap({ $0 as? String }) else { return }
+    let files = try #require(fm.enumerator(atPath: fresh.url.path)?.compactMap { $0 as? String })
     var compared = 0
     for relative in files.sorted() where !relative.hasPrefix(".") {
         let new = fresh.url.appendingPathComponent(relative)
@@ -81,14 +84,18 @@ func lntuneAdaptersGiveTheLogitsPEFTComputes(_ name: String) throws {
 }
 
 /// Regenerates Tests/Fixtures/adapters/from-lntune (then run eval/reference/make_adapter_fixtures.py).
-@Test(.enabled(if: ProcessInfo.processInfo.environment["LNTUNE_WRITE_ADAPTER_FIXTURES"] == "1"))
+@Test(
+    .enabled(
+        if: ProcessInfo.processInfo.environment["LNTUNE_WRITE_ADAPTER_FIXTURES"] == "1",
+        "writes fixtures, not a check: set LNTUNE_WRITE_ADAPTER_FIXTURES=1 to regenerate them"))
 func writeAdapterFixtures() throws {
     let root = AdapterFixtureBuilder.folder
     for (name, _) in AdapterFixtureBuilder.methods
         + AdapterFixtureBuilder.merged.map({ ($0.0, LNTuning() as any TuningMethod) })
     {
-        try? FileManager.default.removeItem(at: root.appendingPathComponent(name))
+        let old = root.appendingPathComponent(name)
+        if FileManager.default.fileExists(atPath: old.path) { try FileManager.default.removeItem(at: old) }
     }
     try AdapterFixtureBuilder.write(to: root)
-    print("wrote \(root.path); now run /work/venv/bin/python eval/reference/make_adapter_fixtures.py")
+    print("wrote \(root.path); now run ../venv/bin/python eval/reference/make_adapter_fixtures.py")
 }

@@ -5,8 +5,8 @@ import TestSupport
 import Tuning
 
 /// Whole training steps in PyTorch on the tiny model (eval/reference/make_tuning_fixtures.py).
-private struct TrainingCase: Decodable {
-    struct Step: Decodable {
+private struct TrainingCase: Decodable, Sendable {
+    struct Step: Decodable, Sendable {
         let micro_batches: [FixtureBatch]
         let loss: Double, grad_norm: Float, learning_rate: Double
         let target_tokens: Int, sequences: Int
@@ -21,7 +21,7 @@ private struct TrainingCase: Decodable {
     let initial: [String: [Float]]
     let steps: [Step]
 
-    static let all: [TrainingCase] = (try? Fixtures.json([TrainingCase].self, "tuning/training.json")) ?? []
+    static let table = FixtureTable<[TrainingCase]>("tuning/training.json")
 }
 
 /// Two optimizer steps, each over two micro-batches of unequal token counts, reproduce PyTorch: the loss,
@@ -29,9 +29,9 @@ private struct TrainingCase: Decodable {
 /// 1e-4 of the tensor's scale. Cases: LN-Tuning with AdamW (weight decay on every value, clipping active;
 /// HF Trainer's groups with the per-sequence objective and label smoothing), Prefix-Tuning through PEFT
 /// (MLP with AdamW under HF groups and warmup; direct with SGD + momentum + decay), BitFit with plain SGD.
-@Test(arguments: TrainingCase.all.map(\.name))
+@Test(arguments: try TrainingCase.table.cases(count: 5) { $0.map(\.name) })
 func trainingStepsMatchPyTorch(_ name: String) throws {
-    let f = try #require(TrainingCase.all.first { $0.name == name })
+    let f = try #require(try TrainingCase.table.value().first { $0.name == name })
     let tuner = try Tuner(
         model: try Tiny.model(), method: f.method.method,
         options: TunerOptions(
@@ -62,7 +62,7 @@ func trainingStepsMatchPyTorch(_ name: String) throws {
     }
 }
 
-/// The fixture is there (a missing file would otherwise silently run zero cases).
-@Test func trainingFixtureHasItsCases() {
-    #expect(TrainingCase.all.count == 5)
+/// The fixture is there with its five cases (the parameterised test also checks this before it runs).
+@Test func trainingFixtureHasItsCases() throws {
+    #expect(try TrainingCase.table.value().count == 5)
 }

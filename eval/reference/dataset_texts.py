@@ -1,4 +1,4 @@
-"""The text fields of every dataset file in /work/shared/datasets, extracted by simple generic rules
+"""The text fields of every dataset file in ../shared/datasets, extracted by simple generic rules
 that the Swift test (Tests/TokenizersTests/DatasetTexts.swift) implements identically:
 
 - `.csv`   RFC 4180; the header row names the fields; each later record adds one text per column.

@@ -22,8 +22,8 @@
    It also checks that PEFT wrapped exactly the modules LNTune's target_modules name, that the values PEFT
    holds after loading are the file's, and that every adapter changes the logits.
 
-    /work/venv/bin/python eval/reference/make_adapter_fixtures.py            # both parts
-    /work/venv/bin/python eval/reference/make_adapter_fixtures.py --peft-only
+    ../venv/bin/python eval/reference/make_adapter_fixtures.py            # both parts
+    ../venv/bin/python eval/reference/make_adapter_fixtures.py --peft-only
 """
 import argparse
 import json

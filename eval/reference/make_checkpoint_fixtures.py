@@ -17,8 +17,8 @@ exactly against PyTorch's.
 Check mode: `--check-saved DIR` loads a folder written by LNTune's `GPT2Checkpoint.save` with
 `GPT2LMHeadModel.from_pretrained` and compares every tensor with `--against` (default tiny-gpt2) exactly.
 
-    /work/venv/bin/python eval/reference/make_checkpoint_fixtures.py
-    /work/venv/bin/python eval/reference/make_checkpoint_fixtures.py --check-saved /tmp/saved [--against DIR]
+    ../venv/bin/python eval/reference/make_checkpoint_fixtures.py
+    ../venv/bin/python eval/reference/make_checkpoint_fixtures.py --check-saved ../gpt2-saved [--against DIR]
 """
 import argparse
 import json

@@ -21,7 +21,7 @@ Mask (both sides): with mix the SplitMix64 finaliser and INC = 0x9E3779B97F4A7C1
     site_key = mix(key + code * INC);  keep(i) = mix(site_key + i * INC) >= floor(rate * 2^64)
     out[i]   = x[i] * (float32(1) / float32(1 - rate)) if keep(i) else 0        (i: flat row-major index)
 
-    /work/venv/bin/python eval/reference/make_dropout_fixtures.py
+    ../venv/bin/python eval/reference/make_dropout_fixtures.py
 """
 import inspect
 import json

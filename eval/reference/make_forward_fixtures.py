@@ -13,8 +13,8 @@ Positions and masks are passed explicitly so the semantics are pinned, not infer
 With `--full-size DIR` it instead writes a random GPT-2-small-config model and expected logits for a short
 batch into DIR (outside the repository; the Swift test reads LNTUNE_GPT2_SMALL_FIXTURE).
 
-    /work/venv/bin/python eval/reference/make_forward_fixtures.py
-    /work/venv/bin/python eval/reference/make_forward_fixtures.py --full-size /tmp/gpt2-small-random
+    ../venv/bin/python eval/reference/make_forward_fixtures.py
+    ../venv/bin/python eval/reference/make_forward_fixtures.py --full-size ../gpt2-small-random
 """
 import argparse
 import json

@@ -22,7 +22,7 @@ logits contain an exact tie and refuses to write the synthetic fixture if there 
 * `processors.json` — transformers' processor list (`_get_logits_processor`) applied to random score rows with
   padded histories: each processor alone, the full sampling chain, and warpers with `min_tokens_to_keep > 1`.
 
-    /work/venv/bin/python eval/reference/make_generate_fixtures.py [--processors-only]
+    ../venv/bin/python eval/reference/make_generate_fixtures.py [--processors-only]
 """
 import json
 import pathlib

@@ -12,7 +12,7 @@ Every text below is written for these tests (no shared data). With ../shared pre
 writes shared_expected.json: scores of the real E2E and DialogSum test references (the first reference
 as hypothesis, the others as references), numbers only.
 
-Run: /work/venv/bin/python eval/reference/make_metric_fixtures.py
+Run: ../venv/bin/python eval/reference/make_metric_fixtures.py
 """
 import csv
 import json

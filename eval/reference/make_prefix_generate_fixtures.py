@@ -20,7 +20,7 @@ code; an explicit greedy loop over PEFT's forward (no generate at all) must give
 Left-padded batches: pads are masked out and positions count real tokens only (cumsum(mask) - 1 + P), which is
 the convention the Swift `CausalLanguageModel` documents.
 
-    /work/venv/bin/python eval/reference/make_prefix_generate_fixtures.py
+    ../venv/bin/python eval/reference/make_prefix_generate_fixtures.py
 """
 import json
 import pathlib

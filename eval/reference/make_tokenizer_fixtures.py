@@ -1,11 +1,11 @@
 """Expected token ids for the Swift GPT-2 tokenizer tests, from the reference implementations.
 
-    /work/venv/bin/python eval/reference/make_tokenizer_fixtures.py [--skip-datasets]
+    ../venv/bin/python eval/reference/make_tokenizer_fixtures.py [--skip-datasets]
 
 References (all local files, no network):
-- HF `tokenizers` BPE built from /work/shared/gpt2/{vocab.json,merges.txt} with GPT-2's ByteLevel
+- HF `tokenizers` BPE built from ../shared/gpt2/{vocab.json,merges.txt} with GPT-2's ByteLevel
   pre-tokenizer and decoder (what transformers' GPT2TokenizerFast wraps; cross-checked against it);
-- tiktoken from /work/shared/gpt2/gpt2.tiktoken with GPT-2's pattern;
+- tiktoken from ../shared/gpt2/gpt2.tiktoken with GPT-2's pattern;
 - HF `tokenizers` on the tiny BPE in Tests/Fixtures/tiny-bpe/ (see train_tiny_bpe.py).
 Every GPT-2 expectation is asserted equal under HF and tiktoken before it is written.
 
@@ -14,7 +14,7 @@ Writes into Tests/Fixtures/tokenizer/:
 - gpt2-expected.json  ids under each special-token policy, and decode cases, for the real GPT-2 files
 - tiny-expected.json  the same for the tiny BPE
 - dataset-digests.json  a digest of the GPT-2 ids of every text field of every file in
-                        /work/shared/datasets (extraction rules in dataset_texts.py)
+                        ../shared/datasets (extraction rules in dataset_texts.py)
 """
 
 import argparse

@@ -13,7 +13,7 @@ rule) or sequences ("sequence-sum"); torch.nn.utils.clip_grad_norm_; torch.optim
 groups from transformers' own get_parameter_names (HF Trainer's no-decay rule) or one group ("all");
 transformers' get_linear_schedule_with_warmup. Prefix cases run PEFT's PeftModelForCausalLM.
 
-    /work/venv/bin/python eval/reference/make_tuning_fixtures.py
+    ../venv/bin/python eval/reference/make_tuning_fixtures.py
 """
 
 import torch

@@ -1,10 +1,10 @@
-"""Train the tiny byte-level BPE used by the core tokenizer tests (no /work/shared needed).
+"""Train the tiny byte-level BPE used by the core tokenizer tests (no ../shared needed).
 
 Trains HF `tokenizers`' ByteLevelBPETokenizer (GPT-2's pre-tokenizer and byte table) on
 `tiny_bpe_corpus.txt`, a few KB of restaurant descriptions and dialogues written for this project,
 and saves `Tests/Fixtures/tiny-bpe/{vocab.json,merges.txt}`.
 
-    /work/venv/bin/python eval/reference/train_tiny_bpe.py
+    ../venv/bin/python eval/reference/train_tiny_bpe.py
 
 Training is deterministic for a given corpus and tokenizers version (0.23.3 made the committed files);
 `make_tokenizer_fixtures.py` computes the expected ids from the saved files, so regenerating both keeps

@@ -2,13 +2,14 @@
 /// n-gram overlap, ROUGE-L on the longest common subsequence, ROUGE-Lsum on the union LCS of newline-
 /// separated sentences; `score_multi` keeps, per type, the reference with the highest F-measure.
 public struct Rouge: Sendable {
-    /// A ROUGE variant, named as rouge-score names it (`rouge1`…`rouge9`, `rougeL`, `rougeLsum`).
+    /// A ROUGE variant, named as rouge-score names it (`rouge1`…`rouge6`, `rougeL`, `rougeLsum`).
     public enum Kind: Hashable, Sendable, CustomStringConvertible {
         case n(Int)
         case l
         case lsum
 
-        /// Parses `rouge1`…`rouge9`, `rougeL`, `rougeLsum` (rouge-score's `rouge[0-9]$` with n > 0).
+        /// Parses `rouge1`…`rouge6`, `rougeL`, `rougeLsum`. rouge-score also takes `rouge7`…`rouge9`; n-grams here
+        /// pack at most `NGram.maxOrder` (6) values, so longer orders are refused rather than truncated.
         public init?(name: String) {
             switch name {
             case "rougeL": self = .l

@@ -31,7 +31,7 @@ public final class OptimizerState: @unchecked Sendable {
     }
 
     /// Optimizer step number `step` (1 for the first update, as torch counts) over `segments` at `learningRate`.
-    public func update(_ segments: [TrainableSegment], step: Int, learningRate: Float) {
+    public func update(_ segments: [TrainableSegment], step: Int, learningRate: Double) {
         switch options.algorithm {
         case .adamW:
             let decayed = AdamW(
@@ -48,9 +48,10 @@ public final class OptimizerState: @unchecked Sendable {
             }
         case .sgd:
             for s in segments {
+                // torch's `add_(d, alpha=-lr)` rounds the Python-float rate to the tensor's dtype.
                 sgd(
-                    s, step: step, learningRate: learningRate, decay: options.decays(s.decays) ? options.weightDecay : 0
-                )
+                    s, step: step, learningRate: Float(learningRate),
+                    decay: options.decays(s.decays) ? options.weightDecay : 0)
             }
         }
     }

@@ -130,7 +130,7 @@ public final class Tuner: @unchecked Sendable {
         }
         let norm = GradientClipping.clip(segments.map(\.gradientBuffer), maxNorm: options.maxGradientNorm)
         let learningRate = options.schedule.learningRate(atStep: completedSteps)
-        optimizer.update(segments, step: completedSteps + 1, learningRate: Float(learningRate))
+        optimizer.update(segments, step: completedSteps + 1, learningRate: learningRate)
         completedSteps += 1
         return StepResult(
             step: completedSteps, loss: lossSum / Double(denominator), gradientNorm: norm, learningRate: learningRate,
