@@ -58,7 +58,9 @@ let package = Package(
             swiftSettings: hostCPU),
         .executableTarget(
             name: "lntune",
-            dependencies: ["LNTune", "Benchmarks", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: [
+                "LNTune", "Benchmarks", "TextIO", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .target(name: "TestSupport", dependencies: ["Kernels", "GPT2", "Randomness"]),
 
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
