@@ -64,7 +64,8 @@ struct CommandFailureTests {
 
     /// An empty path is a usage error, not the current folder.
     @Test(arguments: [
-        ["generate", "--model", "", "--prompt", "x"], ["generate", "--model", "m", "--input", "i", "--task", "e2e", "--out", ""],
+        ["generate", "--model", "", "--prompt", "x"],
+        ["generate", "--model", "m", "--input", "i", "--task", "e2e", "--out", ""],
         ["merge", "--model", "m", "--adapter", "a", "--out", ""], ["quickstart", "--out", " "],
         ["perplexity", "--model", "m", "--input", ""], ["score", "--jsonl", ""],
     ])

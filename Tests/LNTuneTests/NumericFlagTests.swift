@@ -29,7 +29,9 @@ struct NumericFlagTests {
                 "top-k": ["-5", huge], "top-p": ["0", "2", "-0.5"], "seed": ["-1", "18446744073709551616"],
                 "num-return-sequences": ["0", huge],
             ]),
-        Command(words: ["score"], required: ["--jsonl", "missing.jsonl"], numeric: ["bootstrap": ["0", "100000000"], "seed": ["-1"]]),
+        Command(
+            words: ["score"], required: ["--jsonl", "missing.jsonl"],
+            numeric: ["bootstrap": ["0", "100000000"], "seed": ["-1"]]),
         Command(
             words: ["perplexity"], required: ["--model", "missing-model", "--input", "missing.txt"],
             numeric: ["batch-size": ["0", "-1", "100000000"]]),
@@ -60,7 +62,8 @@ struct NumericFlagTests {
                 "prompt-length": ["0", huge], "new-tokens": ["0", huge], "batch-size": ["0", huge],
                 "num-beams": ["1", "100000"], "repeats": ["0"],
             ]),
-        Command(words: ["bench", "load"], required: ["--model", "missing-model"], numeric: ["repeats": ["0", "100000000"]]),
+        Command(
+            words: ["bench", "load"], required: ["--model", "missing-model"], numeric: ["repeats": ["0", "100000000"]]),
         Command(words: ["bench", "score"], required: [], numeric: ["repeats": ["0", huge]]),
         Command(
             words: ["bench", "tokenize"], required: ["--tokenizer", "t", "--input", "i"],
@@ -112,7 +115,8 @@ struct NumericFlagTests {
         let executable = try #require(lntuneExecutable())
         for (flag, values) in command.numeric {
             for value in values {
-                let (status, output) = try runLNTune(executable, command.words + command.required + ["--\(flag)", value])
+                let (status, output) = try runLNTune(
+                    executable, command.words + command.required + ["--\(flag)", value])
                 #expect(status == 64, "lntune \(command) --\(flag) \(value): \(output)")
                 #expect(output.contains("--\(flag)"), "lntune \(command) --\(flag) \(value): \(output)")
                 #expect(!output.contains("Missing value"), "lntune \(command) --\(flag) \(value): \(output)")

@@ -156,10 +156,12 @@ struct ScoringInputTests {
     /// The bootstrap reports its progress, ending at the total.
     @Test func bootstrapReportsProgress() throws {
         var seen: [Int] = []
-        _ = try Bootstrap.interval([[1], [0], [1]], samples: 250, progress: { done, total in
-            #expect(total == 250)
-            seen.append(done)
-        })
+        _ = try Bootstrap.interval(
+            [[1], [0], [1]], samples: 250,
+            progress: { done, total in
+                #expect(total == 250)
+                seen.append(done)
+            })
         #expect(seen.last == 250 && seen == seen.sorted() && seen.count <= 250 && seen.count >= 100)
     }
 }

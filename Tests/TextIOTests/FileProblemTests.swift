@@ -9,7 +9,8 @@ import TextIO
     final class Scratch {
         let root: String
         init() throws {
-            root = FileManager.default.temporaryDirectory.appendingPathComponent("fileproblem-\(UUID().uuidString)").path
+            root =
+                FileManager.default.temporaryDirectory.appendingPathComponent("fileproblem-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: root + "/folder", withIntermediateDirectories: true)
             try Data("x".utf8).write(to: URL(fileURLWithPath: root + "/file.txt"))
             try #require(mkfifo(root + "/pipe", 0o600) == 0)
@@ -22,7 +23,8 @@ import TextIO
         #expect(FileProblem.forReading(s.root + "/file.txt") == nil)
         let cases: [(String, String)] = [
             (s.root + "/folder", "it is a folder, not a file"), (s.root + "/pipe", "it is a named pipe"),
-            (s.root + "/missing.txt", "no such file"), (s.root + "/gone/deeper/x.txt", "the folder \(s.root)/gone does not exist"),
+            (s.root + "/missing.txt", "no such file"),
+            (s.root + "/gone/deeper/x.txt", "the folder \(s.root)/gone does not exist"),
             (s.root + "/file.txt/x.txt", "\(s.root)/file.txt is a file, not a folder"), ("", "the path is empty"),
         ]
         for (path, reason) in cases {
@@ -47,7 +49,8 @@ import TextIO
         let full = NSError(
             domain: NSCocoaErrorDomain, code: 640,
             userInfo: [NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(ENOSPC))])
-        #expect(FileProblem.reason(full, path: s.root + "/new.jsonl", writing: true).hasPrefix("no space left on device"))
+        #expect(
+            FileProblem.reason(full, path: s.root + "/new.jsonl", writing: true).hasPrefix("no space left on device"))
     }
 }
 
