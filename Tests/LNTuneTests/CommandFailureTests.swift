@@ -5,10 +5,7 @@ import Testing
 /// What a user sees when a command cannot do its work: one message naming the file or flag, saying what is
 /// wrong and what to do — never Foundation's or a library's internal text — and the exit status of its kind
 /// (64 for how the command was called, also when found after the model is loaded; 1 for what it ran into).
-@Suite(
-    .enabled(
-        if: lntuneExecutable() != nil,
-        "no lntune executable beside the test runner (\(CommandLine.arguments[0])); run `swift build` first"))
+@Suite(needsLNTune)
 struct CommandFailureTests {
     static let model = Fixtures.url("generate-prefix/tiny-bpe-gpt2").path
     static let tokenizer = Fixtures.url("tiny-bpe").path

@@ -4,10 +4,7 @@ import Testing
 /// Every numeric flag of every command (train's own flags aside) has bounds: `--help` states its range, a value
 /// outside it stops the command before any work with exit status 64 and a message naming the flag, and a
 /// negative number is read as the flag's value, not as an unknown option.
-@Suite(
-    .enabled(
-        if: lntuneExecutable() != nil,
-        "no lntune executable beside the test runner (\(CommandLine.arguments[0])); run `swift build` first"))
+@Suite(needsLNTune)
 struct NumericFlagTests {
     /// The words of a command, the arguments it needs to get to `validate()`, and its numeric flags with values
     /// outside their bounds.

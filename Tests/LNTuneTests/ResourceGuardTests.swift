@@ -57,6 +57,16 @@ struct ResourceGuardTests {
         }
     }
 
+    /// Perplexity reports its progress batch by batch, ending at the lines it scores (blank lines skip the model).
+    @Test func perplexityReportsProgress() throws {
+        var seen: [[Int]] = []
+        let lines = ["name : Aromi", "", "name : Cotto", "area : riverside", "x"]
+        _ = try Perplexity.evaluate(
+            lines: lines, source: "in", model: try Self.model(), options: .init(batchSize: 2),
+            progress: { seen.append([$0, $1]) })
+        #expect(seen == [[2, 4], [4, 4]])
+    }
+
     @Test(arguments: [[String](), [""], ["", ""]])
     func nothingToScoreIsAnError(lines: [String]) throws {
         #expect {

@@ -5,10 +5,7 @@ import Testing
 /// No command writes over what it reads: an output naming an input — by the same path, another spelling, a
 /// symbolic or a hard link, even with `--overwrite` — and standard output redirected into an input are usage
 /// errors (status 64) found before any work, and the input is left byte for byte as it was.
-@Suite(
-    .enabled(
-        if: lntuneExecutable() != nil,
-        "no lntune executable beside the test runner (\(CommandLine.arguments[0])); run `swift build` first"))
+@Suite(needsLNTune)
 struct SameFileTests {
     static let model = Fixtures.url("generate-prefix/tiny-bpe-gpt2").path
     static let tokenizer = Fixtures.url("tiny-bpe").path
