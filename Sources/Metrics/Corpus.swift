@@ -10,6 +10,19 @@ enum Corpus {
         guard !hypotheses.isEmpty else { throw MetricsError.emptyCorpus }
         if let index = references.firstIndex(where: \.isEmpty) { throw MetricsError.noReferences(segment: index) }
     }
+
+    /// The largest hypothesis × reference table an alignment metric (ROUGE-L, ROUGE-Lsum, TER) may build
+    /// for one pair: about 7,000 × 7,000 tokens, 200–400 MB and a fraction of a second. A longer pair is not a
+    /// sentence or a summary but a file pasted into one line, whose table would take hours and terabytes.
+    static let maximumAlignmentCells = 50_000_000
+
+    /// Refuses a pair whose alignment table would exceed `maximumAlignmentCells`.
+    static func checkAlignment(segment: Int, metric: MetricName, hypothesis: Int, reference: Int) throws {
+        let (cells, overflow) = hypothesis.multipliedReportingOverflow(by: reference)
+        guard overflow || cells > maximumAlignmentCells else { return }
+        throw MetricsError.segmentTooLong(
+            segment: segment, metric: metric, hypothesisTokens: hypothesis, referenceTokens: reference)
+    }
 }
 
 /// sacreBLEU's `Signature.format`: `nrefs` first, the metric's own fields, `version` last.

@@ -153,6 +153,23 @@ struct ScoringInputTests {
         }
     }
 
+    /// A pair too long for an alignment table (ROUGE-L, TER) is refused naming the segment and the metric,
+    /// instead of running for hours and allocating terabytes; the linear metrics still score it.
+    @Test func segmentsTooLongToAlignAreRefused() throws {
+        let long = Array(repeating: "word", count: 8000).joined(separator: " ")
+        let corpus = try ScoringCorpus(hypotheses: ["short", long], references: [["short"], [long]])
+        for metric in [MetricName.rouge, .ter] {
+            #expect(
+                throws: MetricsError.segmentTooLong(
+                    segment: 1, metric: metric, hypothesisTokens: 8000, referenceTokens: 8000)
+            ) {
+                try Scorer.score(corpus, options: ScoringOptions(metrics: [metric]))
+            }
+        }
+        let linear = try Scorer.score(corpus, options: ScoringOptions(metrics: [.bleu, .chrf]))
+        #expect(linear.metrics.count == 2)
+    }
+
     /// The bootstrap reports its progress, ending at the total.
     @Test func bootstrapReportsProgress() throws {
         var seen: [Int] = []

@@ -37,7 +37,7 @@ public final class GenerationProgress {
         let rate = Double(examples - resumedFrom) / seconds
         let left = rate > 0 ? Double(total - examples) / rate : 0
         let status =
-            "\(examples)/\(total) examples  \(Self.format(rate)) examples/s  \(Self.format(Double(newTokens) / seconds)) tokens/s  left \(Self.duration(left))"
+            "\(NumberText.grouped(examples))/\(NumberText.count(total, "example"))  \(Self.format(rate)) examples/s  \(Self.format(Double(newTokens) / seconds)) tokens/s  left \(Self.duration(left))"
         if terminal {
             let width = 30
             let filled = total > 0 ? width * examples / total : width
