@@ -59,6 +59,19 @@ struct CommandFailureTests {
         #expect(output.contains(named) && output.contains("lntune generate --help"), "\(output)")
     }
 
+    /// In dataset mode an example whose prompt leaves no room for --max-new-tokens names the example and the
+    /// flag to lower (the loader's own hint, a maximum length, is not a generate option).
+    @Test func datasetPromptsTooLongNameTheFlagToLower() throws {
+        let folder = try TemporaryFolder()
+        let input = try folder.write(GeneratePipelineTests.csv, to: "dev.csv").path
+        let (status, output) = try Self.run([
+            "generate", "--model", Self.model, "--tokenizer", Self.tokenizer, "--input", input, "--task", "e2e",
+            "--max-new-tokens", "120",
+        ])
+        #expect(status == 64, "\(output)")
+        #expect(output.contains("example ") && output.contains("lower --max-new-tokens"), "\(output)")
+    }
+
     /// An empty path is a usage error, not the current folder.
     @Test(arguments: [
         ["generate", "--model", "", "--prompt", "x"],

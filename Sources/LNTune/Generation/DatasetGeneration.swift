@@ -58,7 +58,17 @@ public struct DatasetGeneration {
                     name: "max-new-tokens", value: String(parameters.maxNewTokens),
                     hint: "leaves no room for a prompt in the model's \(generator.maxSequenceLength) positions"))
         }
-        return try examples.map { try encoder.encodePrompt($0, budget: budget).tokens.map(Int.init) }
+        return try examples.map { example in
+            do {
+                return try encoder.encodePrompt(example, budget: budget).tokens.map(Int.init)
+            } catch DatasetError.tooLong(let id, let tokens, _, _) {
+                // The loader's hint (raise the maximum length) is not a generate option; the new tokens are.
+                throw LNTuneError.generation(
+                    .promptTooLong(
+                        source: "example \(id)", tokens: tokens - parameters.maxNewTokens, available: budget,
+                        maxNewTokens: parameters.maxNewTokens))
+            }
+        }
     }
 
     /// Indices of `lengths` grouped into batches of at most `size`, longest first (stable among equal lengths),
