@@ -12,9 +12,8 @@ extension KeyedDecodingContainer {
         guard contains(key), try !decodeNil(forKey: key) else { return nil }
         do {
             return try decode(Int.self, forKey: key)
-        } catch DecodingError.dataCorrupted {
-            throw DecodingError.dataCorruptedError(
-                forKey: key, in: self, debugDescription: notRepresentable(key, wholeNumber: true))
+        } catch {
+            throw explained(error, at: key, wholeNumber: true)
         }
     }
 
@@ -23,19 +22,29 @@ extension KeyedDecodingContainer {
         guard contains(key), try !decodeNil(forKey: key) else { return nil }
         do {
             return try decode(Float.self, forKey: key)
-        } catch DecodingError.dataCorrupted {
-            throw DecodingError.dataCorruptedError(
-                forKey: key, in: self, debugDescription: notRepresentable(key, wholeNumber: false))
+        } catch {
+            throw explained(error, at: key, wholeNumber: false)
         }
     }
 
-    /// Why the number at `key` did not decode as an integer (`wholeNumber`) or a `Float`.
-    private func notRepresentable(_ key: Key, wholeNumber: Bool) -> String {
+    /// `error` from decoding the number at `key` as an integer (`wholeNumber`) or a `Float`, restated.
+    ///
+    /// Foundation reports a number it cannot represent with an internal error type that it turns into "not
+    /// valid JSON" at the top level; its own `DecodingError`s (a string or a bool where a number goes) already
+    /// name the key and pass through unchanged.
+    private func explained(_ error: Error, at key: Key, wholeNumber: Bool) -> Error {
         let kind = wholeNumber ? "a whole number" : "a 32-bit float"
-        guard let value = try? decode(Double.self, forKey: key) else {
-            return "must be \(kind); found a number beyond the range of a double"
+        let reason: String
+        if let value = try? decode(Double.self, forKey: key) {
+            let fractional = wholeNumber && value.rounded(.towardZero) != value
+            reason =
+                fractional
+                ? "must be \(kind), found \(value)" : "must be \(kind), found \(value), which is out of range"
+        } else if error is DecodingError {
+            return error
+        } else {
+            reason = "must be \(kind); found a number beyond the range of a double"
         }
-        if wholeNumber && value.rounded(.towardZero) != value { return "must be \(kind), found \(value)" }
-        return "must be \(kind), found \(value), which is out of range"
+        return DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: reason)
     }
 }
