@@ -2,24 +2,14 @@
 enum FiniteScan {
     /// The index of the first NaN or infinity among the `count` values at `values`, or nil when all are finite.
     ///
-    /// A float is non-finite iff its exponent bits are all ones. The scan keeps the largest masked exponent in a
-    /// 16-lane integer vector (no branch, no float compare, so it runs at memory speed) and looks for the index
-    /// only when that maximum says there is one.
+    /// A float is non-finite iff its exponent bits are all ones. The scan keeps the largest masked exponent
+    /// (no branch, no float compare) and looks for the index only when that maximum says there is one. It is a
+    /// plain loop on purpose: LLVM vectorizes this max-reduction to ~77 GB/s on data in cache, where an explicit
+    /// `SIMD16<UInt32>` loop measured 12–24 GB/s.
     static func firstNonFinite(_ values: UnsafePointer<Float>, count: Int) -> Int? {
         let exponentBits: UInt32 = 0x7F80_0000
-        let raw = UnsafeRawPointer(values)
-        var widest = SIMD16<UInt32>(repeating: 0)
-        var i = 0
-        while i + 16 <= count {
-            let bits = raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD16<UInt32>.self)
-            widest = pointwiseMax(widest, bits & exponentBits)
-            i += 16
-        }
-        var largest = widest.max()
-        while i < count {
-            largest = max(largest, values[i].bitPattern & exponentBits)
-            i += 1
-        }
+        var largest: UInt32 = 0
+        for i in 0..<count { largest = max(largest, values[i].bitPattern & exponentBits) }
         guard largest == exponentBits else { return nil }
         return (0..<count).first { !values[$0].isFinite }
     }
