@@ -65,11 +65,10 @@ extension GPT2Config {
             throw invalid("n_head", nHead, "n_embd (\(nEmbd)) must be divisible by n_head")
         }
         if let nInner { try check("n_inner", nInner, in: Limits.nInner) }
-        for (key, id) in [("bos_token_id", bosTokenId), ("eos_token_id", eosTokenId)] {
-            if let id { try check(key, id, in: 0...(vocabSize - 1)) }
-        }
-        guard layerNormEpsilon.isFinite, layerNormEpsilon > 0, layerNormEpsilon <= 1 else {
-            throw invalid("layer_norm_epsilon", layerNormEpsilon, "must be positive and at most 1 (GPT-2: 1e-05)")
+        // bos/eos ids are not range-checked: transformers writes its default 50256 whatever the vocabulary, and
+        // the model never reads them (generation checks the ids it is given against the vocabulary).
+        guard layerNormEpsilon.isFinite, layerNormEpsilon > 0 else {
+            throw invalid("layer_norm_epsilon", layerNormEpsilon, "must be positive and finite (GPT-2: 1e-05)")
         }
         guard tieWordEmbeddings else {
             throw unsupported("tie_word_embeddings", false, "the LM head is tied to wte in GPT-2")
