@@ -9,21 +9,22 @@ import Foundation
 extension KeyedDecodingContainer {
     /// The integer at `key`, nil when the key is absent or `null`.
     func decodeIntegerIfPresent(_ key: Key) throws -> Int? {
-        guard contains(key), try !decodeNil(forKey: key) else { return nil }
-        do {
-            return try decode(Int.self, forKey: key)
-        } catch {
-            throw explained(error, at: key, wholeNumber: true)
-        }
+        try decodeNumberIfPresent(Int.self, key, wholeNumber: true)
     }
 
     /// The `Float` at `key`, nil when the key is absent or `null`.
     func decodeFloatIfPresent(_ key: Key) throws -> Float? {
+        try decodeNumberIfPresent(Float.self, key, wholeNumber: false)
+    }
+
+    private func decodeNumberIfPresent<Number: Decodable>(_ type: Number.Type, _ key: Key, wholeNumber: Bool) throws
+        -> Number?
+    {
         guard contains(key), try !decodeNil(forKey: key) else { return nil }
         do {
-            return try decode(Float.self, forKey: key)
+            return try decode(type, forKey: key)
         } catch {
-            throw explained(error, at: key, wholeNumber: false)
+            throw explained(error, at: key, wholeNumber: wholeNumber)
         }
     }
 
