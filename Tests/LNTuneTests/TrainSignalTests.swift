@@ -3,53 +3,6 @@ import LNTune
 import Testing
 import TestSupport
 
-/// The `lntune` executable built beside the test runner, or nil (the test is then skipped by its trait).
-private func lntuneExecutable() -> URL? {
-    let candidates = [
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-        Bundle.main.bundleURL.deletingLastPathComponent(), Bundle.main.bundleURL,
-    ].map { $0.appendingPathComponent("lntune") }
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-}
-
-/// Runs `lntune` with `arguments`; `whenOutput` is called with everything printed so far until it returns
-/// true (e.g. to send a signal once a step has been printed). Returns the exit status and the output.
-private func runLNTune(
-    _ executable: URL, _ arguments: [String], whenOutput: ((String, Process) -> Bool)? = nil
-) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    let collected = LockedText()
-    pipe.fileHandleForReading.readabilityHandler = { handle in collected.append(handle.availableData) }
-    try process.run()
-    let deadline = Date().addingTimeInterval(600)
-    var watching = whenOutput != nil
-    while process.isRunning {
-        if watching, let whenOutput, whenOutput(collected.text, process) { watching = false }
-        if Date() > deadline {
-            process.terminate()
-            Issue.record("lntune did not finish within 10 minutes")
-            break
-        }
-        Thread.sleep(forTimeInterval: 0.02)
-    }
-    process.waitUntilExit()
-    pipe.fileHandleForReading.readabilityHandler = nil
-    collected.append(pipe.fileHandleForReading.readDataToEndOfFile())
-    return (process.terminationStatus, collected.text)
-}
-
-private final class LockedText: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    func append(_ more: Data) { lock.withLock { data.append(more) } }
-    var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
-}
-
 /// A real Ctrl-C (SIGINT) or SIGTERM sent to a running `lntune train` makes it finish the step, write a
 /// checkpoint and exit with status 128 + signal; the same command with `--resume` completes, and its final
 /// and best adapters and log are byte-identical to those of an uninterrupted run with the same settings (run
