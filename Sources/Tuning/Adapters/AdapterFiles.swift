@@ -10,6 +10,7 @@ public enum AdapterFiles {
     /// Writes `adapter` into `directory` (created if needed). Weights are written before the config or
     /// manifest that points at them, each file atomically, so a reader never sees a config without its weights.
     public static func write(_ adapter: Adapter, to directory: URL) throws(TuningError) {
+        try adapter.requireFinite(writingTo: directory)
         try createFolder(directory)
         try adapter.configuration.method.writeAdapter(adapter, to: directory)
     }
@@ -73,13 +74,15 @@ public enum AdapterFiles {
         return try TuningError.wrapping { () throws(GPT2Error) in try SafeTensorsFile.open(url) }
     }
 
-    /// One tensor, after checking its shape.
+    /// One tensor, after checking its shape; every value must be finite (the one check of adapter and
+    /// checkpoint values at load, for every method: all of them read their tensors here).
     static func read(_ name: String, from file: SafeTensorsFile, expected: [Int]) throws(TuningError) -> [Float] {
         guard let info = file.info(name) else { throw .model(.missingTensor(file: file.url.path, tensor: name)) }
         guard info.shape == expected else {
             throw .adapterShapeMismatch(file: file.url.path, tensor: name, expected: expected, found: info.shape)
         }
-        return try TuningError.wrapping { () throws(GPT2Error) in try file.readFloat32(name) }
+        let values = try TuningError.wrapping { () throws(GPT2Error) in try file.readFloat32(name) }
+        return try requireFinite(values, tensor: name, file: file.url.path)
     }
 
     /// A safetensors file of float32 tensors with PyTorch's `format` metadata.
