@@ -47,7 +47,7 @@ extension LNTuning {
         let tensors = try readLayerNorms(file, modelConfig: model)
         try LNTargetModules.check(
             peft.targetModules, held: Set(tensors.keys.compactMap(\.layerNormModule)), model: model,
-            configPath: directory.appendingPathComponent(PEFTAdapterConfig.fileName).path)
+            configPath: directory.appendingPathComponent(PEFTAdapterConfig.fileName).path, recorded: peft.lntune != nil)
         let recorded = peft.lntune?.method.parts.lazy.compactMap { $0 as? LNTuning }.first
         return Adapter(
             configuration: TuningConfiguration(recorded ?? inferred(from: Set(tensors.keys), model)),

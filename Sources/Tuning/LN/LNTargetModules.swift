@@ -20,9 +20,12 @@ enum LNTargetModules {
     }
 
     /// Refuses a folder whose `target_modules`, tensors and model disagree. `targets` nil (a config PEFT would
-    /// not write) stands for PEFT's default for GPT-2, every `ln_1`, `ln_2` and `ln_f`.
+    /// not write) stands for PEFT's default for GPT-2, every `ln_1`, `ln_2` and `ln_f`. When LNTune recorded the
+    /// method (`recorded`), selected modules missing from the weights are left to the loader's `AdapterFit`,
+    /// which names the method's blocks and both model shapes.
     static func check(
-        _ targets: PEFTAdapterConfig.TargetModules?, held: Set<LayerNormModule>, model: GPT2Config, configPath: String
+        _ targets: PEFTAdapterConfig.TargetModules?, held: Set<LayerNormModule>, model: GPT2Config,
+        configPath: String, recorded: Bool
     ) throws(TuningError) {
         let all = modelNorms(model)
         let matches: (LayerNormModule) -> Bool
@@ -53,7 +56,7 @@ enum LNTargetModules {
                     + " and the weights do not belong together")
         }
         let missing = selected.filter { !held.contains($0) }
-        guard missing.isEmpty else {
+        guard missing.isEmpty || recorded else {
             let blocks = Set(held.compactMap(\.layer)).sorted()
             let heldSpan = blocks.first.map { "h.\($0)–h.\(blocks.last ?? $0)" } ?? "no block"
             throw .invalidAdapter(
