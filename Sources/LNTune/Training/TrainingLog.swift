@@ -68,6 +68,16 @@ final class TrainingLog {
         }
     }
 
+    /// Cuts the log back to `length` bytes (what an evaluation that failed half-way had appended).
+    func cut(to length: UInt64) throws {
+        do {
+            try handle.truncate(atOffset: length)
+            try handle.seekToEnd()
+        } catch {
+            throw LNTuneError.io(path: url.path, reason: "cannot cut the training log back (\(error))")
+        }
+    }
+
     /// Forces the log to disk (before a checkpoint that records its length).
     func synchronize() throws {
         do { try handle.synchronize() } catch {
@@ -88,8 +98,12 @@ struct TrainerState: Codable, Equatable {
     var initialDevLoss: Double?
     var sinceImprovement: Int
     var logLength: UInt64
+    /// The evaluation due after `completedSteps` has not finished (interrupted, or its adapter could not be
+    /// written): a resumed run does it first. Nil (not written) otherwise, as in checkpoints from before.
+    var pendingEvaluation: Bool?
 
     enum CodingKeys: String, CodingKey {
+        case pendingEvaluation = "pending_evaluation"
         case completedSteps = "completed_steps"
         case cursor
         case bestDevLoss = "best_dev_loss"
