@@ -92,7 +92,7 @@ public enum Perplexity {
             let rows = members.map { inputs[$0] }
             do {
                 let batch = try TokenBatch(rows: rows, padding: .right)
-                var labels = [Int32](repeating: -100, count: batch.tokens.count)
+                var labels = [Int32](repeating: LossOptions.defaultIgnoreIndex, count: batch.tokens.count)
                 for (b, row) in rows.enumerated() {
                     for t in 1..<row.count { labels[b * batch.length + t] = row[t] }
                 }

@@ -6,6 +6,8 @@ public enum TuningError: Error, Equatable, CustomStringConvertible {
     case invalidOption(name: String, value: String, hint: String)
     /// A command-line option no tuning method has.
     case unknownOption(name: String, hint: String)
+    /// An option of another method than the chosen one (`--ln-terms` with `--method bitfit`).
+    case optionOfAnotherMethod(name: String, owners: String, method: String)
     /// The model (forward, backward) or the safetensors layer underneath reported a problem.
     case model(GPT2Error)
     /// A file an adapter or checkpoint folder must contain is not there.
@@ -34,6 +36,8 @@ public enum TuningError: Error, Equatable, CustomStringConvertible {
         switch self {
         case let .invalidOption(name, value, hint):
             return "invalid --\(name) '\(value)': \(hint)"
+        case let .optionOfAnotherMethod(name, owners, method):
+            return "--\(name) needs --method \(owners); the method here is \(method)"
         case let .unknownOption(name, hint):
             return "unknown option '\(name.hasPrefix("-") ? name : "--" + name)': \(hint)"
         case let .model(error):

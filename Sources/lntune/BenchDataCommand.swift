@@ -22,13 +22,11 @@ struct BenchDataCommand: ParsableCommand {
     @Option(help: "Maximum sequence length in tokens (bytes with the byte encoder).")
     var maxLength: Int = 1024
 
-    @Option(help: "Repetitions; the best time of each stage is reported.")
-    var repeats: Int = 3
+    @OptionGroup var timing: BenchRunOptions
 
     func validate() throws {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         guard maxLength >= 1 else { throw ValidationError("--max-length must be at least 1") }
-        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
         guard FileManager.default.fileExists(atPath: file) else { throw ValidationError("no such file: \(file)") }
     }
 
@@ -36,7 +34,7 @@ struct BenchDataCommand: ParsableCommand {
         print(CPUInfo.current().header(json: false))
         let result = try DataBenchmark.run(
             task: try DatasetTask(name: task), file: URL(fileURLWithPath: file), batchSize: batchSize,
-            maxLength: maxLength, repeats: repeats)
+            maxLength: maxLength, repeats: timing.repeats)
         print(result.text)
     }
 }

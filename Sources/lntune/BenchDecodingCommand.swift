@@ -12,24 +12,25 @@ struct BenchDecodingCommand: ParsableCommand {
     @Option(help: "Beams for the beam-search runs.") var numBeams = 5
     @Option(help: "Decoding steps.") var newTokens = 32
     @Option(help: "Vocabulary size.") var vocabulary = 50257
-    @Option(help: "Repeats (the best is reported).") var repeats = 3
+    @OptionGroup var timing: BenchRunOptions
     @Flag(help: "Also decode with a random GPT-2 small forward (prefill included) to compare with the model's cost.")
     var withModel = false
 
     func validate() throws {
-        guard prompts > 0, numBeams > 1, newTokens > 0, vocabulary > 2 * numBeams, repeats > 0 else {
+        guard prompts > 0, numBeams > 1, newTokens > 0, vocabulary > 2 * numBeams else {
             throw ValidationError(
-                "need prompts > 0, num-beams > 1, new-tokens > 0, vocabulary > 2 × num-beams, repeats > 0")
+                "need prompts > 0, num-beams > 1, new-tokens > 0, vocabulary > 2 × num-beams")
         }
     }
 
     func run() throws {
         print(CPUInfo.current().header(json: false))
         var results = try DecodingBenchmark.run(
-            vocabularySize: vocabulary, prompts: prompts, numBeams: numBeams, newTokens: newTokens, repeats: repeats)
+            vocabularySize: vocabulary, prompts: prompts, numBeams: numBeams, newTokens: newTokens,
+            repeats: timing.repeats)
         if withModel {
             results += try DecodingBenchmark.runWithModel(
-                config: .small, prompts: prompts, numBeams: numBeams, newTokens: newTokens, repeats: repeats)
+                config: .small, prompts: prompts, numBeams: numBeams, newTokens: newTokens, repeats: timing.repeats)
         }
         print(DecodingBenchmark.table(results))
     }

@@ -12,14 +12,13 @@ struct ModelBenchOptions: ParsableArguments {
     var batchSize: Int = 8
     @Option(help: "Tokens per row.")
     var seqLen: Int = 128
-    @Option(help: "Timed runs (the best is reported) after one warm-up run.")
-    var repeats: Int = 3
+    @OptionGroup var timing: BenchRunOptions
     @Flag(help: "Print JSON lines (the CPU, then the result) instead of text (for eval/bench_forward.py).")
     var json = false
 
     func validate() throws {
-        guard batchSize > 0, seqLen > 1, repeats > 0 else {
-            throw ValidationError("--batch-size, --repeats must be positive, --seq-len > 1")
+        guard batchSize > 0, seqLen > 1 else {
+            throw ValidationError("--batch-size must be positive, --seq-len > 1")
         }
         guard seqLen <= config.gpt2Config.nPositions else {
             throw ValidationError("--seq-len must be at most \(config.gpt2Config.nPositions) (n_positions)")
@@ -46,7 +45,7 @@ struct BenchForwardCommand: ParsableCommand {
     func run() throws {
         print(CPUInfo.current().header(json: options.json))
         let model = try ModelBenchmark.randomModel(options.config.gpt2Config)
-        let (b, t, repeats) = (options.batchSize, options.seqLen, options.repeats)
+        let (b, t, repeats) = (options.batchSize, options.seqLen, options.timing.repeats)
         let all = try ModelBenchmark.forward(model: model, batchSize: b, seqLen: t, rows: .all, repeats: repeats)
         let last = try ModelBenchmark.forward(model: model, batchSize: b, seqLen: t, rows: .last, repeats: repeats)
         print(options.report("forward", all, lastPositionOnly: last.tokensPerSecond))

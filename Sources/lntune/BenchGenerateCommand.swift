@@ -9,18 +9,17 @@ struct BenchGenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Greedy (batch 1 and N) and beam-search tokens/s on a model folder, EOS disabled.")
 
-    @Option(help: "Model folder or cached hub name (e.g. a random GPT-2 from eval/make_random_gpt2.py).")
-    var model: String
+    @Option(help: .model) var model: String
     @Option(help: "Prompt length in tokens.") var promptLength = 16
     @Option(help: "New tokens per sequence.") var newTokens = 32
     @Option(help: "Prompts of the batched greedy run.") var batchSize = 8
     @Option(help: "Beams of the beam-search run.") var numBeams = 5
-    @Option(help: "Repeats (the best is reported).") var repeats = 3
+    @OptionGroup var timing: BenchRunOptions
     @Flag(help: "Print JSON lines (the CPU, then one per mode) instead of a table.") var json = false
 
     func validate() throws {
-        guard promptLength > 0, newTokens > 0, batchSize > 0, numBeams > 1, repeats > 0 else {
-            throw ValidationError("need positive lengths, batch size and repeats, and --num-beams > 1")
+        guard promptLength > 0, newTokens > 0, batchSize > 0, numBeams > 1 else {
+            throw ValidationError("need positive lengths and batch size, and --num-beams > 1")
         }
     }
 
@@ -29,7 +28,7 @@ struct BenchGenerateCommand: ParsableCommand {
         let gpt2 = try ModelLoader.loadWeights(ModelRequest(model: model)).makeModel()
         let rows = try GenerateBenchmark.run(
             model: gpt2, promptLength: promptLength, newTokens: newTokens, batchSize: batchSize, numBeams: numBeams,
-            repeats: repeats)
+            repeats: timing.repeats)
         print(GenerateBenchmark.format(rows, json: json))
     }
 }

@@ -9,22 +9,16 @@ struct BenchLoadCommand: ParsableCommand {
         commandName: "load",
         abstract: "Time GPT2Checkpoint.load (best and median of N) and, with --save-to, GPT2Checkpoint.save.")
 
-    @Option(help: "A model folder or a cached hub name.")
-    var model: String
+    @Option(help: .model) var model: String
 
-    @Option(help: "How many loads to time.")
-    var repeats = 5
+    @OptionGroup var timing: BenchRunOptions
 
     @Option(help: "Also time saving the loaded checkpoint into this folder (config.json + model.safetensors).")
     var saveTo: String?
 
-    func validate() throws {
-        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
-    }
-
     func run() throws {
         print(CPUInfo.current().header(json: false))
-        let result = try LoadBenchmark.run(folder: try ModelResolver.resolve(model), repeats: repeats)
+        let result = try LoadBenchmark.run(folder: try ModelResolver.resolve(model), repeats: timing.repeats)
         print(result.text)
         if let saveTo, let checkpoint = result.checkpoint {
             print(

@@ -16,8 +16,7 @@ struct BenchScoreCommand: ParsableCommand {
     @Option(help: "The shared data folder (holding datasets/).")
     var shared: String = "../shared"
 
-    @Option(help: "Runs per measurement; the best is reported.")
-    var repeats: Int = 5
+    @OptionGroup var timing: BenchRunOptions
 
     @Flag(help: "Print JSON: one line with the CPU, then an array of rows (for eval/bench_metrics.py).")
     var json = false
@@ -26,7 +25,6 @@ struct BenchScoreCommand: ParsableCommand {
     var only: ScoreBenchmark.Metric?
 
     func validate() throws {
-        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: shared, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ValidationError("no shared data folder at \(shared); pass --shared PATH")
@@ -37,7 +35,7 @@ struct BenchScoreCommand: ParsableCommand {
         print(CPUInfo.current().header(json: json))
         let rows = try ScoreBenchmark.run(
             shared: URL(fileURLWithPath: shared), metrics: only.map { [$0] } ?? ScoreBenchmark.Metric.allCases,
-            repeats: repeats)
-        print(try ScoreBenchmark.format(rows, json: json, repeats: repeats))
+            repeats: timing.repeats)
+        print(try ScoreBenchmark.format(rows, json: json, repeats: timing.repeats))
     }
 }

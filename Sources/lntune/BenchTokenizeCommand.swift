@@ -22,20 +22,18 @@ struct BenchTokenizeCommand: ParsableCommand {
     @Option(help: "Encoding threads: 1 (encode per text) or more (encodeBatch).")
     var threads = 1
 
-    @Option(help: "Timed passes after the cold one.")
-    var repeats = 5
+    @OptionGroup var timing: BenchRunOptions
 
     func validate() throws {
         guard !input.isEmpty else { throw ValidationError("give at least one --input file") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
     }
 
     func run() throws {
         print(CPUInfo.current().header(json: false))
         let texts = try TokenizerBenchmark.texts(paths: input)
         let result = try TokenizerBenchmark.run(
-            tokenizerPath: tokenizer, texts: texts, files: input.count, threads: threads, repeats: repeats)
+            tokenizerPath: tokenizer, texts: texts, files: input.count, threads: threads, repeats: timing.repeats)
         print(result.text)
     }
 }

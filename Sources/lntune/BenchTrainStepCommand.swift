@@ -13,7 +13,7 @@ struct BenchTrainStepCommand: ParsableCommand {
         print(CPUInfo.current().header(json: options.json))
         let model = try ModelBenchmark.randomModel(options.config.gpt2Config)
         let result = try ModelBenchmark.trainStep(
-            model: model, batchSize: options.batchSize, seqLen: options.seqLen, repeats: options.repeats)
+            model: model, batchSize: options.batchSize, seqLen: options.seqLen, repeats: options.timing.repeats)
         print(options.report("train-step", result))
     }
 }

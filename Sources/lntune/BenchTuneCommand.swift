@@ -13,18 +13,16 @@ struct BenchTuneCommand: ParsableCommand {
             and optimizer-state sizes, and the process's peak resident memory.
             """)
 
-    @Option(help: "A model folder or a cached hub name.")
-    var model: String
+    @Option(help: .model) var model: String
 
     @OptionGroup(title: "Method") var method: MethodOptions
 
     @Option(help: "Rows per batch.") var batchSize = 8
     @Option(help: "Tokens per row.") var seqLen = 128
-    @Option(help: "Timed repetitions.") var repeats = 5
+    @OptionGroup var timing: BenchRunOptions
 
     func validate() throws {
-        _ = try method.configuration()
-        guard batchSize > 0, seqLen > 1, repeats > 0 else {
+        guard batchSize > 0, seqLen > 1 else {
             throw ValidationError("sizes must be positive and --seq-len > 1")
         }
     }
@@ -34,7 +32,7 @@ struct BenchTuneCommand: ParsableCommand {
         let result = try TuneBenchmark.run(
             model: try ModelLoader.loadWeights(ModelRequest(model: model)).makeModel(),
             configuration: try method.configuration(), batchSize: batchSize,
-            seqLen: seqLen, repeats: repeats)
+            seqLen: seqLen, repeats: timing.repeats)
         print(result.text)
     }
 }

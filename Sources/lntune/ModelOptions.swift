@@ -32,3 +32,12 @@ extension ArgumentHelp {
 func printWarnings(_ warnings: [LoadWarning]) {
     for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
 }
+
+/// `--repeats`, for every `bench` command: how many timed runs, of which the best is reported.
+struct BenchRunOptions: ParsableArguments {
+    @Option(help: "Timed runs (1-1000); the best is reported.") var repeats = 3
+
+    func validate() throws {
+        guard (1...1000).contains(repeats) else { throw ValidationError("--repeats must be 1-1000, not \(repeats)") }
+    }
+}

@@ -127,7 +127,7 @@ public struct TrainingData: Sendable {
 extension TrainingBatch {
     /// A padded batch from the data pipeline in the form the tuner trains on: labels are the tokens where the
     /// loss mask marks a target and `ignoreIndex` elsewhere (the prompt and the padding).
-    public init(_ batch: Batch, ignoreIndex: Int32 = -100) throws(GPT2Error) {
+    public init(_ batch: Batch, ignoreIndex: Int32 = LossOptions.defaultIgnoreIndex) throws(GPT2Error) {
         var labels = batch.tokens
         for i in labels.indices where batch.lossMask[i] == 0 { labels[i] = ignoreIndex }
         let tokens = try TokenBatch(

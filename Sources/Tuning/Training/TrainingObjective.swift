@@ -36,7 +36,10 @@ public struct TrainingObjective: Equatable, Sendable, Codable {
     public var labelSmoothing: Float
     public var ignoreIndex: Int32
 
-    public init(reduction: Reduction = .tokenMean, labelSmoothing: Float = 0, ignoreIndex: Int32 = -100) {
+    public init(
+        reduction: Reduction = .tokenMean, labelSmoothing: Float = 0,
+        ignoreIndex: Int32 = LossOptions.defaultIgnoreIndex
+    ) {
         self.reduction = reduction
         self.labelSmoothing = labelSmoothing
         self.ignoreIndex = ignoreIndex
