@@ -97,11 +97,26 @@ func nonFiniteAdapterTensorsAreRefusedAtLoad(_ adapter: String, _ weights: Strin
     try SafeTensorsWriter.write(tensors: tensors, metadata: file.metadata, to: url)
 
     let error = thrownError { () throws(TuningError) in try AdapterFiles.read(from: copy, modelConfig: Tiny.config) }
-    guard case let .nonFiniteTensor(path, tensor, index, value, _)? = error else {
+    guard case let .model(.nonFiniteTensor(path, tensor, index, value))? = error else {
         Issue.record("\(adapter): \(String(describing: error))")
         return
     }
-    #expect(path == url.path && tensor == tensors[tensors.count - 1].name && index == 1 && value == -.infinity)
+    #expect(path == url.path && tensor == tensors[tensors.count - 1].name && index == 1 && value == "-inf")
+}
+
+/// A prefix encoder too large for this machine's memory (or for an `Int`) is refused naming the option,
+/// instead of trapping on the size or being killed while allocating it.
+@Test func anImpossiblyLargePrefixEncoderIsRefused() throws {
+    let model = try Tiny.model()
+    for hidden in [Int.max, 1 << 40] {
+        let method = PrefixTuning(options: PrefixTuningOptions(virtualTokens: 4, projection: .mlp(hidden: hidden)))
+        #expect {
+            try Tuner(model: model, method: method, options: tunerOptions(peak: 1e-3))
+        } throws: { error in
+            guard case let .invalidOption(name, _, hint)? = error as? TuningError else { return false }
+            return name == "prefix-hidden" && hint.contains("this machine has")
+        }
+    }
 }
 
 /// Settings that pass a `>= 0` test but are infinite are refused before a tuner is built.

@@ -75,14 +75,20 @@ public enum AdapterFiles {
     }
 
     /// One tensor, after checking its shape; every value must be finite (the one check of adapter and
-    /// checkpoint values at load, for every method: all of them read their tensors here).
+    /// checkpoint values at load, for every method but full fine-tuning, whose model folder the checkpoint
+    /// loader checks the same way: all of them read their tensors here).
     static func read(_ name: String, from file: SafeTensorsFile, expected: [Int]) throws(TuningError) -> [Float] {
         guard let info = file.info(name) else { throw .model(.missingTensor(file: file.url.path, tensor: name)) }
         guard info.shape == expected else {
             throw .adapterShapeMismatch(file: file.url.path, tensor: name, expected: expected, found: info.shape)
         }
-        let values = try TuningError.wrapping { () throws(GPT2Error) in try file.readFloat32(name) }
-        return try requireFinite(values, tensor: name, file: file.url.path)
+        var values = [Float](repeating: 0, count: info.elementCount)
+        try TuningError.wrapping { () throws(GPT2Error) in
+            try values.withUnsafeMutableBufferPointer { buffer in
+                Result { () throws(GPT2Error) in try file.readFiniteFloat32(name, into: buffer) }
+            }.get()
+        }
+        return values
     }
 
     /// A safetensors file of float32 tensors with PyTorch's `format` metadata.

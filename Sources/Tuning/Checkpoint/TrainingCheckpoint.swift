@@ -123,7 +123,7 @@ extension Tuner {
         }
         // A diverged state must never replace the last good checkpoint.
         for tensor in tensors {
-            if let bad = FiniteValues.firstNonFinite(tensor.data) {
+            if let bad = FiniteScan.firstNonFinite(tensor.data) {
                 throw .nonFiniteTensor(
                     file: url.path, tensor: tensor.name, index: bad.index, value: bad.value,
                     hint: "refusing to write a checkpoint that is not finite (the training diverged); the previous"

@@ -1,3 +1,5 @@
+import GPT2
+
 /// The tuner's guard against divergence (a learning rate far too high, an infinite weight decay, a base model
 /// that already computes NaN): a step whose loss or gradient norm is not finite stops before it updates
 /// anything, and a step whose update made a value NaN or infinite stops right after it. Without it such a run
@@ -15,7 +17,7 @@ extension Tuner {
     /// saved from it (the adapter and checkpoint writers refuse non-finite values as well).
     func requireFiniteValues(step: Int) throws(TuningError) {
         for segment in segments {
-            if let bad = FiniteValues.firstNonFinite(segment.valueBuffer) {
+            if let bad = FiniteScan.firstNonFinite(UnsafeBufferPointer(segment.valueBuffer)) {
                 throw .diverged(
                     step: step, quantity: "updated value \(segment.name)[\(bad.index)]", value: Double(bad.value))
             }
