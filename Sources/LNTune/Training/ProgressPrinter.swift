@@ -53,8 +53,8 @@ public final class ProgressPrinter {
             if interactive {
                 write("\r\u{1B}[K" + text)
                 lineOpen = true
-            } else if p.batches % lineEvery == 0 && p.batches < p.totalBatches {
-                line(text)
+            } else if p.batches % max(lineEvery, p.totalBatches / 10) == 0 && p.batches < p.totalBatches {
+                line(text)  // at most about ten lines per evaluation in a log file
             }
         case let .evaluation(e):
             let tag =
