@@ -101,6 +101,23 @@ import Tuning
     #expect(try old.run().status == .completed)
 }
 
+/// A training log cut short after the checkpoint was written is not padded back to the recorded length (which
+/// filled it with NUL bytes): the resumed run appends to what is left and says so.
+@Test func aShortenedLogIsNotPaddedWithZeros() throws {
+    let fixture = try TrainingFixture(.short(train: 8, dev: 4))
+    let settings = fixture.settings(out: "short-log", epochs: 2)
+    _ = try Trainer(settings: settings).run(control: TrainingControl(stopAfterSteps: 2))
+    let folder = RunFolder(settings.out)
+    let recorded = try Data(contentsOf: folder.log)
+    try recorded.prefix(10).write(to: folder.log)
+    do {
+        let resumed = try Trainer(settings: settings, resume: true)
+        #expect(resumed.notices == [.shortLog(path: folder.log.path, missingBytes: UInt64(recorded.count - 10))])
+        _ = try resumed.run()
+    }
+    #expect(try !Data(contentsOf: folder.log).contains(0))
+}
+
 /// A PEFT LN_TUNING adapter written by Python (no "lntune" record) for a 2-block model is refused on a 3-block
 /// model by the one loader, with the blocks it lacks — not applied with block 2 untuned.
 @Test func aPEFTAdapterOfAShallowerModelIsRefusedByTheLoader() throws {

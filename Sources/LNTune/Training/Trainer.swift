@@ -132,6 +132,9 @@ public final class Trainer {
             record.startedAt = recorded.startedAt
             record.command = recorded.command
             log = try TrainingLog(url: folder.log, truncatingTo: trainerState.logLength)
+            if log.missingBytes > 0 {
+                notices.append(.shortLog(path: folder.log.path, missingBytes: log.missingBytes))
+            }
         } else {
             try folder.prepareForNewRun(overwrite: overwrite)
             state = TrainerState(

@@ -31,6 +31,9 @@ final class TrainingLog {
     let url: URL
     private let handle: FileHandle
     private let encoder: JSONEncoder
+    /// On a resume, bytes the log lacked against the length the checkpoint recorded (it was cut or emptied
+    /// since); they are not made up — extending the file would fill it with NUL bytes.
+    private(set) var missingBytes: UInt64 = 0
 
     /// Opens the log for appending; with `truncatingTo`, first cuts it to that many bytes (a resume), else
     /// starts it empty.
@@ -43,7 +46,10 @@ final class TrainingLog {
         }
         do {
             handle = try FileHandle(forWritingTo: url)
-            try handle.truncate(atOffset: length ?? 0)
+            let size = try handle.seekToEnd()
+            let keep = min(length ?? 0, size)
+            missingBytes = (length ?? 0) - keep
+            try handle.truncate(atOffset: keep)
             try handle.seekToEnd()
         } catch {
             throw LNTuneError.io(
