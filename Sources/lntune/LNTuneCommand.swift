@@ -1,5 +1,6 @@
 import ArgumentParser
 import LNTune
+import WorkerThreads
 
 @main
 struct LNTuneCommand: AsyncParsableCommand {
@@ -20,6 +21,16 @@ struct LNTuneCommand: AsyncParsableCommand {
             BenchCommand.self,
         ]
     )
+
+    /// Rejects an invalid `LNTUNE_THREADS` before any command runs, rather than falling back silently.
+    static func main() async {
+        do {
+            try WorkerThreads.validateEnvironment()
+        } catch {
+            exit(withError: error)
+        }
+        await main(nil)
+    }
 }
 
 /// `lntune bench …`: throughput figures printed for eval/BENCHMARKS.md (one subcommand per component).
