@@ -26,6 +26,11 @@ public enum TuningError: Error, Equatable, CustomStringConvertible {
     case outputExists(path: String)
     /// A training step was handed input it cannot train on.
     case invalidBatch(reason: String)
+    /// An adapter or checkpoint tensor holds NaN or infinity (read from a file, or about to be written).
+    case nonFiniteTensor(file: String, tensor: String, index: Int, value: Float, hint: String)
+    /// A training step produced a NaN or infinite loss, gradient norm or updated value: the run diverged.
+    /// `quantity` says which; the values before the step are intact unless it is an updated value.
+    case diverged(step: Int, quantity: String, value: Double)
 
     public var description: String {
         switch self {
@@ -56,6 +61,10 @@ public enum TuningError: Error, Equatable, CustomStringConvertible {
             return "\(path) already exists; choose a new output folder (nothing was overwritten)"
         case let .invalidBatch(reason):
             return "invalid training batch: \(reason)"
+        case let .nonFiniteTensor(file, tensor, index, value, hint):
+            return "\(file): tensor '\(tensor)' holds \(value) at index \(index); \(hint)"
+        case let .diverged(step, quantity, value):
+            return "training diverged at step \(step): the \(quantity) is \(value)"
         }
     }
 }
