@@ -1,4 +1,5 @@
 import Foundation
+import GPT2
 import LNTune
 import TestSupport
 import Testing
@@ -106,7 +107,7 @@ func trainingWritesTheSameBitsOnAnyThreadCount(method: String) throws {
 /// seeded sampling generate from them, are the same bits on 1, 2 and 3 threads.
 @Test(.enabled(if: tinyModel != nil, "data/tiny-model is missing"))
 func logitsAndGeneratedIdsAreTheSameOnAnyThreadCount() throws {
-    let generator = try Generator(model: try #require(tinyModel).path)
+    let generator = try Generator(ModelRequest(model: try #require(tinyModel).path))
     let sources = [
         "name : The Eagle | food : French", "name : Aromi | eatType : coffee shop | area : riverside",
         "name : Cotto", "name : Brass Lantern | priceRange : high | near : The Sorrento | familyFriendly : yes",

@@ -10,6 +10,11 @@ func lntuneExecutable() -> URL? {
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
 }
 
+/// The trait of tests that run the `lntune` executable: skipped, with the reason, when it is not built.
+let needsLNTune = ConditionTrait.enabled(
+    if: lntuneExecutable() != nil,
+    "no lntune executable beside the test runner (\(CommandLine.arguments[0])); run `swift build` first")
+
 /// Runs `lntune` with `arguments`, and `environment` added to this process's; `whenOutput` is called with
 /// everything printed so far until it returns true (e.g. to send a signal once a step has been printed).
 /// Returns the exit status and the output.
