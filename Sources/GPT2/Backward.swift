@@ -19,10 +19,11 @@ extension GPT2Model {
                 prefixGradients.config == config
             else {
                 throw .invalidInput(
-                    argument: "prefix gradients", reason: "the request trains the prefix: pass the prefix and a buffer of its shape")
+                    argument: "prefix gradients",
+                    reason: "the request trains the prefix: pass the prefix and a buffer of its shape")
             }
         }
-        guard let lowest = request.lowestStage(layers: config.nLayer) else {
+        guard let lowest = request.lowestStage else {
             return try loss(batch, labels: labels, options: options, prefix: prefix)
         }
         let targets = try LossTargets(batch: batch, labels: labels, options: options, vocabSize: config.vocabSize)
@@ -47,7 +48,7 @@ extension GPT2Model {
     /// The mirror of `forward`, from ∂loss/∂(ln_f output) in `acts.dln` down to the lowest trainable stage.
     private func backward(
         _ batch: TokenBatch, positions: [Int32], cache: KVCache, acts: Activations, request: GradientRequest,
-        lowest: Int, gradients: GPT2Parameters, prefixGradients: PrefixSlots?, dropout: DropoutMask?
+        lowest: BackwardStage, gradients: GPT2Parameters, prefixGradients: PrefixSlots?, dropout: DropoutMask?
     ) {
         let (nl, c, h, nb, nt) = (config.nLayer, config.nEmbd, config.innerSize, batch.batchSize, batch.length)
         let n = nb * nt
@@ -55,44 +56,47 @@ extension GPT2Model {
         func grad(_ t: GPT2Tensor) -> UnsafeMutablePointer<Float>? {
             request.contains(t) ? gradients[t].baseAddress.unsafelyUnwrapped : nil
         }
-        let lnfStage = 1 + 7 * nl
         dres.update(repeating: 0, count: n * c)
         LayerNorm.backward(
-            dinp: lowest < lnfStage ? dres : nil, dweight: grad(.finalNormWeight), dbias: grad(.finalNormBias),
-            dout: acts.dln, inp: acts.residual.at(nl), weight: parameters[.finalNormWeight].baseAddress.unsafelyUnwrapped,
+            dinp: lowest < .finalNorm ? dres : nil, dweight: grad(.finalNormWeight), dbias: grad(.finalNormBias),
+            dout: acts.dln, inp: acts.residual.at(nl),
+            weight: parameters[.finalNormWeight].baseAddress.unsafelyUnwrapped,
             mean: acts.lnfMean, rstd: acts.lnfRstd, rows: n, channels: c)
         let shape = Attention.Shape(
             batch: nb, queries: nt, heads: config.nHead, headDim: config.headDim, queryOffset: cache.prefixLength,
             slotStride: cache.slotCapacity, queryStride: 3 * c, outStride: c)
         for l in stride(from: nl - 1, through: 0, by: -1) {
-            let base = 1 + 7 * l
-            guard lowest <= base + 6 else { break }
+            // Whether the backward goes on below `step` of this block, i.e. needs that step's input gradient.
+            func continuesBelow(_ step: BackwardStage.BlockStage) -> Bool { lowest < .block(l, step) }
+            guard lowest <= .block(l, .mlpProj) else { break }
             let w = BlockWeights(parameters, layer: l)
             func g(_ t: BlockTensor) -> UnsafeMutablePointer<Float>? { grad(.block(l, t)) }
             // x_{l+1} = mid + drop(mlp_proj(gelu(fc(ln_2(mid)))))
             Linear.backward(
-                dinp: lowest < base + 6 ? acts.dgelu : nil, dweight: g(.mlpProjWeight), dbias: g(.mlpProjBias),
+                dinp: continuesBelow(.mlpProj) ? acts.dgelu : nil, dweight: g(.mlpProjWeight), dbias: g(.mlpProjBias),
                 dout: droppedBranchGradient(dres, site: dropout?.site(3 + 3 * l), scratch: acts.dln, rows: n),
                 inp: acts.geluOut.at(l), weight: w.mlpProjWeight, rows: n, inFeatures: h, outFeatures: c,
                 accumulateInput: false)
-            guard lowest < base + 6 else { break }
+            guard continuesBelow(.mlpProj) else { break }
             GELU.backward(dinp: acts.dfch, inp: acts.fch.at(l), dout: acts.dgelu, count: n * h, accumulate: false)
             Linear.backward(
-                dinp: lowest < base + 5 ? acts.dln : nil, dweight: g(.mlpFCWeight), dbias: g(.mlpFCBias), dout: acts.dfch,
-                inp: acts.ln2Out.at(l), weight: w.fcWeight, rows: n, inFeatures: c, outFeatures: h, accumulateInput: false)
-            guard lowest < base + 5 else { break }
+                dinp: continuesBelow(.fc) ? acts.dln : nil, dweight: g(.mlpFCWeight), dbias: g(.mlpFCBias),
+                dout: acts.dfch, inp: acts.ln2Out.at(l), weight: w.fcWeight, rows: n, inFeatures: c, outFeatures: h,
+                accumulateInput: false)
+            guard continuesBelow(.fc) else { break }
             LayerNorm.backward(
-                dinp: lowest < base + 4 ? dres : nil, dweight: g(.ln2Weight), dbias: g(.ln2Bias), dout: acts.dln,
+                dinp: continuesBelow(.ln2) ? dres : nil, dweight: g(.ln2Weight), dbias: g(.ln2Bias), dout: acts.dln,
                 inp: acts.mid.at(l), weight: w.ln2Weight, mean: acts.ln2Mean.at(l), rstd: acts.ln2Rstd.at(l), rows: n,
                 channels: c)
-            guard lowest < base + 4 else { break }
+            guard continuesBelow(.ln2) else { break }
             // mid = x_l + drop(attn_proj(attention(qkv(ln_1(x_l)), prefix)))
             Linear.backward(
-                dinp: lowest < base + 3 ? acts.datty : nil, dweight: g(.attnProjWeight), dbias: g(.attnProjBias),
+                dinp: continuesBelow(.attnProj) ? acts.datty : nil, dweight: g(.attnProjWeight),
+                dbias: g(.attnProjBias),
                 dout: droppedBranchGradient(dres, site: dropout?.site(2 + 3 * l), scratch: acts.dln, rows: n),
                 inp: acts.atty.at(l), weight: w.attnProjWeight, rows: n, inFeatures: c, outFeatures: c,
                 accumulateInput: false)
-            guard lowest < base + 3, let probs = acts.probs else { break }
+            guard continuesBelow(.attnProj), let probs = acts.probs else { break }
             let storeCount = nb * config.nHead * shape.keys * config.headDim
             acts.dqkv.update(repeating: 0, count: n * 3 * c)
             acts.dkeys.update(repeating: 0, count: storeCount)
@@ -101,20 +105,22 @@ extension GPT2Model {
                 dq: acts.dqkv, dkeys: acts.dkeys, dvalues: acts.dvalues, dout: acts.datty, probs: probs.at(l),
                 q: acts.qkv.at(l), keys: cache.keys(layer: l), values: cache.values(layer: l), shape: shape,
                 dropout: dropout?.site(1 + 3 * l))
-            if let prefixGradients { foldPrefixGradients(acts: acts, into: prefixGradients, layer: l, batch: nb, keys: shape.keys) }
-            guard lowest < base + 2 else { break }
+            if let prefixGradients {
+                foldPrefixGradients(acts: acts, into: prefixGradients, layer: l, batch: nb, keys: shape.keys)
+            }
+            guard continuesBelow(.attention) else { break }
             scatterKeyValueGradients(acts: acts, batch: nb, length: nt, prefixLength: cache.prefixLength)
             Linear.backward(
-                dinp: lowest < base + 1 ? acts.dln : nil, dweight: g(.attnQKVWeight), dbias: g(.attnQKVBias),
-                dout: acts.dqkv, inp: acts.ln1Out.at(l), weight: w.qkvWeight, rows: n, inFeatures: c, outFeatures: 3 * c,
-                accumulateInput: false)
-            guard lowest < base + 1 else { break }
+                dinp: continuesBelow(.qkv) ? acts.dln : nil, dweight: g(.attnQKVWeight), dbias: g(.attnQKVBias),
+                dout: acts.dqkv, inp: acts.ln1Out.at(l), weight: w.qkvWeight, rows: n, inFeatures: c,
+                outFeatures: 3 * c, accumulateInput: false)
+            guard continuesBelow(.qkv) else { break }
             LayerNorm.backward(
-                dinp: lowest < base ? dres : nil, dweight: g(.ln1Weight), dbias: g(.ln1Bias), dout: acts.dln,
+                dinp: continuesBelow(.ln1) ? dres : nil, dweight: g(.ln1Weight), dbias: g(.ln1Bias), dout: acts.dln,
                 inp: acts.residual.at(l), weight: w.ln1Weight, mean: acts.ln1Mean.at(l), rstd: acts.ln1Rstd.at(l),
                 rows: n, channels: c)
         }
-        if lowest == 0 {
+        if lowest == .embeddings {
             dropout?.site(0).apply(dres, count: n * c)
             batch.tokens.withUnsafeBufferPointer { tokens in
                 positions.withUnsafeBufferPointer { pos in
@@ -141,7 +147,8 @@ extension GPT2Model {
 
     /// Adds the key/value gradients of the prefix slots, summed over the batch rows (every row reads the
     /// same prefix), into layer `layer` of `prefixGradients`.
-    private func foldPrefixGradients(acts: Activations, into target: PrefixSlots, layer: Int, batch nb: Int, keys: Int) {
+    private func foldPrefixGradients(acts: Activations, into target: PrefixSlots, layer: Int, batch nb: Int, keys: Int)
+    {
         let (nh, hd, p) = (config.nHead, config.headDim, target.length)
         for b in 0..<nb {
             for h in 0..<nh {

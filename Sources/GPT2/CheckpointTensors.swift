@@ -3,7 +3,8 @@ import Foundation
 /// Matches the tensors of safetensors files to the parameter layout and copies them in.
 ///
 /// The whole plan (every name known, no duplicates, every shape and dtype right, nothing missing) is checked
-/// before the first byte of tensor data is touched, so a bad checkpoint fails fast and names its first problem.
+/// before the parameter buffer is allocated and before the first byte of tensor data is touched, so a bad
+/// checkpoint (or a config.json from another model) fails fast and names its first problem.
 enum CheckpointTensors {
     /// What a name found in a checkpoint means to LNTune.
     enum Role {
@@ -28,14 +29,39 @@ enum CheckpointTensors {
         return .unknown
     }
 
-    private struct Job {
+    fileprivate struct Job {
         let file: SafeTensorsFile
         let name: String
         let tensor: GPT2Tensor
     }
 
-    static func read(_ files: [SafeTensorsFile], into parameters: GPT2Parameters) throws(GPT2Error) {
-        let layout = parameters.layout
+    /// Which file and name fills each slot, checked against the layout before any memory is committed.
+    struct Plan {
+        let layout: ParameterLayout
+        fileprivate let jobs: [Job]
+        fileprivate let lmHead: (file: SafeTensorsFile, name: String)?
+
+        /// Bytes the load allocates: the flat parameter buffer, plus one converted copy of a stored LM head for
+        /// the tie check. The mapped files are not counted: their pages are the page cache's and can be dropped.
+        /// Nil when the figure does not fit in an `Int`.
+        var allocationBytes: Int? {
+            let head = lmHead == nil ? 0 : CheckedSize.product(layout.config.vocabSize, layout.config.nEmbd, 4)
+            return CheckedSize.sum(CheckedSize.product(layout.totalCount, 4), head)
+        }
+
+        /// Converts every tensor into `parameters` (laid out as `layout`), refusing NaN and infinities, then
+        /// checks a stored LM head against `wte`.
+        func read(into parameters: GPT2Parameters) throws(GPT2Error) {
+            for job in jobs { try job.file.readFiniteFloat32(job.name, into: parameters[job.tensor]) }
+            if let lmHead {
+                try CheckpointTensors.checkTied(lmHead.file, lmHead.name, wte: parameters[.tokenEmbedding])
+            }
+        }
+    }
+
+    /// Matches every tensor of `files` to a slot of `layout`: each name known, none twice, each shape and
+    /// dtype what the config implies, every slot covered. Reads headers only.
+    static func plan(_ files: [SafeTensorsFile], layout: ParameterLayout) throws(GPT2Error) -> Plan {
         let config = layout.config
         let slots = Dictionary(layout.slots.map { ($0.tensor.huggingFaceName, $0) }, uniquingKeysWith: { a, _ in a })
         var jobs: [Job] = []
@@ -76,14 +102,12 @@ enum CheckpointTensors {
                 files.count == 1 ? files[0].url.path : files.map(\.url.lastPathComponent).joined(separator: ", ")
             throw .missingTensor(file: location, tensor: "transformer." + slot.tensor.huggingFaceName)
         }
-
-        for job in jobs { try job.file.readFloat32(job.name, into: parameters[job.tensor]) }
-        if let lmHead { try checkTied(lmHead.file, lmHead.name, wte: parameters[.tokenEmbedding]) }
+        return Plan(layout: layout, jobs: jobs, lmHead: lmHead)
     }
 
     /// LNTune computes logits with `wte`; an explicit LM head is accepted only when it is the same matrix
     /// (bit for bit after conversion), as in checkpoints that saved the tied tensor twice.
-    private static func checkTied(_ file: SafeTensorsFile, _ name: String, wte: UnsafeMutableBufferPointer<Float>)
+    fileprivate static func checkTied(_ file: SafeTensorsFile, _ name: String, wte: UnsafeMutableBufferPointer<Float>)
         throws(GPT2Error)
     {
         let head = try file.readFloat32(name)

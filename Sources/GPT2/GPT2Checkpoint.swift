@@ -15,8 +15,11 @@ public struct GPT2Checkpoint: Sendable {
     ///
     /// Accepts names with or without the `transformer.` prefix, F32/F16/BF16 data, the `attn.bias` /
     /// `attn.masked_bias` buffers of old conversions (ignored), and an `lm_head.weight` equal to `wte`.
-    /// Everything is validated before any tensor data is read.
-    public static func load(directory: URL) throws(GPT2Error) -> GPT2Checkpoint {
+    /// In order: config.json is validated, every safetensors header is parsed and every tensor matched to the
+    /// layout the config implies, the memory need is compared with `memoryLimit` bytes (default: the
+    /// machine's physical memory), and only then is the parameter buffer allocated and filled. A NaN or
+    /// infinity in any tensor is an error naming it.
+    public static func load(directory: URL, memoryLimit: Int? = nil) throws(GPT2Error) -> GPT2Checkpoint {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue
         else {
@@ -25,10 +28,11 @@ public struct GPT2Checkpoint: Sendable {
         }
         let config = try GPT2Config.load(contentsOf: directory.appendingPathComponent("config.json"))
         let files = try weightFiles(in: directory)
-        // Every value is overwritten: the reader checks that the checkpoint covers each slot, and the slots
-        // tile the buffer.
-        let parameters = GPT2Parameters(uninitializedFor: config)
-        try CheckpointTensors.read(files, into: parameters)
+        let plan = try CheckpointTensors.plan(files, layout: ParameterLayout(config: config))
+        try MemoryBudget.check(plan: plan, limit: memoryLimit, directory: directory.path)
+        // Every value is overwritten: the plan covers each slot, and the slots tile the buffer.
+        let parameters = try GPT2Parameters(uninitializedFor: plan.layout, source: directory.path)
+        try plan.read(into: parameters)
         return GPT2Checkpoint(config: config, parameters: parameters)
     }
 

@@ -62,49 +62,27 @@ public struct GPT2Config: Codable, Equatable, Sendable {
     }
 
     /// Missing keys take transformers' `GPT2Config` defaults, so a minimal config.json loads as it does there.
+    /// Numbers are decoded with errors naming the key and the value (`ConfigNumberDecoding`); ranges are
+    /// checked by `validate`.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = GPT2Config()
         modelType = try c.decodeIfPresent(String.self, forKey: .modelType) ?? d.modelType
-        vocabSize = try c.decodeIfPresent(Int.self, forKey: .vocabSize) ?? d.vocabSize
-        nPositions = try c.decodeIfPresent(Int.self, forKey: .nPositions) ?? d.nPositions
-        nEmbd = try c.decodeIfPresent(Int.self, forKey: .nEmbd) ?? d.nEmbd
-        nLayer = try c.decodeIfPresent(Int.self, forKey: .nLayer) ?? d.nLayer
-        nHead = try c.decodeIfPresent(Int.self, forKey: .nHead) ?? d.nHead
-        nInner = try c.decodeIfPresent(Int.self, forKey: .nInner)
+        vocabSize = try c.decodeIntegerIfPresent(.vocabSize) ?? d.vocabSize
+        nPositions = try c.decodeIntegerIfPresent(.nPositions) ?? d.nPositions
+        nEmbd = try c.decodeIntegerIfPresent(.nEmbd) ?? d.nEmbd
+        nLayer = try c.decodeIntegerIfPresent(.nLayer) ?? d.nLayer
+        nHead = try c.decodeIntegerIfPresent(.nHead) ?? d.nHead
+        nInner = try c.decodeIntegerIfPresent(.nInner)
         activationFunction = try c.decodeIfPresent(String.self, forKey: .activationFunction) ?? d.activationFunction
-        layerNormEpsilon = try c.decodeIfPresent(Float.self, forKey: .layerNormEpsilon) ?? d.layerNormEpsilon
+        layerNormEpsilon = try c.decodeFloatIfPresent(.layerNormEpsilon) ?? d.layerNormEpsilon
         tieWordEmbeddings = try c.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings) ?? d.tieWordEmbeddings
         scaleAttnWeights = try c.decodeIfPresent(Bool.self, forKey: .scaleAttnWeights) ?? d.scaleAttnWeights
         scaleAttnByInverseLayerIdx =
             try c.decodeIfPresent(Bool.self, forKey: .scaleAttnByInverseLayerIdx) ?? d.scaleAttnByInverseLayerIdx
         reorderAndUpcastAttn = try c.decodeIfPresent(Bool.self, forKey: .reorderAndUpcastAttn) ?? d.reorderAndUpcastAttn
-        bosTokenId = try c.decodeIfPresent(Int.self, forKey: .bosTokenId) ?? d.bosTokenId
-        eosTokenId = try c.decodeIfPresent(Int.self, forKey: .eosTokenId) ?? d.eosTokenId
-    }
-
-    /// Hidden width of the MLP.
-    public var innerSize: Int { nInner ?? 4 * nEmbd }
-    public var headDim: Int { nEmbd / nHead }
-
-    /// Rejects configurations whose computation LNTune would get wrong.
-    public func validate(source: String) throws(GPT2Error) {
-        func bad(_ key: String, _ value: Any, _ hint: String) -> GPT2Error {
-            .unsupportedConfig(file: source, key: key, value: "\(value)", hint: hint)
-        }
-        guard modelType == "gpt2" else { throw bad("model_type", modelType, "only GPT-2 checkpoints are supported") }
-        guard ["gelu_new", "gelu_pytorch_tanh"].contains(activationFunction) else {
-            throw bad("activation_function", activationFunction, "GPT-2 uses the tanh GELU (gelu_new)")
-        }
-        guard vocabSize > 0, nPositions > 0, nLayer > 0, nHead > 0, nEmbd > 0, innerSize > 0 else {
-            throw bad("n_embd/n_layer/n_head/n_positions/vocab_size", "\(nEmbd)/\(nLayer)/\(nHead)/\(nPositions)/\(vocabSize)", "all must be positive")
-        }
-        guard nEmbd % nHead == 0 else { throw bad("n_head", nHead, "n_embd (\(nEmbd)) must be divisible by n_head") }
-        guard tieWordEmbeddings else { throw bad("tie_word_embeddings", false, "the LM head is tied to wte in GPT-2") }
-        guard scaleAttnWeights else { throw bad("scale_attn_weights", false, "only 1/sqrt(head_dim) scaling is implemented") }
-        guard !scaleAttnByInverseLayerIdx else { throw bad("scale_attn_by_inverse_layer_idx", true, "not implemented") }
-        guard !reorderAndUpcastAttn else { throw bad("reorder_and_upcast_attn", true, "not implemented") }
-        guard layerNormEpsilon > 0 else { throw bad("layer_norm_epsilon", layerNormEpsilon, "must be positive") }
+        bosTokenId = try c.decodeIntegerIfPresent(.bosTokenId) ?? d.bosTokenId
+        eosTokenId = try c.decodeIntegerIfPresent(.eosTokenId) ?? d.eosTokenId
     }
 }
 

@@ -2,21 +2,31 @@ import Foundation
 
 extension GPT2Config {
     /// Reads and validates a Hugging Face `config.json`. A missing file, broken JSON or a value of the wrong
-    /// type is `invalidConfig` naming the file and key; a well-formed but unsupported setting is
-    /// `unsupportedConfig` (from `validate`).
+    /// type is `invalidConfig` naming the file and key; a value out of range is `invalidConfigValue` and a
+    /// well-formed but unsupported setting `unsupportedConfig` (both from `validate`).
     public static func load(contentsOf url: URL) throws(GPT2Error) -> GPT2Config {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw .invalidConfig(
                 file: url.path, reason: "no such file (a model folder holds config.json and model.safetensors)")
         }
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw .invalidConfig(file: url.path, reason: error.localizedDescription)
+        }
+        return try decode(data, source: url.path)
+    }
+
+    /// Decodes and validates the bytes of a `config.json`; `source` names them in errors.
+    public static func decode(_ data: Data, source: String) throws(GPT2Error) -> GPT2Config {
         let config: GPT2Config
         do {
-            let data = try Data(contentsOf: url)
             config = try JSONDecoder().decode(GPT2Config.self, from: data)
         } catch {
-            throw .invalidConfig(file: url.path, reason: GPT2Error.decodingReason(error))
+            throw .invalidConfig(file: source, reason: GPT2Error.decodingReason(error))
         }
-        try config.validate(source: url.path)
+        try config.validate(source: source)
         return config
     }
 

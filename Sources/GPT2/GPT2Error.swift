@@ -4,6 +4,9 @@ import Foundation
 public enum GPT2Error: Error, Equatable, CustomStringConvertible {
     case unsupportedConfig(file: String, key: String, value: String, hint: String)
     case invalidConfig(file: String, reason: String)
+    /// A well-typed `config.json` value outside what a GPT-2 can have (zero, negative, absurdly large, not
+    /// dividing another size).
+    case invalidConfigValue(file: String, key: String, value: String, reason: String)
     /// The file could not be opened or read at all (missing, a folder, no permission).
     case fileUnreadable(file: String, reason: String)
     /// The safetensors container itself is broken: header length, header JSON, metadata.
@@ -17,6 +20,12 @@ public enum GPT2Error: Error, Equatable, CustomStringConvertible {
     case duplicateTensor(file: String, tensor: String)
     /// The checkpoint carries an `lm_head.weight` that differs from `wte`; LNTune always ties them.
     case untiedLMHead(file: String, index: Int)
+    /// A tensor holds NaN or ±infinity (`value`) at flat `index`: a corrupt file or a run that diverged.
+    case nonFiniteTensor(file: String, tensor: String, index: Int, value: String)
+    /// Loading needs more memory than the machine has (`MemoryBudget`); the figures are in bytes.
+    case modelTooLarge(directory: String, parameters: Int, neededBytes: Int, availableBytes: Int)
+    /// The system refused a buffer of `bytes` bytes.
+    case allocationFailed(file: String, bytes: Int)
     /// The folder holds no weights LNTune can read.
     case missingWeights(directory: String, hint: String)
     case writeFailed(file: String, reason: String)
@@ -29,6 +38,8 @@ public enum GPT2Error: Error, Equatable, CustomStringConvertible {
             return "\(file): unsupported \(key) = \(value) (\(hint))"
         case let .invalidConfig(file, reason):
             return "\(file): cannot read config: \(reason)"
+        case let .invalidConfigValue(file, key, value, reason):
+            return "\(file): invalid \(key) = \(value): \(reason)"
         case let .fileUnreadable(file, reason):
             return "\(file): cannot read file: \(reason)"
         case let .invalidSafeTensors(file, reason):
@@ -49,6 +60,14 @@ public enum GPT2Error: Error, Equatable, CustomStringConvertible {
         case let .untiedLMHead(file, index):
             return "\(file): lm_head.weight differs from transformer.wte.weight (first at flat index \(index));"
                 + " LNTune ties the LM head to the token embedding, so untied checkpoints are not supported"
+        case let .nonFiniteTensor(file, tensor, index, value):
+            return "\(file): tensor '\(tensor)' holds \(value) at flat index \(index); a checkpoint must be finite"
+                + " (is the file corrupt, or was it saved after training diverged?)"
+        case let .modelTooLarge(directory, parameters, needed, available):
+            return "\(directory): loading this model needs \(byteText(needed)) (\(parameters) parameters as 32-bit"
+                + " floats), more than the \(byteText(available)) of physical memory this machine has"
+        case let .allocationFailed(file, bytes):
+            return "\(file): the system refused to allocate \(byteText(bytes)) for the parameters"
         case let .missingWeights(directory, hint):
             return "\(directory): no model weights found: \(hint)"
         case let .writeFailed(file, reason):
@@ -57,6 +76,20 @@ public enum GPT2Error: Error, Equatable, CustomStringConvertible {
             return "invalid \(argument): \(reason)"
         }
     }
+}
+
+/// A byte count for people: "512 bytes", "474.7 MiB", "3.2 TiB".
+func byteText(_ bytes: Int) -> String {
+    let units = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
+    guard bytes >= 1024 else { return "\(bytes) bytes" }
+    var value = Double(bytes) / 1024
+    var unit = 0
+    while value >= 1024 && unit < units.count - 1 {
+        value /= 1024
+        unit += 1
+    }
+    let tenths = (value * 10).rounded() / 10
+    return "\(tenths) \(units[unit])"
 }
 
 extension GPT2Error {

@@ -11,46 +11,70 @@ public final class GPT2Parameters: @unchecked Sendable {
     public var count: Int { layout.totalCount }
     public var config: GPT2Config { layout.config }
 
-    /// A zero-filled buffer for `config`.
+    /// A zero-filled buffer for `config`, which must have passed `GPT2Config.validate`.
     ///
     /// Large buffers come straight from the kernel as anonymous mappings, which read as zero and take no
     /// memory until a page is first written. A gradient or moment buffer of which a method touches only a
     /// few ranges (LN-Tuning: 38 k of GPT-2 small's 124 M values) then costs a few MB of resident memory,
     /// not 500 MB, and no zero-fill pass.
     public convenience init(config: GPT2Config) {
-        self.init(config: config, zeroed: true)
+        let layout = ParameterLayout(config: config)
+        let bytes = Self.byteCount(layout)
+        // A refused mapping falls back to the heap, as before: these buffers are the size of a model that
+        // has already been loaded, so a refusal means the machine is out of memory either way.
+        let mapped = Self.mapHugePages(bytes: bytes)
+        self.init(
+            layout: layout, raw: mapped ?? Self.heap(bytes: bytes, zeroed: true), mappedBytes: mapped.map { _ in bytes }
+        )
     }
 
     /// A buffer whose contents are undefined, for a caller that overwrites every value (the checkpoint
-    /// loader): skipping the zero fill saves touching every page twice.
-    convenience init(uninitializedFor config: GPT2Config) {
-        self.init(config: config, zeroed: false)
+    /// loader): skipping the zero fill saves touching every page twice. A mapping the system refuses is
+    /// `allocationFailed` naming `source`, not a trap in the allocator.
+    convenience init(uninitializedFor layout: ParameterLayout, source: String) throws(GPT2Error) {
+        let bytes = Self.byteCount(layout)
+        if let mapped = Self.mapHugePages(bytes: bytes) {
+            self.init(layout: layout, raw: mapped, mappedBytes: bytes)
+            return
+        }
+        #if os(Linux)
+            // Large buffers are always mapped here; after a refusal the heap allocator would trap instead.
+            guard bytes < Self.heapLimit else { throw .allocationFailed(file: source, bytes: bytes) }
+        #endif
+        self.init(layout: layout, raw: Self.heap(bytes: bytes, zeroed: false), mappedBytes: nil)
     }
+
+    private init(layout: ParameterLayout, raw: UnsafeMutableRawPointer, mappedBytes: Int?) {
+        self.layout = layout
+        self.mappedBytes = mappedBytes
+        base = raw.bindMemory(to: Float.self, capacity: Self.byteCount(layout) / 4)
+    }
+
+    private static func byteCount(_ layout: ParameterLayout) -> Int { max(layout.totalCount, 1) * 4 }
+
+    /// 2 MB: the transparent-huge-page size, and the size from which buffers are mapped rather than taken
+    /// from the heap (`2 * hugePage`).
+    private static let hugePage = 2 << 20
+    private static let heapLimit = 2 * hugePage
 
     /// Buffers of several MB are aligned to 2 MB and advised for transparent huge pages: a GPT-2 small
     /// buffer is ~500 MB, i.e. ~120 k page faults with 4 KB pages (slow in a VM) against ~240 with 2 MB
-    /// pages, and fewer TLB misses when kernels stream the weights.
-    private init(config: GPT2Config, zeroed: Bool) {
-        layout = ParameterLayout(config: config)
-        let bytes = max(layout.totalCount, 1) * 4
-        let huge = 2 << 20
-        let raw: UnsafeMutableRawPointer
+    /// pages, and fewer TLB misses when kernels stream the weights. Nil for small buffers (the heap serves
+    /// them), off Linux, or when the kernel refuses.
+    private static func mapHugePages(bytes: Int) -> UnsafeMutableRawPointer? {
         #if os(Linux)
-            if bytes >= 2 * huge, let mapped = Self.mapAnonymous(bytes: bytes, alignment: huge) {
-                _ = madvise(mapped, (bytes / huge) * huge, MADV_HUGEPAGE)
-                raw = mapped
-                mappedBytes = bytes
-            } else {
-                raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
-                if zeroed { raw.initializeMemory(as: UInt8.self, repeating: 0, count: bytes) }
-                mappedBytes = nil
-            }
+            guard bytes >= heapLimit, let mapped = mapAnonymous(bytes: bytes, alignment: hugePage) else { return nil }
+            _ = madvise(mapped, (bytes / hugePage) * hugePage, MADV_HUGEPAGE)
+            return mapped
         #else
-            raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: bytes >= 2 * huge ? huge : 64)
-            if zeroed { raw.initializeMemory(as: UInt8.self, repeating: 0, count: bytes) }
-            mappedBytes = nil
+            return nil
         #endif
-        base = raw.bindMemory(to: Float.self, capacity: bytes / 4)
+    }
+
+    private static func heap(bytes: Int, zeroed: Bool) -> UnsafeMutableRawPointer {
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: bytes >= heapLimit ? hugePage : 64)
+        if zeroed { raw.initializeMemory(as: UInt8.self, repeating: 0, count: bytes) }
+        return raw
     }
 
     /// The byte count of an anonymous mapping (unmapped in `deinit`), or nil for a heap allocation.

@@ -57,31 +57,11 @@ public struct GradientRequest: Sendable, Equatable {
 
     // MARK: - Where the backward may stop
 
-    /// Stages in forward order: 0 = embeddings; block l = 1 + 7l + (ln_1 0, qkv 1, attention with its prefix
-    /// 2, attention projection 3, ln_2 4, fc 5, MLP projection 6); ln_f = 1 + 7L. The head's tied weight
-    /// is the token embedding, stage 0. A stage's input gradient is needed iff `lowestStage` is below it.
-    static func stage(_ tensor: GPT2Tensor, layers: Int) -> Int {
-        switch tensor {
-        case .tokenEmbedding, .positionEmbedding: return 0
-        case .finalNormWeight, .finalNormBias: return 1 + 7 * layers
-        case let .block(l, t):
-            let offset: Int
-            switch t {
-            case .ln1Weight, .ln1Bias: offset = 0
-            case .attnQKVWeight, .attnQKVBias: offset = 1
-            case .attnProjWeight, .attnProjBias: offset = 3
-            case .ln2Weight, .ln2Bias: offset = 4
-            case .mlpFCWeight, .mlpFCBias: offset = 5
-            case .mlpProjWeight, .mlpProjBias: offset = 6
-            }
-            return 1 + 7 * l + offset
-        }
-    }
-
-    /// The lowest stage holding something trainable, or nil when nothing is.
-    func lowestStage(layers: Int) -> Int? {
-        let fromTensors = tensors.map { Self.stage($0, layers: layers) }.min()
-        let fromPrefix = prefix ? 1 + 2 : nil  // the prefix enters at layer 0's attention
+    /// The lowest forward step holding something trainable, or nil when nothing is. The head's tied weight is
+    /// the token embedding, so training it reaches `.embeddings`.
+    var lowestStage: BackwardStage? {
+        let fromTensors = tensors.map(BackwardStage.init).min()
+        let fromPrefix = prefix ? BackwardStage.prefix : nil
         return [fromTensors, fromPrefix].compactMap { $0 }.min()
     }
 

@@ -37,6 +37,16 @@ public final class KVCache: @unchecked Sendable {
                 argument: "cache size",
                 reason: "\(batchSize) rows × \(slotCapacity) slots cannot hold a \(p)-slot prefix plus tokens")
         }
+        // Keys and values, 4 bytes each per layer, row, slot and channel: checked before allocating, so that a
+        // huge batch or length (a beam count, a token budget) is an error with the figure, not a trap.
+        let bytes = CheckedSize.product(8, config.nLayer, batchSize, slotCapacity, config.nEmbd)
+        if let available = MemoryBudget.physicalBytes, (bytes ?? .max) > available {
+            let need = bytes.map(byteText) ?? "more than Int.max bytes"
+            throw .invalidInput(
+                argument: "cache size",
+                reason: "\(batchSize) rows × \(slotCapacity) slots need \(need) for keys and values, more than the"
+                    + " \(byteText(available)) of physical memory")
+        }
         self.config = config
         self.slotCapacity = slotCapacity
         self.prefixLength = p
@@ -102,7 +112,8 @@ public final class KVCache: @unchecked Sendable {
     public func reset(prefix: PrefixSlots? = nil) throws(GPT2Error) {
         if let prefix, prefix.length != prefixLength || prefix.config != config {
             throw .invalidInput(
-                argument: "prefix", reason: "\(prefix.length) slots for a cache made with a \(prefixLength)-slot prefix")
+                argument: "prefix",
+                reason: "\(prefix.length) slots for a cache made with a \(prefixLength)-slot prefix")
         }
         length = prefixLength
         nextPosition = [Int32](repeating: Int32(prefixLength), count: batchSize)
@@ -167,8 +178,10 @@ public final class KVCache: @unchecked Sendable {
     ) {
         let n = config.nLayer * rows * config.nHead * slots * config.headDim
         // Not zero-filled: only slots below `length` are ever read, and they are written first.
-        let k = UnsafeMutableRawPointer.allocate(byteCount: n * 4, alignment: 64).bindMemory(to: Float.self, capacity: n)
-        let v = UnsafeMutableRawPointer.allocate(byteCount: n * 4, alignment: 64).bindMemory(to: Float.self, capacity: n)
+        let k = UnsafeMutableRawPointer.allocate(byteCount: n * 4, alignment: 64)
+            .bindMemory(to: Float.self, capacity: n)
+        let v = UnsafeMutableRawPointer.allocate(byteCount: n * 4, alignment: 64)
+            .bindMemory(to: Float.self, capacity: n)
         let m = UnsafeMutablePointer<UInt8>.allocate(capacity: rows * slots)
         m.initialize(repeating: 0, count: rows * slots)
         return (k, v, m)

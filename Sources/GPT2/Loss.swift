@@ -10,10 +10,16 @@ public struct LossOptions: Sendable, Equatable {
     public var reduction: Reduction
     /// torch `CrossEntropyLoss(label_smoothing:)`: targets become (1−ε)·onehot + ε/V.
     public var labelSmoothing: Float
-    /// Labels with this value are not targets (transformers' −100).
+    /// Labels with this value are not targets (`defaultIgnoreIndex` unless a caller picks another).
     public var ignoreIndex: Int32
 
-    public init(reduction: Reduction = .mean, labelSmoothing: Float = 0, ignoreIndex: Int32 = -100) {
+    /// The label that marks a position as "not a target": transformers' and PyTorch's `ignore_index`, −100.
+    /// The one definition the loss, the tuner's objective, the training batches and perplexity share.
+    public static let defaultIgnoreIndex: Int32 = -100
+
+    public init(
+        reduction: Reduction = .mean, labelSmoothing: Float = 0, ignoreIndex: Int32 = LossOptions.defaultIgnoreIndex
+    ) {
         self.reduction = reduction
         self.labelSmoothing = labelSmoothing
         self.ignoreIndex = ignoreIndex

@@ -72,6 +72,8 @@ public struct ParameterLayout: Sendable {
     public let totalCount: Int
     private let index: [GPT2Tensor: Int]
 
+    /// The layout of `config`, which must have passed `GPT2Config.validate` (as every config read from a file
+    /// has): its `Limits` are what keep the offsets below from overflowing.
     public init(config: GPT2Config) {
         var slots: [TensorSlot] = []
         var offset = 0

@@ -50,6 +50,21 @@ public struct SafeTensorsFile: Sendable {
     /// Large tensors are converted in chunks on all cores: a cold read is bound by page faults on the
     /// mapping, and those proceed in parallel.
     public func readFloat32(_ name: String, into destination: UnsafeMutableBufferPointer<Float>) throws(GPT2Error) {
+        try convert(name, into: destination, requireFinite: false)
+    }
+
+    /// As `readFloat32(_:into:)`, and a NaN or infinity anywhere in the tensor is `nonFiniteTensor` naming it
+    /// and the first such index. Each chunk is scanned right after its conversion, while it is still in cache,
+    /// so the check costs a few percent of the load (see `FiniteScan`).
+    public func readFiniteFloat32(_ name: String, into destination: UnsafeMutableBufferPointer<Float>)
+        throws(GPT2Error)
+    {
+        try convert(name, into: destination, requireFinite: true)
+    }
+
+    private func convert(_ name: String, into destination: UnsafeMutableBufferPointer<Float>, requireFinite: Bool)
+        throws(GPT2Error)
+    {
         guard let info = infos[name] else { throw .missingTensor(file: url.path, tensor: name) }
         guard info.dtype.convertsToFloat32 else {
             throw .unsupportedDType(file: url.path, tensor: name, dtype: info.dtype.rawValue)
@@ -62,22 +77,43 @@ public struct SafeTensorsFile: Sendable {
         }
         guard count > 0, let target = destination.baseAddress else { return }
         let dtype = info.dtype, size = dtype.byteSize
-        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
-            // The header check guaranteed dataStart + byteRange lies inside the file.
-            guard let base = bytes.baseAddress else { return }
-            nonisolated(unsafe) let source = base + dataStart + info.byteRange.lowerBound
-            nonisolated(unsafe) let target = target
-            let chunk = Self.chunkElements
-            let chunks = (count + chunk - 1) / chunk
-            if chunks == 1 {
-                dtype.convertToFloat32(source, count: count, into: target)
-                return
+        let chunk = Self.chunkElements
+        let chunks = (count + chunk - 1) / chunk
+        // The first non-finite index each chunk found (Int.max: none); each work item writes only its own slot.
+        var firstNonFinite = [Int](repeating: .max, count: chunks)
+        firstNonFinite.withUnsafeMutableBufferPointer { found in
+            data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+                // The header check guaranteed dataStart + byteRange lies inside the file.
+                guard let base = bytes.baseAddress else { return }
+                nonisolated(unsafe) let source = base + dataStart + info.byteRange.lowerBound
+                nonisolated(unsafe) let target = target
+                nonisolated(unsafe) let found = found
+                @Sendable func convertChunk(_ c: Int) {
+                    let start = c * chunk
+                    let n = min(chunk, count - start)
+                    guard requireFinite else {
+                        dtype.convertToFloat32(source + start * size, count: n, into: target + start)
+                        return
+                    }
+                    // Slice by slice, so that each slice is scanned while it is still in L1/L2.
+                    for sliceStart in stride(from: start, to: start + n, by: Self.scanSliceElements) {
+                        let m = min(Self.scanSliceElements, start + n - sliceStart)
+                        dtype.convertToFloat32(source + sliceStart * size, count: m, into: target + sliceStart)
+                        if found[c] == .max, let i = FiniteScan.firstNonFinite(target + sliceStart, count: m) {
+                            found[c] = sliceStart + i
+                        }
+                    }
+                }
+                if chunks == 1 {
+                    convertChunk(0)
+                } else {
+                    DispatchQueue.concurrentPerform(iterations: chunks, execute: convertChunk)
+                }
             }
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                let start = c * chunk
-                let n = min(chunk, count - start)
-                dtype.convertToFloat32(source + start * size, count: n, into: target + start)
-            }
+        }
+        if let index = firstNonFinite.min(), index != .max {
+            throw .nonFiniteTensor(
+                file: url.path, tensor: name, index: index, value: FiniteScan.describe(target[index]))
         }
     }
 
@@ -95,4 +131,8 @@ public struct SafeTensorsFile: Sendable {
     /// 1 M elements (4 MB of output) per parallel work item: big enough to amortise dispatch, small enough
     /// to split the embedding matrices evenly over the cores.
     static let chunkElements = 1 << 20
+
+    /// 16 k elements (64 KB of output): what the finite check scans right after converting it, while the
+    /// values are still in L1/L2. A scan after each whole 4 MB chunk re-reads it from memory.
+    static let scanSliceElements = 1 << 14
 }

@@ -114,8 +114,18 @@ public enum LNTuneError: Error, Equatable, CustomStringConvertible {
         case nothingToResume(path: String, reason: String)
         /// `--resume` with settings or data that differ from the interrupted run's (`run.json`).
         case resumeMismatch(path: String, differences: [String])
-        /// Nothing left to train on after bad rows were skipped.
-        case noData(file: String, skipped: Int)
+        /// Nothing to train on: no examples, or all of them skipped (bad rows, too long) or filtered by the
+        /// format's rules (WebNLG entries with only `toFix` texts).
+        case noData(file: String, skipped: Int, filtered: Int)
+        /// Examples without any reference (an inputs-only file): nothing to train or evaluate on.
+        case noReferences(file: String, examples: Int, of: Int, first: String)
+        /// Another `lntune train` holds the run folder's lock.
+        case runInProgress(path: String, holder: String)
+        /// A loss, gradient norm or value became NaN or infinite at `step`. `kept` says what of the run is
+        /// intact (nothing is saved from the diverged state), `hint` what to change.
+        case diverged(step: Int, quantity: String, value: Double, kept: String, hint: String)
+        /// The run stopped with an error after `step` steps; `recovery` says what was saved and how to go on.
+        case runFailed(step: Int, error: String, recovery: String)
 
         public var description: String {
             switch self {
@@ -123,7 +133,13 @@ public enum LNTuneError: Error, Equatable, CustomStringConvertible {
                 return "invalid --\(name) '\(value)': \(hint)"
             case let .outputExists(path, files):
                 let shown = files.prefix(5).joined(separator: ", ") + (files.count > 5 ? ", …" : "")
-                return "\(path) already holds files (\(shown)); pass --resume to continue that run, --overwrite to"
+                // Only a checkpoint makes a run resumable; suggesting --resume without one sends the user into
+                // a second error.
+                let resume =
+                    files.contains("checkpoint.safetensors")
+                    ? "pass --resume to continue the interrupted run there, "
+                    : "there is no checkpoint.safetensors, so nothing to --resume; pass "
+                return "\(path) already holds files (\(shown)); \(resume)--overwrite to"
                     + " replace the files a run writes there (run.json, train_log.jsonl, checkpoint.safetensors, final/,"
                     + " best/; nothing else is touched), or choose another --out"
             case let .nothingToResume(path, reason):
@@ -132,8 +148,31 @@ public enum LNTuneError: Error, Equatable, CustomStringConvertible {
                 return "cannot resume in \(path): this command differs from the run recorded in run.json ("
                     + differences.joined(separator: "; ")
                     + "); resume with the same settings and data, or start a new run with another --out"
-            case let .noData(file, skipped):
-                return "\(file): no usable examples (\(skipped) skipped); check --task and --max-length"
+            case let .noData(file, skipped, filtered):
+                if skipped == 0 && filtered == 0 {
+                    return "\(file): no examples at all (an empty file, or one of another format than --task?)"
+                }
+                var why: [String] = []
+                if skipped > 0 {
+                    why.append("\(skipped) skipped as bad rows or too long: check --task and --max-length")
+                }
+                if filtered > 0 {
+                    why.append("\(filtered) left out by the format's rules (WebNLG's toFix-only entries)")
+                }
+                return "\(file): no usable examples (" + why.joined(separator: "; ") + ")"
+            case let .noReferences(file, examples, total, first):
+                return "\(file): \(examples) of \(total) examples have no reference text (the first at \(first)):"
+                    + " training and dev files need targets; is this an inputs-only file such as E2E's"
+                    + " testset.csv?"
+            case let .runInProgress(path, holder):
+                return "\(path) is in use by another lntune train (\(holder)); wait for it to finish, or choose"
+                    + " another --out (two runs in one folder would mix their files)"
+            case let .diverged(step, quantity, value, kept, hint):
+                let when = step == 0 ? "before the first step" : "at step \(step)"
+                return "training diverged \(when): the \(quantity) is \(value). Nothing was saved from the"
+                    + " diverged state (no NaN adapter); \(kept). \(hint)"
+            case let .runFailed(step, error, recovery):
+                return "training stopped after step \(step): \(error). \(recovery)"
             }
         }
     }

@@ -141,7 +141,7 @@ public enum Perplexity {
     /// Σ token losses of each row (every token after the first is a label), one forward over the batch.
     static func sequenceLosses(_ rows: [[Int32]], model: LoadedModel) throws(GPT2Error) -> [Double] {
         let batch = try TokenBatch(rows: rows, padding: .right)
-        var labels = [Int32](repeating: -100, count: batch.tokens.count)
+        var labels = [Int32](repeating: LossOptions.defaultIgnoreIndex, count: batch.tokens.count)
         for (b, row) in rows.enumerated() {
             for t in 1..<row.count { labels[b * batch.length + t] = row[t] }
         }

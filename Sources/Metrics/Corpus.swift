@@ -1,4 +1,5 @@
 import Foundation
+import WorkerThreads
 
 /// Input checks shared by every corpus-level metric, and sacreBLEU's signature format.
 enum Corpus {
@@ -40,14 +41,15 @@ enum SacreBLEUSignature {
     }
 }
 
-/// Splits per-segment work over the cores: contiguous chunks, each with its own state (vocabulary,
-/// tables) so nothing mutable is shared, results in segment order. Segment statistics do not depend on
-/// how the corpus is chunked, so the scores are the same for any core count.
+/// Splits per-segment work over the worker threads (`LNTUNE_THREADS`, or one per processor): contiguous
+/// chunks, each with its own state (vocabulary, tables) so nothing mutable is shared, results in segment
+/// order. Segment statistics do not depend on how the corpus is chunked, and every sum over segments is
+/// taken afterwards in segment order, so the scores are the same for any thread count.
 enum ParallelSegments {
     static func map<T: Sendable>(
         count: Int, minimumChunk: Int = 128, _ body: @Sendable (Range<Int>) throws -> [T]
     ) throws -> [T] {
-        let chunks = Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, count / minimumChunk))
+        let chunks = Swift.max(1, Swift.min(WorkerThreads.count, count / minimumChunk))
         if chunks == 1 { return try body(0..<count) }
         let bounds = (0...chunks).map { $0 * count / chunks }
         var results = [Result<[T], Error>?](repeating: nil, count: chunks)

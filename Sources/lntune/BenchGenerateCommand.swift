@@ -9,8 +9,7 @@ struct BenchGenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Greedy (batch 1 and N) and beam-search tokens/s on a model folder, EOS disabled.")
 
-    @Option(help: "Model folder or cached hub name (e.g. a random GPT-2 from eval/make_random_gpt2.py).")
-    var model: String
+    @Option(help: .model) var model: String
     static let promptLengthBound = NumericBound(
         "--prompt-length", 1...100_000, note: "with --new-tokens within n_positions")
     static let newTokensBound = NumericBound("--new-tokens", 1...100_000)

@@ -9,8 +9,7 @@ struct BenchLoadCommand: ParsableCommand {
         commandName: "load",
         abstract: "Time GPT2Checkpoint.load (best and median of N) and, with --save-to, GPT2Checkpoint.save.")
 
-    @Option(help: "A model folder or a cached hub name.")
-    var model: String
+    @Option(help: .model) var model: String
 
     @Option(parsing: .unconditional, help: SharedBounds.repeats.help("How many loads to time."))
     var repeats = 5

@@ -13,8 +13,7 @@ struct BenchTuneCommand: ParsableCommand {
             and optimizer-state sizes, and the process's peak resident memory.
             """)
 
-    @Option(help: "A model folder or a cached hub name.")
-    var model: String
+    @Option(help: .model) var model: String
 
     @OptionGroup(title: "Method") var method: MethodOptions
 

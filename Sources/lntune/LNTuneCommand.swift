@@ -1,5 +1,6 @@
 import ArgumentParser
 import LNTune
+import WorkerThreads
 
 @main
 struct LNTuneCommand: AsyncParsableCommand {
@@ -32,6 +33,8 @@ struct LNTuneCommand: AsyncParsableCommand {
     static func main() async {
         var command: ParsableCommand
         do {
+            // An invalid LNTUNE_THREADS is refused before any command runs, rather than falling back silently.
+            try WorkerThreads.validateEnvironment()
             command = try await asyncParseAsRoot()
         } catch {
             exit(withError: error)

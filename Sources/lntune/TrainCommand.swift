@@ -13,7 +13,9 @@ struct TrainCommand: ParsableCommand {
             OUT/final/ and, with --dev, OUT/best/ (PEFT adapter folders). Ctrl-C or SIGTERM stops after the \
             current step and writes OUT/checkpoint.safetensors (a second Ctrl-C quits at once); the same \
             command with --resume continues to the result an uninterrupted run gives. An existing OUT is \
-            refused unless --overwrite, which replaces only the files listed above.
+            refused unless --overwrite, which replaces only the files listed above; a second run into an OUT \
+            another run is writing is refused. A run that diverges (NaN loss) or cannot save stops with an \
+            error naming the step and the checkpoint --resume continues from; no NaN adapter is written.
             """)
 
     @OptionGroup(title: "Model") var model: ModelOptions
@@ -26,6 +28,9 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "Dev data file: dev loss, best adapter, early stopping; CRLF reads as LF.")
     var dev: String?
+
+    @Option(help: "Evaluate on the first N examples of --dev only (a faster, rougher dev loss).")
+    var maxDevExamples: Int?
 
     @Option(help: "Prompt template file replacing the task's (see prompts/).")
     var promptTemplate: String?
@@ -64,7 +69,8 @@ struct TrainCommand: ParsableCommand {
         let o = optimization
         return TrainingSettings(
             model: model.model, tokenizer: model.tokenizer, task: task.description, train: train, dev: dev,
-            promptTemplate: promptTemplate, onBadRow: onBadRow.rawValue, maxLength: maxLength,
+            maxDevExamples: maxDevExamples, promptTemplate: promptTemplate, onBadRow: onBadRow.rawValue,
+            maxLength: maxLength,
             method: try method.configuration(), epochs: o.epochs, maxSteps: o.maxSteps, learningRate: o.learningRate,
             schedule: o.schedule, batchSize: o.batchSize,
             gradientAccumulation: o.gradAccum, warmup: o.warmup, weightDecay: o.weightDecay, clip: o.clip, seed: o.seed,
@@ -77,12 +83,13 @@ struct TrainCommand: ParsableCommand {
         let trainer = try Trainer(
             settings: try settings(), resume: resume, overwrite: overwrite, command: CommandLine.arguments)
         printWarnings(trainer.warnings)
+        for notice in trainer.notices { FileHandle.standardError.write(Data("note: \(notice)\n".utf8)) }
         let stop = StopRequest()
         let trap = SignalTrap(stop: stop) { signal in
             FileHandle.standardError.write(
                 Data(
-                    "\n\(SignalTrap.name(signal)): stopping after this step and writing a checkpoint (again to quit now)\n"
-                        .utf8))
+                    ("\n\(SignalTrap.name(signal)): stopping after this step or dev batch and writing a checkpoint"
+                        + " (again to quit now)\n").utf8))
         }
         defer { trap.uninstall() }
         let summary = try trainer.run(

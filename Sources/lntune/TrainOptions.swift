@@ -18,6 +18,15 @@ struct MethodOptions: ParsableArguments {
         try TuningMethods.configuration(named: method, arguments: methodArguments)
     }
 
+    /// A wrong method or method option is a usage error (exit 64), found before anything is loaded.
+    func validate() throws {
+        do {
+            _ = try configuration()
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
     /// Every method and its options, from the registry.
     static var methodHelp: String {
         let methods = TuningMethods.summaries.map { "  \($0.name): \($0.summary)" }

@@ -28,7 +28,8 @@ func incrementalDecodingEqualsFullForward(prefixLength: Int) throws {
     let prefix = PrefixSlots(config: model.config, length: prefixLength)
     prefix.base.update(from: rng.normals(prefix.count), count: prefix.count)
     let full = try model.logits(batch, rows: .all, prefix: prefix)
-    let cache = try model.makeCache(batchSize: batch.batchSize, capacity: prefixLength + batch.length + 2, prefix: prefix)
+    let cache = try model.makeCache(
+        batchSize: batch.batchSize, capacity: prefixLength + batch.length + 2, prefix: prefix)
     let prefill = 4
     var worst: Float = 0
     let first = try model.extend(cache, with: columns(batch, 0..<prefill), rows: .all)
@@ -45,9 +46,11 @@ func incrementalDecodingEqualsFullForward(prefixLength: Int) throws {
     }
     #expect(worst <= 1e-5, "max |Δlogit| = \(worst)")
     #expect(cache.length == prefixLength + batch.length)
-    #expect(cache.nextPosition == (0..<batch.batchSize).map { r in
-        Int32(prefixLength + batch.mask[(r * batch.length)..<((r + 1) * batch.length)].filter { $0 == 1 }.count)
-    })
+    #expect(
+        cache.nextPosition
+            == (0..<batch.batchSize).map { r in
+                Int32(prefixLength + batch.mask[(r * batch.length)..<((r + 1) * batch.length)].filter { $0 == 1 }.count)
+            })
 }
 
 /// An empty prefix is exactly no prefix.
@@ -99,7 +102,17 @@ func cacheSelectContinuesReorderedRows(rows: [Int]) throws {
     let fresh = try model.logits(two, rows: .all)
     #expect(again.values == fresh.values)
     #expect(throws: GPT2Error.self) { try cache.reset(prefix: PrefixSlots(config: model.config, length: 1)) }
-    #expect(throws: GPT2Error.self) { try model.makeCache(batchSize: 1, capacity: 3, prefix: PrefixSlots(config: model.config, length: 3)) }
+    #expect(throws: GPT2Error.self) {
+        try model.makeCache(batchSize: 1, capacity: 3, prefix: PrefixSlots(config: model.config, length: 3))
+    }
+}
+
+/// A cache larger than the machine (a huge row or slot count) is a typed error, never an overflow trap or a
+/// failed allocation.
+@Test(arguments: [(Int.max / 2, 4), (1, Int.max / 2), (1 << 20, 1 << 20)])
+func hugeCachesAreErrors(rows: Int, slots: Int) throws {
+    let model = try TinyModel.load()
+    #expect(throws: GPT2Error.self) { try model.makeCache(batchSize: rows, capacity: slots) }
 }
 
 /// With random prefix keys/values in front (PEFT's past_key_values, mask extended with ones, positions

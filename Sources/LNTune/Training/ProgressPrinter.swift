@@ -46,6 +46,16 @@ public final class ProgressPrinter {
             } else if s.step % lineEvery == 0 || s.step == s.totalSteps || s.step == 1 {
                 line(text)
             }
+        case let .evaluating(p):
+            // A dev evaluation can take minutes: show it like the steps, never as silence.
+            let text =
+                "eval  step \(p.step) | batch \(p.batches)/\(p.totalBatches) | ETA \(Self.duration(p.etaSeconds))"
+            if interactive {
+                write("\r\u{1B}[K" + text)
+                lineOpen = true
+            } else if p.batches % max(lineEvery, p.totalBatches / 10) == 0 && p.batches < p.totalBatches {
+                line(text)  // at most about ten lines per evaluation in a log file
+            }
         case let .evaluation(e):
             let tag =
                 e.step == 0
@@ -67,6 +77,8 @@ public final class ProgressPrinter {
         case .interrupted:
             line("interrupted after step \(s.completedSteps) of \(s.totalSteps); checkpoint: \(s.checkpoint ?? "-")")
             line("continue with the same command plus --resume")
+        case .diverged, .failed:
+            line("\(s.status.rawValue) after step \(s.completedSteps) of \(s.totalSteps): \(s.error ?? "-")")
         case .running: break
         }
         let f = { (x: Double?) in x.map { String(format: "%.4f", $0) } ?? "-" }
@@ -107,6 +119,7 @@ public final class ProgressPrinter {
             "\(c.examples) examples", "\(c.sequences) sequences",
             "\(grouped(c.tokens)) tokens (\(grouped(c.targetTokens)) target)",
         ]
+        if let inFile = c.examplesInFile { parts[0] = "\(c.examples) of \(inFile) examples (--max-dev-examples)" }
         if c.skippedRows > 0 { parts.append("\(c.skippedRows) bad rows skipped") }
         if c.skippedTooLong > 0 { parts.append("\(c.skippedTooLong) too long, skipped") }
         if c.truncated > 0 { parts.append("\(c.truncated) sources truncated") }

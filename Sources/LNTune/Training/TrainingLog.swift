@@ -31,6 +31,9 @@ final class TrainingLog {
     let url: URL
     private let handle: FileHandle
     private let encoder: JSONEncoder
+    /// On a resume, bytes the log lacked against the length the checkpoint recorded (it was cut or emptied
+    /// since); they are not made up — extending the file would fill it with NUL bytes.
+    private(set) var missingBytes: UInt64 = 0
 
     /// Opens the log for appending; with `truncatingTo`, first cuts it to that many bytes (a resume), else
     /// starts it empty.
@@ -43,7 +46,10 @@ final class TrainingLog {
         }
         do {
             handle = try FileHandle(forWritingTo: url)
-            try handle.truncate(atOffset: length ?? 0)
+            let size = try handle.seekToEnd()
+            let keep = min(length ?? 0, size)
+            missingBytes = (length ?? 0) - keep
+            try handle.truncate(atOffset: keep)
             try handle.seekToEnd()
         } catch {
             throw LNTuneError.io(
@@ -68,6 +74,16 @@ final class TrainingLog {
         }
     }
 
+    /// Cuts the log back to `length` bytes (what an evaluation that failed half-way had appended).
+    func cut(to length: UInt64) throws {
+        do {
+            try handle.truncate(atOffset: length)
+            try handle.seekToEnd()
+        } catch {
+            throw LNTuneError.io(path: url.path, reason: "cannot cut the training log back (\(error))")
+        }
+    }
+
     /// Forces the log to disk (before a checkpoint that records its length).
     func synchronize() throws {
         do { try handle.synchronize() } catch {
@@ -88,8 +104,12 @@ struct TrainerState: Codable, Equatable {
     var initialDevLoss: Double?
     var sinceImprovement: Int
     var logLength: UInt64
+    /// The evaluation due after `completedSteps` has not finished (interrupted, or its adapter could not be
+    /// written): a resumed run does it first. Nil (not written) otherwise, as in checkpoints from before.
+    var pendingEvaluation: Bool?
 
     enum CodingKeys: String, CodingKey {
+        case pendingEvaluation = "pending_evaluation"
         case completedSteps = "completed_steps"
         case cursor
         case bestDevLoss = "best_dev_loss"
