@@ -29,7 +29,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Dev data file: dev loss, best adapter, early stopping; CRLF reads as LF.")
     var dev: String?
 
-    @Option(help: "Evaluate on the first N examples of --dev only (a faster, rougher dev loss).")
+    @Option(
+        parsing: .unconditional, help: "Evaluate on the first N examples of --dev only (a faster, rougher dev loss).")
     var maxDevExamples: Int?
 
     @Option(help: "Prompt template file replacing the task's (see prompts/).")
@@ -38,7 +39,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Bad data rows: fail (stop with the error) or skip (leave out and count).")
     var onBadRow = OnBadRow.fail
 
-    @Option(help: "Longest sequence in tokens (default: the model's context minus the prefix).")
+    @Option(
+        parsing: .unconditional, help: "Longest sequence in tokens (default: the model's context minus the prefix).")
     var maxLength: Int?
 
     @OptionGroup(title: "Method") var method: MethodOptions
@@ -56,7 +58,7 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Evaluate the dev loss once before training.")
     var evalAtStart = false
 
-    @Option(help: "Without a terminal, print a progress line every N steps.")
+    @Option(parsing: .unconditional, help: "Without a terminal, print a progress line every N steps.")
     var logEvery = 10
 
     func validate() throws {

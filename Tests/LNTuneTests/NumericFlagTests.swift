@@ -121,6 +121,19 @@ struct NumericFlagTests {
         }
     }
 
+    /// `lntune train` (whose bounds `TrainingSettings` checks) reads a negative number as the flag's value too,
+    /// and refuses it naming the flag, instead of "Missing value for '--lr'".
+    @Test(arguments: [
+        "lr", "epochs", "max-steps", "batch-size", "grad-accum", "warmup", "weight-decay", "clip", "dropout",
+        "eval-every", "save-every", "early-stopping-patience", "max-length", "max-dev-examples", "log-every",
+    ])
+    func trainReadsNegativeNumbersAsValues(flag: String) throws {
+        let executable = try #require(lntuneExecutable())
+        let (status, output) = try runLNTune(
+            executable, ["train", "--model", "m", "--task", "e2e", "--train", "t", "--out", "o", "--\(flag)", "-1"])
+        #expect(status == 64 && output.contains("--\(flag)") && !output.contains("Missing value"), "\(output)")
+    }
+
     /// A negative number is a value: `--length-penalty -0.5` parses, and the command goes on to load the model
     /// (which does not exist here: a run-time error, status 1).
     @Test func negativeNumbersAreValues() throws {
