@@ -102,10 +102,10 @@ public enum Perplexity {
         }
         let batchSize = max(options.batchSize, 1)
         let longest = inputs[order[0]].count
-        try MemoryBudget([
+        try MemoryEstimate([
             (
                 "activations",
-                MemoryBudget.activations(
+                MemoryEstimate.activations(
                     model.config, rows: min(batchSize, order.count), length: longest,
                     keys: longest + (model.prefix?.length ?? 0), training: false)
             )

@@ -35,8 +35,8 @@ struct BenchDecodingCommand: ParsableCommand {
 
     func run() throws {
         // Logits of every beam row, the scratch copy beam search scores them in, and the sort of one prompt.
-        let rows = MemoryBudget.multiply(prompts, numBeams)
-        try MemoryBudget([("logits", MemoryBudget.floats(3, rows, vocabulary))]).check(
+        let rows = MemoryEstimate.multiply(prompts, numBeams)
+        try MemoryEstimate([("logits", MemoryEstimate.floats(3, rows, vocabulary))]).check(
             "decoding \(NumberText.count(prompts, "prompt")) × \(NumberText.count(numBeams, "beam"))",
             hint: "lower --prompts, --num-beams or --vocabulary")
         print(CPUInfo.current().header(json: false))

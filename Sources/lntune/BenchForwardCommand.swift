@@ -34,14 +34,14 @@ struct ModelBenchOptions: ParsableArguments {
     /// training step) would not fit in memory.
     func checkMemory(training: Bool) throws {
         let c = config.gpt2Config
-        var budget = MemoryBudget([
+        var budget = MemoryEstimate([
             (
                 "activations",
-                MemoryBudget.activations(c, rows: batchSize, length: seqLen, keys: seqLen, training: training)
+                MemoryEstimate.activations(c, rows: batchSize, length: seqLen, keys: seqLen, training: training)
             )
         ])
         if !training {
-            budget.parts.append(("logits", MemoryBudget.logits(c, rows: MemoryBudget.multiply(batchSize, seqLen))))
+            budget.parts.append(("logits", MemoryEstimate.logits(c, rows: MemoryEstimate.multiply(batchSize, seqLen))))
         }
         try budget.check(
             "\(training ? "a training step" : "a forward") over \(batchSize) × \(seqLen) tokens",

@@ -37,13 +37,13 @@ struct BenchGenerateCommand: ParsableCommand {
         let c = gpt2.config
         let rows = max(batchSize, numBeams)
         let slots = promptLength + newTokens
-        try MemoryBudget([
-            ("key/value cache", MemoryBudget.cache(c, rows: rows + 1, slots: slots)),
+        try MemoryEstimate([
+            ("key/value cache", MemoryEstimate.cache(c, rows: rows + 1, slots: slots)),
             (
                 "activations",
-                MemoryBudget.activations(c, rows: batchSize, length: promptLength, keys: slots, training: false)
+                MemoryEstimate.activations(c, rows: batchSize, length: promptLength, keys: slots, training: false)
             ),
-            ("logits", MemoryBudget.logits(c, rows: 3 * rows)),
+            ("logits", MemoryEstimate.logits(c, rows: 3 * rows)),
         ]).check(
             "decoding \(batchSize) prompts or \(numBeams) beams of \(slots) tokens",
             hint: "lower --batch-size, --num-beams, --prompt-length or --new-tokens")

@@ -31,10 +31,10 @@ struct BenchTuneCommand: ParsableCommand {
 
     func run() throws {
         let gpt2 = try ModelLoader.loadWeights(ModelRequest(model: model)).makeModel()
-        try MemoryBudget([
+        try MemoryEstimate([
             (
                 "activations",
-                MemoryBudget.activations(gpt2.config, rows: batchSize, length: seqLen, keys: seqLen, training: true)
+                MemoryEstimate.activations(gpt2.config, rows: batchSize, length: seqLen, keys: seqLen, training: true)
             )
         ]).check(
             "a training step over \(batchSize) × \(seqLen) tokens", hint: "lower --batch-size or --seq-len")

@@ -18,8 +18,8 @@ struct ResourceGuardTests {
         return loaded
     }
 
-    @Test func theMemoryBudgetRefusesWhatDoesNotFit() throws {
-        let budget = MemoryBudget([("key/value cache", 3_000_000_000), ("logits", 2_000_000)])
+    @Test func theMemoryEstimateRefusesWhatDoesNotFit() throws {
+        let budget = MemoryEstimate([("key/value cache", 3_000_000_000), ("logits", 2_000_000)])
         #expect(budget.total == 3_002_000_000)
         try budget.check("decoding", hint: "lower --batch-size", available: 4_000_000_000)
         #expect {
@@ -29,8 +29,8 @@ struct ResourceGuardTests {
             return text.contains("3.0 GB") && text.contains("1.0 GB") && text.contains("lower --batch-size")
         }
         // Absurd sizes saturate instead of overflowing.
-        #expect(MemoryBudget.floats(Int.max / 2, 3) == Int.max)
-        #expect(MemoryBudget([("a", Int.max), ("b", 1)]).total == Int.max)
+        #expect(MemoryEstimate.floats(Int.max / 2, 3) == Int.max)
+        #expect(MemoryEstimate([("a", Int.max), ("b", 1)]).total == Int.max)
 
         let generator = Generator(try Self.model())
         var choice = DecodingChoice()

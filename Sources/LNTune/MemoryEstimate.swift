@@ -5,8 +5,9 @@ import TextIO
 /// What a run is about to allocate, checked against the memory the machine has left *before* anything large is
 /// allocated: a too-large allocation is otherwise a crash ("failed to allocate … bytes", exit 134) or, with
 /// the kernel's overcommit, the out-of-memory killer minutes later. The estimates are upper bounds of the big
-/// buffers (key/value cache, activations, logits), not of every small array.
-public struct MemoryBudget: Sendable, Equatable {
+/// buffers (key/value cache, activations, logits), not of every small array. (GPT2's `MemoryBudget` checks a
+/// model's own weights against the physical memory when it loads; this is the memory of what a run does with it.)
+public struct MemoryEstimate: Sendable, Equatable {
     /// The buffers, named as the message shows them ("key/value cache"), with their sizes in bytes.
     public var parts: [(name: String, bytes: Int)]
 
@@ -21,7 +22,7 @@ public struct MemoryBudget: Sendable, Equatable {
 
     /// Refuses the run when it needs more than `available` bytes; `what` says what is being run ("decoding
     /// 8 prompts × 5 beams") and `hint` which flags make it smaller.
-    public func check(_ what: String, hint: String, available: Int = MemoryBudget.available()) throws(LNTuneError) {
+    public func check(_ what: String, hint: String, available: Int = MemoryEstimate.available()) throws(LNTuneError) {
         guard total > available else { return }
         let shown = parts.filter { $0.bytes > 0 }.map { "\($0.name) \(NumberText.bytes($0.bytes))" }
         throw .notEnoughMemory(
@@ -29,9 +30,9 @@ public struct MemoryBudget: Sendable, Equatable {
     }
 
     /// Bytes the process can still allocate without swapping: Linux's `MemAvailable`, lowered to the cgroup's
-    /// limit when one is set; elsewhere the physical memory.
+    /// limit when one is set; elsewhere the physical memory (GPT2's `MemoryBudget`, which loading checks against).
     public static func available() -> Int {
-        var bytes = Int(clamping: ProcessInfo.processInfo.physicalMemory)
+        var bytes = MemoryBudget.physicalBytes ?? Int(clamping: ProcessInfo.processInfo.physicalMemory)
         if let meminfo = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
             let line = meminfo.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }),
             let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
@@ -55,18 +56,14 @@ public struct MemoryBudget: Sendable, Equatable {
         factors.reduce(MemoryLayout<Float>.size) { multiply($0, $1) }
     }
 
-    public static func multiply(_ a: Int, _ b: Int) -> Int {
-        let (product, overflow) = a.multipliedReportingOverflow(by: max(0, b))
-        return overflow ? Int.max : product
-    }
+    /// `a × b`, saturating at `Int.max` (absurd flags give absurd sizes, never an overflow trap).
+    public static func multiply(_ a: Int, _ b: Int) -> Int { CheckedSize.product(a, max(0, b)) ?? .max }
 
-    public static func add(_ a: Int, _ b: Int) -> Int {
-        let (sum, overflow) = a.addingReportingOverflow(b)
-        return overflow ? Int.max : sum
-    }
+    /// `a + b`, saturating at `Int.max`.
+    public static func add(_ a: Int, _ b: Int) -> Int { CheckedSize.sum(a, b) ?? .max }
 }
 
-extension MemoryBudget {
+extension MemoryEstimate {
     /// A key/value cache of `rows` rows of `slots` slots (`KVCache`: keys and values of every layer).
     public static func cache(_ config: GPT2Config, rows: Int, slots: Int) -> Int {
         floats(2, config.nLayer, rows, slots, config.nEmbd)
