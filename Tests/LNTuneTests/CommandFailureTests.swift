@@ -44,6 +44,42 @@ struct CommandFailureTests {
         }
     }
 
+    /// Model and adapter folders whose files are a folder or a named pipe are reported the same way, for every
+    /// command that loads a model.
+    @Test func unreadableModelAndAdapterFilesAreNamedInPlainWords() throws {
+        let folder = try TemporaryFolder()
+        let input = try folder.write("name : Aromi\n", to: "lines.txt").path
+        let weightsFolder = try folder.copy(fixture: "generate-prefix/tiny-bpe-gpt2")
+        let weights = weightsFolder.appendingPathComponent("model.safetensors")
+        try FileManager.default.removeItem(at: weights)
+        try FileManager.default.createDirectory(at: weights, withIntermediateDirectories: true)
+        let configPipe = try folder.copy(fixture: "generate-prefix/tiny-bpe-gpt2")
+        let config = configPipe.appendingPathComponent("config.json")
+        try FileManager.default.removeItem(at: config)
+        try #require(mkfifo(config.path, 0o600) == 0)
+        let adapter = folder.url(for: "adapter")
+        try FileManager.default.createDirectory(
+            at: adapter.appendingPathComponent("adapter_config.json"), withIntermediateDirectories: true)
+        let cases: [(model: URL, adapter: [String], path: URL, reason: String)] = [
+            (weightsFolder, [], weights, "folder"), (configPipe, [], config, "named pipe"),
+            (
+                Fixtures.url("generate-prefix/tiny-bpe-gpt2"), ["--adapter", adapter.path],
+                adapter.appendingPathComponent("adapter_config.json"), "folder"
+            ),
+        ]
+        for (model, adapterFlag, path, reason) in cases {
+            for command in [
+                ["perplexity", "--input", input], ["generate", "--prompt", "name : Aromi"],
+            ] {
+                let arguments = command + ["--model", model.path, "--tokenizer", Self.tokenizer] + adapterFlag
+                let (status, output) = try Self.run(arguments)
+                #expect(status == 1, "\(arguments): \(output)")
+                #expect(output.contains(path.path) && output.contains(reason), "\(arguments): \(output)")
+                for text in Self.internalTexts { #expect(!output.contains(text), "\(arguments): \(output)") }
+            }
+        }
+    }
+
     /// Settings that only the loaded model refutes are still usage errors (status 64), with the flag's name.
     @Test(arguments: [
         (["--num-beams", "700", "--max-new-tokens", "2"], "num_beams"),
