@@ -42,6 +42,7 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup(title: "Method") var method: MethodOptions
     @OptionGroup(title: "Optimisation") var optimization: OptimizationOptions
+    @OptionGroup(title: "Evaluation and logging") var evaluation: EvaluationOptions
 
     @Option(help: "Output folder.")
     var out: String
@@ -71,7 +72,9 @@ struct TrainCommand: ParsableCommand {
             onBadRow: onBadRow, maxLength: maxLength, method: try method.configuration(), epochs: o.epochs,
             maxSteps: o.maxSteps, learningRate: o.learningRate, schedule: try o.scheduleShape(), batchSize: o.batchSize,
             gradientAccumulation: o.gradAccum, warmup: o.warmup, weightDecay: o.weightDecay, clip: o.clip, seed: o.seed,
-            dropout: o.dropout == 0 ? nil : o.dropout, evalEvery: o.evalEvery, saveEvery: o.saveEvery, earlyStoppingPatience: o.earlyStoppingPatience, out: out)
+            dropout: o.dropout == 0 ? nil : o.dropout, evalEvery: o.evalEvery, saveEvery: o.saveEvery,
+            earlyStoppingPatience: o.earlyStoppingPatience, out: out,
+            devMetrics: evaluation.devMetrics(), reportTo: evaluation.reportTo)
     }
 
     func run() throws {

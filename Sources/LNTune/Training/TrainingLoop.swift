@@ -27,10 +27,15 @@ extension Trainer {
         -> TrainingSummary
     {
         observer(.started(overview))
+        let outputs = try RunOutputs(trainer: self)
         if control.evaluateAtStart, state.completedSteps == 0, state.initialDevLoss == nil, let loss = try devLoss() {
             state.initialDevLoss = loss
-            try log.append(.init(type: "eval", step: 0, epoch: 0, devLoss: loss, best: false))
-            observer(.evaluation(.init(step: 0, epoch: 0, devLoss: loss, isBest: false, sinceImprovement: 0)))
+            let metrics = try devMetricScores(outputs)
+            try append(.init(type: "eval", step: 0, epoch: 0, devLoss: loss, best: false, metrics: metrics), outputs)
+            observer(
+                .evaluation(
+                    .init(step: 0, epoch: 0, devLoss: loss, isBest: false, sinceImprovement: 0, metrics: metrics ?? [:])
+                ))
         }
         var session = (steps: 0, tokens: 0, padded: 0, targets: 0, seconds: 0.0)
         var lastLoss: Double?
@@ -62,11 +67,12 @@ extension Trainer {
             state.cursor = schedule.cursor(ofStep: result.step)
             let epoch = Double(result.step) / Double(schedule.stepsPerEpoch)
             try times.time(\.saving) {
-                try log.append(
+                try append(
                     .init(
                         type: "step", step: result.step, epoch: epoch, loss: result.loss,
                         learningRate: result.learningRate,
-                        gradientNorm: result.gradientNorm, tokens: tokens, targetTokens: result.targetTokens))
+                        gradientNorm: result.gradientNorm, tokens: tokens, targetTokens: result.targetTokens),
+                    outputs, tokensPerSecond: seconds > 0 ? Double(tokens) / seconds : nil)
             }
             let perStep = session.seconds / Double(session.steps)
             observer(
@@ -79,7 +85,7 @@ extension Trainer {
                         etaSeconds: perStep * Double(total - result.step))))
             let isLast = result.step == total
             let due = settings.evalEvery.map { result.step % $0 == 0 } ?? false
-            if evaluator != nil && (endsEpoch || isLast || due), try evaluate(observer: observer) {
+            if evaluator != nil && (endsEpoch || isLast || due), try evaluate(outputs, observer: observer) {
                 status = .stoppedEarly
                 break
             }
@@ -96,7 +102,8 @@ extension Trainer {
             tokensPerSecond: session.seconds > 0 ? Double(session.tokens) / session.seconds : 0,
             targetTokensPerSecond: session.seconds > 0 ? Double(session.targets) / session.seconds : 0,
             paddedTokensPerSecond: session.seconds > 0 ? Double(session.padded) / session.seconds : 0, times: times,
-            bestAdapter: state.bestStep == nil ? nil : folder.best.path)
+            bestAdapter: state.bestStep == nil ? nil : folder.best.path,
+            bestMetricName: outputs.bestModelMetric?.key, bestMetric: state.bestMetric, lastMetrics: state.lastMetrics)
         if status == .interrupted {
             try saveCheckpoint(observer: observer)
             summary.checkpoint = folder.checkpoint.path
@@ -116,26 +123,39 @@ extension Trainer {
     }
 
     /// One dev evaluation with its bookkeeping; returns whether early stopping says to stop.
-    private func evaluate(observer: (TrainingEvent) -> Void) throws -> Bool {
+    private func evaluate(_ outputs: RunOutputs, observer: (TrainingEvent) -> Void) throws -> Bool {
         guard let loss = try devLoss() else { return false }
         state.lastDevLoss = loss
-        let improved = loss.isFinite && (state.bestDevLoss.map { loss < $0 } ?? true)
+        let metrics = try devMetricScores(outputs)
+        state.lastMetrics = metrics
+        let improved: Bool
+        let chosen = outputs.bestModelMetric.flatMap { metric in metrics?[metric.key].map { (metric, $0) } }
+        if let (metric, value) = chosen {
+            improved = metric.improves(value, on: state.bestMetric)
+        } else {
+            improved = loss.isFinite && (state.bestDevLoss.map { loss < $0 } ?? true)
+        }
         if improved {
             state.bestDevLoss = loss
             state.bestStep = state.completedSteps
+            state.bestMetric = chosen?.1
             state.sinceImprovement = 0
             try times.time(\.saving) { try folder.write(tuner.adapter(baseModel: settings.model), to: folder.best) }
         } else {
             state.sinceImprovement += 1
         }
         let epoch = Double(state.completedSteps) / Double(schedule.stepsPerEpoch)
-        try log.append(.init(type: "eval", step: state.completedSteps, epoch: epoch, devLoss: loss, best: improved))
+        try append(
+            .init(
+                type: "eval", step: state.completedSteps, epoch: epoch, devLoss: loss, best: improved, metrics: metrics),
+            outputs)
         observer(
             .evaluation(
                 .init(
                     step: state.completedSteps, epoch: epoch, devLoss: loss, isBest: improved,
                     bestDevLoss: state.bestDevLoss,
-                    bestStep: state.bestStep, sinceImprovement: state.sinceImprovement)))
+                    bestStep: state.bestStep, sinceImprovement: state.sinceImprovement, metrics: metrics ?? [:],
+                    bestMetricName: outputs.bestModelMetric?.key, bestMetric: state.bestMetric)))
         return settings.earlyStoppingPatience.map { state.sinceImprovement >= $0 } ?? false
     }
 
