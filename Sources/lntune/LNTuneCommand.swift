@@ -17,6 +17,7 @@ struct LNTuneCommand: AsyncParsableCommand {
             ScoreCommand.self,
             PerplexityCommand.self,
             MergeCommand.self,
+            ReportCommand.self,
             BenchCommand.self,
         ]
     )
