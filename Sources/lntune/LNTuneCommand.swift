@@ -18,6 +18,7 @@ struct LNTuneCommand: AsyncParsableCommand {
             PerplexityCommand.self,
             MergeCommand.self,
             ReportCommand.self,
+            StudyCommand.self,
             BenchCommand.self,
         ]
     )
