@@ -10,14 +10,7 @@ import Testing
     _ = try #require(
         TrainingFixture.bundledModel, "data/tiny-model is missing; rebuild it with eval/make_tiny_model.py")
     let folder = try TemporaryFolder()
-    let data = folder.url.appendingPathComponent("data")
-    try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-    for (name, rows) in [("train.csv", 8), ("dev.csv", 4), ("test.csv", 6)] {
-        let text = try String(contentsOf: TrainingFixture.sample.appendingPathComponent(name), encoding: .utf8)
-        let lines = text.split(whereSeparator: \.isNewline).prefix(rows + 1)
-        try (lines.joined(separator: "\n") + "\n").write(
-            to: data.appendingPathComponent(name), atomically: true, encoding: .utf8)
-    }
+    let data = try TrainingFixture.quickstartData(in: folder.url)
     let log = folder.url.appendingPathComponent("quickstart.log")
     let out = folder.url.appendingPathComponent("out")
     let options = Quickstart.Options(

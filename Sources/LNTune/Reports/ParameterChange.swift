@@ -42,6 +42,14 @@ public struct ParameterChange: Sendable, Equatable {
     /// Whether any LayerNorm value moved.
     public var changesLayerNorms: Bool { layerNorms.contains { $0.gain != 0 || $0.bias != 0 } }
 
+    /// The views a report shows of this change (a table and a figure each).
+    public enum View: Sendable { case layerNorms, prefix, blocks }
+
+    public var views: [View] {
+        (changesLayerNorms ? [.layerNorms] : []) + (prefixNorms.isEmpty ? [] : [.prefix])
+            + (blocks.isEmpty ? [] : [.blocks])
+    }
+
     public init(base: GPT2Parameters, adapter: Adapter, adapterFolder: String) {
         self.adapterFolder = adapterFolder
         let config = base.config

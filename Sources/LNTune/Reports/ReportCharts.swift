@@ -76,11 +76,10 @@ enum ReportCharts {
     /// The parameter-change figures of a run (the same kinds as `ReportTables.changeTables`).
     static func changeFigures(_ run: RunData) -> [String] {
         guard let change = run.change else { return [] }
-        var figures: [String] = []
-        if change.changesLayerNorms { figures.append(layerNorms(run, change)) }
-        if !change.prefixNorms.isEmpty { figures.append(prefixNorms(run, change)) }
-        if !change.blocks.isEmpty { figures.append(blocks(run, change)) }
-        return figures
+        let make: [ParameterChange.View: (RunData, ParameterChange) -> String] = [
+            .layerNorms: layerNorms, .prefix: prefixNorms, .blocks: blocks,
+        ]
+        return change.views.compactMap { make[$0]?(run, change) }
     }
 
     /// The paper's figure: mean |Δγ| and |Δβ| of `ln_1` and `ln_2` per layer, and of `ln_f`.

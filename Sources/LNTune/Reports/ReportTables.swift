@@ -59,11 +59,10 @@ enum ReportTables {
     /// The parameter-change tables of a run: those of its adapter's kinds of change.
     static func changeTables(_ run: RunData) -> [ReportTable] {
         guard let change = run.change else { return [] }
-        var tables: [ReportTable] = []
-        if change.changesLayerNorms { tables.append(layerNorms(run, change)) }
-        if !change.prefixNorms.isEmpty { tables.append(prefixNorms(run, change)) }
-        if !change.blocks.isEmpty { tables.append(blocks(run, change)) }
-        return tables
+        let make: [ParameterChange.View: (RunData, ParameterChange) -> ReportTable] = [
+            .layerNorms: layerNorms, .prefix: prefixNorms, .blocks: blocks,
+        ]
+        return change.views.compactMap { make[$0]?(run, change) }
     }
 
     /// Mean |Δγ| and |Δβ| per LayerNorm (the paper's figure as numbers).
