@@ -103,7 +103,7 @@ public enum LNTuneError: Error, Equatable, CustomStringConvertible {
                 let shown = files.prefix(5).joined(separator: ", ") + (files.count > 5 ? ", …" : "")
                 return "\(path) already holds files (\(shown)); pass --resume to continue that run, --overwrite to"
                     + " replace the files a run writes there (run.json, train_log.jsonl, checkpoint.safetensors, final/,"
-                    + " best/; nothing else is touched), or choose another --out"
+                    + " best/, tensorboard/; nothing else is touched), or choose another --out"
             case let .nothingToResume(path, reason):
                 return "cannot resume in \(path): \(reason)"
             case let .resumeMismatch(path, differences):

@@ -23,8 +23,7 @@ struct StudyCommand: ParsableCommand {
     @Option(help: "Dev data file (dev loss, best/ adapter).") var dev: String?
     @Option(help: "Test data file with references, decoded and scored after each run.") var test: String
 
-    @Option(
-        help: "Comma-separated methods (default: every registered one: \(TuningMethods.names.joined(separator: ","))).")
+    @Option(help: "Comma-separated methods (default: every registered one).")
     var methods = TuningMethods.names.joined(separator: ",")
     @Option(help: "Also run LN-training methods with part of the LayerNorms: terms, modules or layers.")
     var ablation: StudyAblation?

@@ -60,13 +60,18 @@ private let referenceEvents = FixtureTable("tensorboard/events.json", of: [Refer
     #expect(events == (try referenceEvents.value()).map(\.event))
 }
 
-/// A frame with a flipped bit fails with the file and byte offset, never as garbage scalars.
+/// A frame with a flipped bit, or a file cut anywhere, fails with the file and byte offset, never as garbage
+/// scalars or a trap.
 @Test func readerRefusesACorruptFrame() throws {
     let folder = try TemporaryFolder()
     var bytes = [UInt8](try Data(contentsOf: Fixtures.url("tensorboard/reference.tfevents")))
     bytes[bytes.count - 6] ^= 0x10
     let file = try folder.write(bytes, to: "events.out.tfevents.1.host.1.0")
     #expect(throws: LNTuneError.self) { try TensorBoardReader.events(in: file) }
+    for length in [1, 12, 14, 40] {
+        let cut = try folder.write(Array(bytes.prefix(length)), to: "events.out.tfevents.1.host.1.\(length)")
+        #expect(throws: LNTuneError.self) { try TensorBoardReader.events(in: cut) }
+    }
 }
 
 /// The scalars TensorBoard's EventAccumulator read from the event file of a real `lntune train` run

@@ -109,7 +109,7 @@ public struct RunData: Sendable {
 }
 
 /// Base checkpoints loaded for parameter changes, by model folder: the runs of a study share one.
-public final class BaseModelCache: @unchecked Sendable {
+public final class BaseModelCache {
     private var loaded: [String: GPT2Parameters] = [:]
 
     public init() {}

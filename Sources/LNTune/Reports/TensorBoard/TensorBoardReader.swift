@@ -17,7 +17,7 @@ public enum TensorBoardReader {
             func fail(_ reason: String) -> LNTuneError {
                 LNTuneError.io(path: url.path, reason: "not a TensorBoard event file at byte \(offset): \(reason)")
             }
-            guard offset + 12 <= data.count else { throw fail("a record header is cut short") }
+            guard data.count - offset >= 16 else { throw fail("a record is cut short") }
             let header = data[offset..<offset + 8]
             let length = header.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
             guard read32(data, offset + 8) == CRC32C.masked(header) else { throw fail("length CRC mismatch") }
