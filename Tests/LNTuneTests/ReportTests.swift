@@ -1,6 +1,8 @@
 import Foundation
+import GPT2
 import LNTune
 import TestSupport
+import Tuning
 import Testing
 
 #if canImport(FoundationXML)

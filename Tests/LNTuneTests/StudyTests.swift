@@ -1,6 +1,8 @@
 import Foundation
+import GPT2
 import LNTune
 import TestSupport
+import Tuning
 import Testing
 
 /// A study on the fixture's short data: the dev file doubles as the test file (JSONL pairs have references).

@@ -79,7 +79,8 @@ enum StudyTestRun {
         guard case let .dataset(task) = try training.trainingTask else {
             throw LNTuneError.training(.invalidSetting(name: "task", value: training.task, hint: "a dataset task"))
         }
-        let generator = try Generator(model: training.model, adapter: adapter.path, tokenizer: training.tokenizer)
+        let generator = try Generator(
+            ModelRequest(model: training.model, tokenizer: training.tokenizer, adapter: adapter.path))
         let all = try task.load(URL(fileURLWithPath: test.file)).examples
         let examples = Array(all.prefix(test.examples ?? all.count))
         guard !examples.isEmpty else { throw LNTuneError.generation(.noExamples(file: test.file)) }
