@@ -79,7 +79,8 @@ let package = Package(
         .testTarget(
             name: "LNTuneTests",
             dependencies: [
-                "LNTune", "TextIO", "TestSupport", "GPT2", "Tuning", "Decoding", "Datasets", "Tokenizers", "WorkerThreads",
+                "LNTune", "TextIO", "TestSupport", "GPT2", "Tuning", "Decoding", "Datasets", "Tokenizers",
+                "WorkerThreads",
             ]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "GPT2", "ResourceUsage", "TestSupport"]),
     ]

@@ -24,7 +24,8 @@ extension GPT2Model {
         }
         guard nt <= cache.remaining else {
             throw .invalidInput(
-                argument: "cache", reason: "\(nt) new tokens but only \(cache.remaining) of \(cache.slotCapacity) slots free")
+                argument: "cache",
+                reason: "\(nt) new tokens but only \(cache.remaining) of \(cache.slotCapacity) slots free")
         }
         // The dropped branches go through `acts.dln`, which only a training layout allocates.
         precondition(dropout == nil || acts.needs != nil, "dropout needs a training activation layout")
@@ -60,7 +61,8 @@ extension GPT2Model {
                 out: acts.ln1Out.at(l), mean: acts.ln1Mean.at(l), rstd: acts.ln1Rstd.at(l), inp: x, weight: w.ln1Weight,
                 bias: w.ln1Bias, rows: n, channels: c, epsilon: eps)
             Linear.forward(
-                out: acts.qkv.at(l), inp: acts.ln1Out.at(l), weight: w.qkvWeight, bias: w.qkvBias, rows: n, inFeatures: c,
+                out: acts.qkv.at(l), inp: acts.ln1Out.at(l), weight: w.qkvWeight, bias: w.qkvBias, rows: n,
+                inFeatures: c,
                 outFeatures: 3 * c)
             cache.store(layer: l, qkv: acts.qkv.at(l), batch: nb, length: nt, at: offset)
             Attention.forward(
@@ -72,7 +74,8 @@ extension GPT2Model {
                 into: mid, site: dropout?.site(2 + 3 * l), scratch: acts.dln, inp: acts.atty.at(l),
                 weight: w.attnProjWeight, bias: w.attnProjBias, rows: n, inFeatures: c)
             LayerNorm.forward(
-                out: acts.ln2Out.at(l), mean: acts.ln2Mean.at(l), rstd: acts.ln2Rstd.at(l), inp: mid, weight: w.ln2Weight,
+                out: acts.ln2Out.at(l), mean: acts.ln2Mean.at(l), rstd: acts.ln2Rstd.at(l), inp: mid,
+                weight: w.ln2Weight,
                 bias: w.ln2Bias, rows: n, channels: c, epsilon: eps)
             Linear.forward(
                 out: acts.fch.at(l), inp: acts.ln2Out.at(l), weight: w.fcWeight, bias: w.fcBias, rows: n, inFeatures: c,
@@ -86,7 +89,8 @@ extension GPT2Model {
         }
         LayerNorm.forward(
             out: acts.lnf, mean: acts.lnfMean, rstd: acts.lnfRstd, inp: acts.residual.at(config.nLayer),
-            weight: p[.finalNormWeight].baseAddress.unsafelyUnwrapped, bias: p[.finalNormBias].baseAddress.unsafelyUnwrapped,
+            weight: p[.finalNormWeight].baseAddress.unsafelyUnwrapped,
+            bias: p[.finalNormBias].baseAddress.unsafelyUnwrapped,
             rows: n, channels: c, epsilon: eps)
         cache.length += nt
         return positions
@@ -108,7 +112,8 @@ extension GPT2Model {
                 accumulate: true)
             return
         }
-        Linear.forward(out: scratch, inp: inp, weight: weight, bias: bias, rows: n, inFeatures: inFeatures, outFeatures: c)
+        Linear.forward(
+            out: scratch, inp: inp, weight: weight, bias: bias, rows: n, inFeatures: inFeatures, outFeatures: c)
         site.apply(scratch, count: n * c)
         addInPlace(residual, scratch, n * c)
     }
@@ -125,7 +130,9 @@ struct BlockWeights {
         (attnProjWeight, attnProjBias, ln2Weight, ln2Bias) = (
             at(.attnProjWeight), at(.attnProjBias), at(.ln2Weight), at(.ln2Bias)
         )
-        (fcWeight, fcBias, mlpProjWeight, mlpProjBias) = (at(.mlpFCWeight), at(.mlpFCBias), at(.mlpProjWeight), at(.mlpProjBias))
+        (fcWeight, fcBias, mlpProjWeight, mlpProjBias) = (
+            at(.mlpFCWeight), at(.mlpFCBias), at(.mlpProjWeight), at(.mlpProjBias)
+        )
     }
 }
 

@@ -48,14 +48,17 @@ public final class GPT2Model: @unchecked Sendable {
             throw .invalidInput(argument: "cache", reason: "made for a different model config")
         }
         let selected = try rows.positions(in: batch)
-        return try withActivations(batch: batch, keys: cache.length + batch.length, needs: nil) { acts throws(GPT2Error) in
+        return try withActivations(batch: batch, keys: cache.length + batch.length, needs: nil) {
+            acts throws(GPT2Error) in
             try forward(batch, cache: cache, acts: acts)
             return headLogits(rows: selected, acts: acts)
         }
     }
 
     /// Logits of one forward over `batch` (with `prefix` in front of every row) at `rows`.
-    public func logits(_ batch: TokenBatch, rows: LogitRows = .all, prefix: PrefixSlots? = nil) throws(GPT2Error) -> Logits {
+    public func logits(_ batch: TokenBatch, rows: LogitRows = .all, prefix: PrefixSlots? = nil) throws(GPT2Error)
+        -> Logits
+    {
         let cache = try makeCache(
             batchSize: batch.batchSize, capacity: (prefix?.length ?? 0) + batch.length, prefix: prefix)
         return try extend(cache, with: batch, rows: rows)
@@ -68,7 +71,8 @@ public final class GPT2Model: @unchecked Sendable {
         try checkPrefix(prefix)
         let targets = try LossTargets(batch: batch, labels: labels, options: options, vocabSize: config.vocabSize)
         let p = prefix?.length ?? 0
-        let cache = try KVCache(config: config, batchSize: batch.batchSize, slotCapacity: p + batch.length, prefix: prefix)
+        let cache = try KVCache(
+            config: config, batchSize: batch.batchSize, slotCapacity: p + batch.length, prefix: prefix)
         return try withActivations(batch: batch, keys: p + batch.length, needs: nil) { acts throws(GPT2Error) in
             try forward(batch, cache: cache, acts: acts)
             return headLoss(targets, acts: acts, gradients: nil)

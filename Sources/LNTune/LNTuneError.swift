@@ -141,7 +141,7 @@ public enum LNTuneError: Error, Equatable, CustomStringConvertible {
                     : "there is no checkpoint.safetensors, so nothing to --resume; pass "
                 return "\(path) already holds files (\(shown)); \(resume)--overwrite to"
                     + " replace the files a run writes there (run.json, train_log.jsonl, checkpoint.safetensors, final/,"
-                    + " best/; nothing else is touched), or choose another --out"
+                    + " best/, tensorboard/; nothing else is touched), or choose another --out"
             case let .nothingToResume(path, reason):
                 return "cannot resume in \(path): \(reason)"
             case let .resumeMismatch(path, differences):

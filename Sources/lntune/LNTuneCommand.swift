@@ -24,6 +24,8 @@ struct LNTuneCommand: AsyncParsableCommand {
             ScoreCommand.self,
             PerplexityCommand.self,
             MergeCommand.self,
+            ReportCommand.self,
+            StudyCommand.self,
             BenchCommand.self,
         ]
     )

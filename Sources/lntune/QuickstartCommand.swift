@@ -11,8 +11,9 @@ struct QuickstartCommand: ParsableCommand {
             By default it LN-tunes data/tiny-model (a 0.9M-parameter GPT-2 that LNTune pretrained on restaurant \
             descriptions, see data/README.md) on data/sample (meaning representation → sentence), prints the dev \
             loss before and after, generates for the test MRs with the untuned and the tuned model and scores \
-            both. --model gpt2 (after `lntune download gpt2`) runs the same on the real GPT-2. Outputs go to \
-            --out; the files a run writes there are replaced on each quickstart, nothing else.
+            both, then compares --study-methods in a small study (OUT/study/report.html). --model gpt2 (after \
+            `lntune download gpt2`) runs the same on the real GPT-2. Outputs go to --out; the files a run writes \
+            there are replaced on each quickstart, nothing else.
             """)
 
     @Option(help: "Model folder or downloaded hub name (default: the bundled data/tiny-model).")
@@ -43,6 +44,9 @@ struct QuickstartCommand: ParsableCommand {
         parsing: .unconditional, help: testExamplesBound.help("Generate for only the first N test MRs (default: all)."))
     var testExamples: Int?
 
+    @Option(help: "Methods the closing study compares (comma-separated; 'none' skips the study).")
+    var studyMethods = "ln,prefix,prefix+ln"
+
     func validate() throws {
         try Self.epochsBound.check(epochs)
         try Self.learningRateBound.check(learningRate)
@@ -60,7 +64,8 @@ struct QuickstartCommand: ParsableCommand {
         defer { trap.uninstall() }
         let options = Quickstart.Options(
             model: model, data: data, out: out, epochs: epochs, learningRate: learningRate, batchSize: batchSize,
-            testExamples: testExamples)
+            testExamples: testExamples,
+            studyMethods: studyMethods == "none" ? [] : studyMethods.split(separator: ",").map(String.init))
         let result = try Quickstart(options: options).run(stop: stop)
         if result.training.status == .interrupted, let signal = trap.firstSignal {
             throw ExitCode(SignalTrap.exitStatus(signal))

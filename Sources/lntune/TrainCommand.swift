@@ -10,7 +10,8 @@ struct TrainCommand: ParsableCommand {
         abstract: "Fine-tune GPT-2 (LN-Tuning, Prefix-Tuning, BitFit, full) and write adapters.",
         discussion: """
             Writes OUT/run.json (every setting, data SHA-256s, model config, result), OUT/train_log.jsonl, \
-            OUT/final/ and, with --dev, OUT/best/ (PEFT adapter folders). Ctrl-C or SIGTERM stops after the \
+            OUT/final/ and, with --dev, OUT/best/ (PEFT adapter folders), and TensorBoard events in \
+            OUT/tensorboard/. lntune report OUT draws the run. Ctrl-C or SIGTERM stops after the \
             current step and writes OUT/checkpoint.safetensors (a second Ctrl-C quits at once); the same \
             command with --resume continues to the result an uninterrupted run gives. An existing OUT is \
             refused unless --overwrite, which replaces only the files listed above; a second run into an OUT \
@@ -45,6 +46,7 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup(title: "Method") var method: MethodOptions
     @OptionGroup(title: "Optimisation") var optimization: OptimizationOptions
+    @OptionGroup(title: "Evaluation and logging") var evaluation: EvaluationOptions
 
     @Option(help: "Output folder.")
     var out: String
@@ -77,7 +79,8 @@ struct TrainCommand: ParsableCommand {
             schedule: o.schedule, batchSize: o.batchSize,
             gradientAccumulation: o.gradAccum, warmup: o.warmup, weightDecay: o.weightDecay, clip: o.clip, seed: o.seed,
             dropout: o.dropout == 0 ? nil : o.dropout, evalEvery: o.evalEvery, saveEvery: o.saveEvery,
-            earlyStoppingPatience: o.earlyStoppingPatience, out: out)
+            earlyStoppingPatience: o.earlyStoppingPatience, out: out,
+            devMetrics: evaluation.devMetrics(), reportTo: evaluation.reportTo)
     }
 
     func run() throws {

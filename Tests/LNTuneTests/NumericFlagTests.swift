@@ -77,7 +77,7 @@ struct NumericFlagTests {
     static let textOptions: Set<String> = [
         "model", "tokenizer", "adapter", "input", "prompt", "task", "prompt-template", "out", "text", "preset",
         "decode", "early-stopping", "bad-words", "hyp", "ref", "refs-grouped", "jsonl", "metrics", "tokenize", "smooth",
-        "special", "revision", "data", "config", "file", "save-to", "shared", "only", "method",
+        "special", "revision", "data", "config", "file", "save-to", "shared", "only", "method", "study-methods",
     ]
 
     /// The options of `command` as `--experimental-dump-help` lists them: name and help text.

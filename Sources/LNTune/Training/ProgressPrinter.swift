@@ -57,12 +57,20 @@ public final class ProgressPrinter {
                 line(text)  // at most about ten lines per evaluation in a log file
             }
         case let .evaluation(e):
+            let best =
+                e.bestMetricName.map { "\($0) \(String(format: "%.4f", e.bestMetric ?? .nan))" }
+                ?? String(format: "%.4f", e.bestDevLoss ?? .nan)
             let tag =
                 e.step == 0
                 ? " (before training)"
                 : e.isBest
-                    ? " (best)" : " (best \(String(format: "%.4f", e.bestDevLoss ?? .nan)) at step \(e.bestStep ?? 0))"
-            line(String(format: "eval  step %d | epoch %.2f | dev loss %.4f", e.step, e.epoch, e.devLoss) + tag)
+                    ? " (best)" : " (best \(best) at step \(e.bestStep ?? 0))"
+            let metrics = e.metrics.sorted { $0.key < $1.key }.map {
+                " | \($0.key) \(String(format: "%.4f", $0.value))"
+            }
+            line(
+                String(format: "eval  step %d | epoch %.2f | dev loss %.4f", e.step, e.epoch, e.devLoss)
+                    + metrics.joined() + tag)
         case let .checkpoint(step, file):
             line("checkpoint after step \(step): \(file)")
         }

@@ -9,6 +9,7 @@ import Tuning
 /// OUT/checkpoint.safetensors   the resumable state (Ctrl-C, SIGTERM, --save-every)
 /// OUT/final/                   the adapter after the last step (PEFT layout where PEFT has one)
 /// OUT/best/                    the adapter with the lowest dev loss (with --dev)
+/// OUT/tensorboard/             events.out.tfevents.* (--report-to tensorboard), one file per session
 /// ```
 ///
 /// A new run refuses a folder that already holds anything. `--overwrite` replaces exactly these files (and
@@ -26,6 +27,7 @@ public struct RunFolder: Sendable {
     public var checkpoint: URL { url.appendingPathComponent("checkpoint.safetensors") }
     public var final: URL { url.appendingPathComponent("final", isDirectory: true) }
     public var best: URL { url.appendingPathComponent("best", isDirectory: true) }
+    public var tensorBoard: URL { url.appendingPathComponent("tensorboard", isDirectory: true) }
 
     /// What an adapter folder written by `AdapterFiles.write` can contain, for every method.
     static let adapterEntries = [
@@ -51,6 +53,7 @@ public struct RunFolder: Sendable {
             for folder in [final, best] {
                 for entry in Self.adapterEntries { try remove(folder.appendingPathComponent(entry)) }
             }
+            for events in TensorBoardReader.eventFiles(in: tensorBoard) { try remove(events) }
         }
     }
 

@@ -103,6 +103,11 @@ public struct EvaluationReport: Sendable {
     public var bestStep: Int?
     /// Evaluations in a row without improvement, counted for `--early-stopping-patience`.
     public var sinceImprovement: Int
+    /// `--eval-metrics` scores on the dev sample, by log key (`bleu`, `rougeL`, …).
+    public var metrics: [String: Double] = [:]
+    /// With `--metric-for-best-model`: its key and best value so far (`best/` is then chosen by it).
+    public var bestMetricName: String? = nil
+    public var bestMetric: Double? = nil
 }
 
 /// How a run ended.
@@ -144,6 +149,12 @@ public struct TrainingSummary: Codable, Sendable {
     public var checkpoint: String?
     /// Why a `diverged` or `failed` run stopped.
     public var error: String?
+    /// With `--metric-for-best-model`: the metric that chose `best/` and its value there (then `bestDevLoss`
+    /// is the dev loss of that adapter, not necessarily the lowest one seen).
+    public var bestMetricName: String? = nil
+    public var bestMetric: Double? = nil
+    /// The `--eval-metrics` scores of the last evaluation.
+    public var lastMetrics: [String: Double]? = nil
 
     enum CodingKeys: String, CodingKey {
         case status, error
@@ -162,6 +173,9 @@ public struct TrainingSummary: Codable, Sendable {
         case finalAdapter = "final_adapter"
         case bestAdapter = "best_adapter"
         case checkpoint
+        case bestMetricName = "best_metric_name"
+        case bestMetric = "best_metric"
+        case lastMetrics = "last_metrics"
     }
 }
 

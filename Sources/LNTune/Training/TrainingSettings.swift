@@ -44,6 +44,10 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     /// Stop after this many evaluations in a row without a new best dev loss; nil = never.
     public var earlyStoppingPatience: Int?
     public var out: String
+    /// `--eval-metrics` and friends: generation metrics at each dev evaluation; nil = the dev loss only.
+    public var devMetrics: DevMetricSettings?
+    /// `--report-to`: nil (a run.json from before the option) = `tensorboard`.
+    public var reportTo: ReportDestination?
 
     public init(
         model: String, tokenizer: String? = nil, task: String, train: String, dev: String? = nil,
@@ -52,7 +56,7 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
         learningRate: Double? = nil, schedule: LearningRateSchedule.Shape = .linear, batchSize: Int = 8,
         gradientAccumulation: Int = 1, warmup: Int = 0, weightDecay: Float = 0, clip: Float = 1, seed: UInt64 = 42,
         dropout: Float? = nil, evalEvery: Int? = nil, saveEvery: Int? = nil, earlyStoppingPatience: Int? = nil,
-        out: String
+        out: String, devMetrics: DevMetricSettings? = nil, reportTo: ReportDestination? = nil
     ) {
         self.model = model
         self.tokenizer = tokenizer
@@ -79,7 +83,12 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
         self.saveEvery = saveEvery
         self.earlyStoppingPatience = earlyStoppingPatience
         self.out = out
+        self.devMetrics = devMetrics
+        self.reportTo = reportTo
     }
+
+    /// Whether the run writes TensorBoard event files (`OUT/tensorboard/`).
+    public var writesTensorBoard: Bool { (reportTo ?? .tensorboard) == .tensorboard }
 
     /// The peak learning rate this run uses.
     public var resolvedLearningRate: Double { learningRate ?? method.method.defaultLearningRate }
@@ -127,6 +136,10 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
         try require(maxDevExamples == nil || dev != nil, "max-dev-examples", maxDevExamples ?? 0, "needs --dev")
         try require((0..<1).contains(dropout ?? 0), "dropout", dropout ?? 0, "must be in [0, 1)")
         try require(!out.isEmpty, "out", out, "give an output folder")
+        if let devMetrics {
+            try require(dev != nil, "eval-metrics", devMetrics.metrics.joined(separator: ","), "needs --dev")
+            try devMetrics.validate()
+        }
     }
 
     /// Checks what needs the run's length in optimizer steps (known once the data is loaded).
