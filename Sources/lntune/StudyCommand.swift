@@ -27,22 +27,44 @@ struct StudyCommand: ParsableCommand {
     var methods = TuningMethods.names.joined(separator: ",")
     @Option(help: "Also run LN-training methods with part of the LayerNorms: terms, modules or layers.")
     var ablation: StudyAblation?
-    @Option(help: "Comma-separated seeds; each configuration runs once per seed.") var seeds = "1"
-    @Option(help: "Epochs per run.") var epochs = 1
-    @Option(help: "Optimizer steps per run (overrides --epochs).") var maxSteps: Int?
+    @Option(parsing: .unconditional, help: "Comma-separated seeds; each configuration runs once per seed.") var seeds =
+        "1"
+    @Option(parsing: .unconditional, help: StudyBounds.epochs.help("Epochs per run.")) var epochs = 1
+    @Option(parsing: .unconditional, help: StudyBounds.maxSteps.help("Optimizer steps per run (overrides --epochs)."))
+    var maxSteps: Int?
     @Option(
         name: .customLong("lr"), help: "Peak learning rate: one for all (5e-3) or per method (ln=1e-2,prefix=5e-3).")
     var learningRate: String?
-    @Option(help: "Sequences per batch (training and decoding).") var batchSize = 8
-    @Option(help: "Evaluate the dev loss every N steps (default: a fifth of --max-steps).") var evalEvery: Int?
+    @Option(parsing: .unconditional, help: SharedBounds.batchSize.help("Sequences per batch (training and decoding)."))
+    var batchSize = 8
+    @Option(
+        parsing: .unconditional,
+        help: StudyBounds.evalEvery.help("Evaluate the dev loss every N steps (default: a fifth of --max-steps)."))
+    var evalEvery: Int?
     @Option(help: "Dev metrics while training (see lntune train --eval-metrics).") var evalMetrics: String?
     @Option(help: "Test metrics: comma-separated, from bleu,rouge,nist,cider,ter,chrf.") var metrics = "bleu,rouge"
-    @Option(help: "Decode only the first N test examples.") var testExamples: Int?
+    @Option(parsing: .unconditional, help: StudyBounds.testExamples.help("Decode only the first N test examples."))
+    var testExamples: Int?
     @Option(help: "Decoding preset (lntune generate --preset).") var preset = "greedy"
-    @Option(help: "New tokens per test example.") var maxNewTokens = 64
+    @Option(parsing: .unconditional, help: DecodingOptions.maxNewTokens.help("New tokens per test example."))
+    var maxNewTokens = 64
     @Option(help: "Study folder.") var out: String
     @Flag(help: "Redo runs in OUT whose recorded settings differ from these.") var overwrite = false
-    @Option(help: "Without a terminal, print a progress line every N steps.") var logEvery = 10
+    @Option(
+        parsing: .unconditional,
+        help: StudyBounds.logEvery.help("Without a terminal, print a progress line every N steps."))
+    var logEvery = 10
+
+    /// The numbers are refused before any run starts (a study runs for hours).
+    func validate() throws {
+        try StudyBounds.epochs.check(epochs)
+        try StudyBounds.maxSteps.check(maxSteps)
+        try SharedBounds.batchSize.check(batchSize)
+        try StudyBounds.evalEvery.check(evalEvery)
+        try StudyBounds.testExamples.check(testExamples)
+        try DecodingOptions.maxNewTokens.check(maxNewTokens)
+        try StudyBounds.logEvery.check(logEvery)
+    }
 
     func settings() throws -> StudySettings {
         let list = { (text: String) in text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
@@ -73,4 +95,13 @@ struct StudyCommand: ParsableCommand {
         print("report:  \(outcome.files.report.path)")
         if outcome.interrupted, let signal = trap.firstSignal { throw ExitCode(SignalTrap.exitStatus(signal)) }
     }
+}
+
+/// The ranges of `lntune study`'s numbers (`NumericBound`).
+enum StudyBounds {
+    static let epochs = NumericBound("--epochs", 1...1000)
+    static let maxSteps = NumericBound("--max-steps", 1...10_000_000)
+    static let evalEvery = NumericBound("--eval-every", 1...10_000_000)
+    static let testExamples = NumericBound("--test-examples", 1...10_000_000)
+    static let logEvery = NumericBound("--log-every", 1...1_000_000)
 }
