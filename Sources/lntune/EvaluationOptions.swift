@@ -18,10 +18,11 @@ struct EvaluationOptions: ParsableArguments {
     @Option(help: "Pick best/ (and early stopping) by loss (default) or a score --eval-metrics logs (bleu, rougeL, …).")
     var metricForBestModel: String?
 
-    @Option(help: "Dev examples decoded (greedy) for --eval-metrics: the first N of the dev file.")
+    @Option(
+        parsing: .unconditional, help: "Dev examples decoded (greedy) for --eval-metrics: the first N of the dev file.")
     var evalSamples = 32
 
-    @Option(help: "New tokens per dev example for --eval-metrics.")
+    @Option(parsing: .unconditional, help: "New tokens per dev example for --eval-metrics.")
     var evalMaxNewTokens = 64
 
     func validate() throws {
