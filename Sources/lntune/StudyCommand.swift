@@ -16,9 +16,8 @@ struct StudyCommand: ParsableCommand {
             again to continue: finished runs are skipped, an interrupted one resumes from its checkpoint.
             """)
 
-    @Option(help: "Model folder or downloaded hub name.") var model: String
-    @Option(help: "Tokenizer folder (default: the model folder).") var tokenizer: String?
-    @Option(help: "Dataset task: e2e, webnlg, dart, samsum, dialogsum, jsonl.") var task: String
+    @OptionGroup(title: "Model") var model: ModelOptions
+    @Option(help: "Dataset task (the test file must have references).") var task: DatasetTask
     @Option(help: "Training data file.") var train: String
     @Option(help: "Dev data file (dev loss, best/ adapter).") var dev: String?
     @Option(help: "Test data file with references, decoded and scored after each run.") var test: String
@@ -45,7 +44,7 @@ struct StudyCommand: ParsableCommand {
     @Option(help: "Test metrics: comma-separated, from bleu,rouge,nist,cider,ter,chrf.") var metrics = "bleu,rouge"
     @Option(parsing: .unconditional, help: StudyBounds.testExamples.help("Decode only the first N test examples."))
     var testExamples: Int?
-    @Option(help: "Decoding preset (lntune generate --preset).") var preset = "greedy"
+    @Option(help: "Decoding preset for the test set (lntune generate --preset).") var preset = GenerationPreset.greedy
     @Option(parsing: .unconditional, help: DecodingOptions.maxNewTokens.help("New tokens per test example."))
     var maxNewTokens = 64
     @Option(help: "Study folder.") var out: String
@@ -73,12 +72,13 @@ struct StudyCommand: ParsableCommand {
             return seed
         }
         return StudySettings(
-            model: model, tokenizer: tokenizer, task: task, train: train, dev: dev, test: test, methods: list(methods),
+            model: model.model, tokenizer: model.tokenizer, task: task.rawValue, train: train, dev: dev, test: test,
+            methods: list(methods),
             ablation: ablation, seeds: seedList, epochs: epochs, maxSteps: maxSteps,
             learningRates: try learningRate.map(StudySettings.parseLearningRates) ?? [:], batchSize: batchSize,
             evalEvery: evalEvery ?? maxSteps.map { max(1, $0 / 5) },
             devMetrics: evalMetrics.map { DevMetricSettings(metrics: list($0)) }, testMetrics: list(metrics),
-            testExamples: testExamples, preset: preset, maxNewTokens: maxNewTokens, out: out)
+            testExamples: testExamples, preset: preset.name, maxNewTokens: maxNewTokens, out: out)
     }
 
     func run() throws {

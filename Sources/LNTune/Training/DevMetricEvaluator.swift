@@ -18,13 +18,14 @@ struct DevMetricEvaluator {
     let batchSize: Int
 
     /// The first `settings.devMetrics.samples` examples of the dev file, as prompts that leave room for
-    /// `maxNewTokens` after the prefix. Nil when the run has no dev set or no `--eval-metrics`.
+    /// `maxNewTokens` after the prefix (`tokenizerFolder`: the folder or `.tiktoken` file the trainer loaded).
+    /// Nil when the run has no dev set or no `--eval-metrics`.
     init?(settings: TrainingSettings, template: PromptTemplate, tokenizerFolder: URL, config: GPT2Config) throws {
         guard let dev = settings.dev, let options = settings.devMetrics else { return nil }
         let task = try settings.trainingTask
         let loaded = try task.load(URL(fileURLWithPath: dev), onBadRow: try settings.badRowPolicy)
         examples = Array(loaded.examples.prefix(options.samples))
-        tokenizer = try GPT2Tokenizer(directory: tokenizerFolder)
+        tokenizer = try ModelLoader.loadTokenizer(tokenizerFolder)
         let positions = config.nPositions - (settings.method.method.prefix?.virtualTokens ?? 0)
         guard positions - options.maxNewTokens >= 1 else {
             throw LNTuneError.training(
