@@ -149,7 +149,7 @@ public final class Tuner: @unchecked Sendable {
             prefix.backward(slotGradients: slotGradients, into: prefixGradients)
         }
         let norm = GradientClipping.clip(segments.map(\.gradientBuffer), maxNorm: options.maxGradientNorm)
-        try requireFinite(loss: lossSum / Double(denominator), gradientNorm: norm, step: completedSteps + 1)
+        try requireFinite(loss: total.lossSum / Double(denominator), gradientNorm: norm, step: completedSteps + 1)
         let learningRate = options.schedule.learningRate(atStep: completedSteps)
         optimizer.update(segments, step: completedSteps + 1, learningRate: learningRate)
         try requireFiniteValues(step: completedSteps + 1)
