@@ -61,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "lntune",
             dependencies: [
-                "LNTune", "Benchmarks", "WorkerThreads",
+                "LNTune", "Benchmarks", "TextIO", "WorkerThreads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "TestSupport", dependencies: ["Kernels", "GPT2", "Randomness"]),

@@ -1,4 +1,5 @@
 import GPT2
+import TextIO
 import Tokenizers
 import Tuning
 
@@ -21,6 +22,15 @@ public enum LNTuneError: Error, Equatable, CustomStringConvertible {
     case lineTooLong(file: String, line: Int, tokens: Int, limit: Int, hint: String)
     /// A local file or folder could not be read or written.
     case io(path: String, reason: String)
+    /// An output that is one of the inputs (`output` and `input` name the flags and paths, or standard output):
+    /// writing it would destroy what is being read.
+    case sameFile(output: String, input: String)
+    /// The run would need more memory than the machine has left (`parts` lists the big buffers).
+    case notEnoughMemory(what: String, needed: Int, available: Int, parts: String, hint: String)
+    /// An input with nothing a command can work on (`lntune perplexity` on an empty or blank-only file).
+    case nothingToScore(file: String, reason: String)
+    /// The model gives a loss that is not a number or infinite (broken weights or adapter).
+    case nonFiniteLoss(file: String, line: Int)
     /// Finding a model by name or downloading it from the Hugging Face hub.
     case hub(Hub)
     /// What can stop `lntune train` before or during a run.
@@ -38,6 +48,16 @@ public enum LNTuneError: Error, Equatable, CustomStringConvertible {
             return
                 "\(file):\(line): \(tokens) positions, but only \(limit) fit in the model's context (n_positions); \(hint)"
         case let .io(path, reason): return "\(path): \(reason)"
+        case let .sameFile(output, input):
+            return "\(output) is the same file as \(input); writing one would destroy the other: choose another output"
+        case let .notEnoughMemory(what, needed, available, parts, hint):
+            return "\(what) needs about \(NumberText.bytes(needed)) (\(parts)) but only \(NumberText.bytes(available)) "
+                + "of memory is available; \(hint)"
+        case let .nothingToScore(file, reason):
+            return "\(file): nothing to score: \(reason)"
+        case let .nonFiniteLoss(file, line):
+            return "\(file):\(line): the model's loss on this line is not a finite number; the model or adapter "
+                + "weights are broken (NaN or infinite values): check them, or retrain the adapter"
         case let .hub(failure): return failure.description
         case let .training(failure): return failure.description
         case let .generation(failure): return failure.description
@@ -168,6 +188,14 @@ public enum LNTuneError: Error, Equatable, CustomStringConvertible {
         case outputExists(path: String)
         /// The data file has no example to generate for.
         case noExamples(file: String)
+        /// The predictions of an interrupted run are there, and neither `--resume` nor `--overwrite` was given.
+        case journalExists(path: String)
+        /// `--resume` without the predictions of an interrupted run to continue.
+        case nothingToResume(path: String)
+        /// `--resume` with settings that differ from the interrupted run's.
+        case resumeMismatch(path: String, differences: [String])
+        /// A line of the interrupted run's predictions that cannot be read or does not belong to the input.
+        case badJournal(path: String, line: Int, reason: String)
 
         public var description: String {
             switch self {
@@ -176,12 +204,26 @@ public enum LNTuneError: Error, Equatable, CustomStringConvertible {
             case let .emptyPrompt(source):
                 return "\(source): the prompt is empty (give at least one character of text to continue)"
             case let .promptTooLong(source, tokens, available, maxNewTokens):
-                return "\(source): the prompt has \(tokens) tokens but only \(available) fit in the model's context "
+                return
+                    "\(source): the prompt has \(NumberText.count(tokens, "token")) but only \(NumberText.grouped(available)) fit in the model's context "
                     + "with --max-new-tokens \(maxNewTokens) (shorten the prompt or lower --max-new-tokens)"
             case let .outputExists(path):
                 return "\(path) exists; pass --overwrite to replace it, or choose another file"
             case let .noExamples(file):
                 return "\(file): no examples to generate for"
+            case let .journalExists(path):
+                return "\(path) holds the predictions of an interrupted run; pass --resume to continue it, or "
+                    + "--overwrite to start over"
+            case let .nothingToResume(path):
+                return
+                    "--resume: \(path) does not exist, so there is no interrupted run to continue; run without --resume"
+            case let .resumeMismatch(path, differences):
+                return "--resume: this command differs from the interrupted run in \(path) ("
+                    + differences.joined(separator: "; ") + "); resume with the same settings, or pass --overwrite "
+                    + "instead of --resume to start over"
+            case let .badJournal(path, line, reason):
+                return "\(path):\(line): \(reason); the file is not the predictions of an interrupted run of this "
+                    + "command: pass --overwrite instead of --resume to start over"
             }
         }
     }

@@ -39,7 +39,8 @@ public enum MetricsError: Error, CustomStringConvertible, Equatable, TextInputRe
         case let .emptyFile(path):
             return "\(path): the file is empty; expected one segment per line"
         case let .lineCountMismatch(path, lines, expectedPath, expected):
-            return "\(path) has \(lines) segments but \(expectedPath) has \(expected); "
+            return
+                "\(path) has \(NumberText.count(lines, "segment")) but \(expectedPath) has \(NumberText.grouped(expected)); "
                 + "hypotheses and references must pair up line by line"
         case let .malformedLine(path, line, reason):
             return "\(path):\(line): \(reason)"

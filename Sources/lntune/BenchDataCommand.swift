@@ -16,25 +16,33 @@ struct BenchDataCommand: ParsableCommand {
     @Option(help: "Data file (or WebNLG folder).")
     var file: String
 
-    @Option(help: "Sequences per batch.")
+    static let maxLengthBound = NumericBound("--max-length", 1...100_000)
+
+    @Option(parsing: .unconditional, help: SharedBounds.batchSize.help("Sequences per batch."))
     var batchSize: Int = 8
 
-    @Option(help: "Maximum sequence length in tokens (bytes with the byte encoder).")
+    @Option(
+        parsing: .unconditional,
+        help: maxLengthBound.help("Maximum sequence length in tokens (bytes with the byte encoder)."))
     var maxLength: Int = 1024
 
-    @OptionGroup var timing: BenchRunOptions
+    @Option(
+        parsing: .unconditional,
+        help: SharedBounds.repeats.help("Repetitions; the best time of each stage is reported."))
+    var repeats: Int = 3
 
     func validate() throws {
-        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
-        guard maxLength >= 1 else { throw ValidationError("--max-length must be at least 1") }
-        guard FileManager.default.fileExists(atPath: file) else { throw ValidationError("no such file: \(file)") }
+        try SharedBounds.batchSize.check(batchSize)
+        try Self.maxLengthBound.check(maxLength)
+        try SharedBounds.repeats.check(repeats)
+        try PathFlags.refuseEmpty([("--file", file)])
     }
 
     func run() throws {
         print(CPUInfo.current().header(json: false))
         let result = try DataBenchmark.run(
             task: try DatasetTask(name: task), file: URL(fileURLWithPath: file), batchSize: batchSize,
-            maxLength: maxLength, repeats: timing.repeats)
+            maxLength: maxLength, repeats: repeats)
         print(result.text)
     }
 }

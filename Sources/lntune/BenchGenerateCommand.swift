@@ -10,25 +10,47 @@ struct BenchGenerateCommand: ParsableCommand {
         abstract: "Greedy (batch 1 and N) and beam-search tokens/s on a model folder, EOS disabled.")
 
     @Option(help: .model) var model: String
-    @Option(help: "Prompt length in tokens.") var promptLength = 16
-    @Option(help: "New tokens per sequence.") var newTokens = 32
-    @Option(help: "Prompts of the batched greedy run.") var batchSize = 8
-    @Option(help: "Beams of the beam-search run.") var numBeams = 5
-    @OptionGroup var timing: BenchRunOptions
+    static let promptLengthBound = NumericBound(
+        "--prompt-length", 1...100_000, note: "with --new-tokens within n_positions")
+    static let newTokensBound = NumericBound("--new-tokens", 1...100_000)
+    static let numBeamsBound = NumericBound("--num-beams", 2...1000, note: "at most the vocabulary size")
+
+    @Option(parsing: .unconditional, help: promptLengthBound.help("Prompt length in tokens.")) var promptLength = 16
+    @Option(parsing: .unconditional, help: newTokensBound.help("New tokens per sequence.")) var newTokens = 32
+    @Option(parsing: .unconditional, help: SharedBounds.batchSize.help("Prompts of the batched greedy run."))
+    var batchSize = 8
+    @Option(parsing: .unconditional, help: numBeamsBound.help("Beams of the beam-search run.")) var numBeams = 5
+    @Option(parsing: .unconditional, help: SharedBounds.repeats.help("Repeats (the best is reported).")) var repeats = 3
     @Flag(help: "Print JSON lines (the CPU, then one per mode) instead of a table.") var json = false
 
     func validate() throws {
-        guard promptLength > 0, newTokens > 0, batchSize > 0, numBeams > 1 else {
-            throw ValidationError("need positive lengths and batch size, and --num-beams > 1")
-        }
+        try Self.promptLengthBound.check(promptLength)
+        try Self.newTokensBound.check(newTokens)
+        try SharedBounds.batchSize.check(batchSize)
+        try Self.numBeamsBound.check(numBeams)
+        try SharedBounds.repeats.check(repeats)
+        try PathFlags.refuseEmpty([("--model", model)])
     }
 
     func run() throws {
-        print(CPUInfo.current().header(json: json))
         let gpt2 = try ModelLoader.loadWeights(ModelRequest(model: model)).makeModel()
-        let rows = try GenerateBenchmark.run(
+        let c = gpt2.config
+        let rows = max(batchSize, numBeams)
+        let slots = promptLength + newTokens
+        try MemoryBudget([
+            ("key/value cache", MemoryBudget.cache(c, rows: rows + 1, slots: slots)),
+            (
+                "activations",
+                MemoryBudget.activations(c, rows: batchSize, length: promptLength, keys: slots, training: false)
+            ),
+            ("logits", MemoryBudget.logits(c, rows: 3 * rows)),
+        ]).check(
+            "decoding \(batchSize) prompts or \(numBeams) beams of \(slots) tokens",
+            hint: "lower --batch-size, --num-beams, --prompt-length or --new-tokens")
+        print(CPUInfo.current().header(json: json))
+        let results = try GenerateBenchmark.run(
             model: gpt2, promptLength: promptLength, newTokens: newTokens, batchSize: batchSize, numBeams: numBeams,
-            repeats: timing.repeats)
-        print(GenerateBenchmark.format(rows, json: json))
+            repeats: repeats)
+        print(GenerateBenchmark.format(results, json: json))
     }
 }

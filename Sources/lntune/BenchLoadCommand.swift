@@ -11,14 +11,20 @@ struct BenchLoadCommand: ParsableCommand {
 
     @Option(help: .model) var model: String
 
-    @OptionGroup var timing: BenchRunOptions
+    @Option(parsing: .unconditional, help: SharedBounds.repeats.help("How many loads to time."))
+    var repeats = 5
 
     @Option(help: "Also time saving the loaded checkpoint into this folder (config.json + model.safetensors).")
     var saveTo: String?
 
+    func validate() throws {
+        try SharedBounds.repeats.check(repeats)
+        try PathFlags.refuseEmpty([("--model", model), ("--save-to", saveTo)])
+    }
+
     func run() throws {
         print(CPUInfo.current().header(json: false))
-        let result = try LoadBenchmark.run(folder: try ModelResolver.resolve(model), repeats: timing.repeats)
+        let result = try LoadBenchmark.run(folder: try ModelResolver.resolve(model), repeats: repeats)
         print(result.text)
         if let saveTo, let checkpoint = result.checkpoint {
             print(

@@ -16,7 +16,8 @@ struct BenchScoreCommand: ParsableCommand {
     @Option(help: "The shared data folder (holding datasets/).")
     var shared: String = "../shared"
 
-    @OptionGroup var timing: BenchRunOptions
+    @Option(parsing: .unconditional, help: SharedBounds.repeats.help("Runs per measurement; the best is reported."))
+    var repeats: Int = 5
 
     @Flag(help: "Print JSON: one line with the CPU, then an array of rows (for eval/bench_metrics.py).")
     var json = false
@@ -25,6 +26,7 @@ struct BenchScoreCommand: ParsableCommand {
     var only: ScoreBenchmark.Metric?
 
     func validate() throws {
+        try SharedBounds.repeats.check(repeats)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: shared, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ValidationError("no shared data folder at \(shared); pass --shared PATH")
@@ -35,7 +37,7 @@ struct BenchScoreCommand: ParsableCommand {
         print(CPUInfo.current().header(json: json))
         let rows = try ScoreBenchmark.run(
             shared: URL(fileURLWithPath: shared), metrics: only.map { [$0] } ?? ScoreBenchmark.Metric.allCases,
-            repeats: timing.repeats)
-        print(try ScoreBenchmark.format(rows, json: json, repeats: timing.repeats))
+            repeats: repeats)
+        print(try ScoreBenchmark.format(rows, json: json, repeats: repeats))
     }
 }

@@ -10,10 +10,11 @@ struct BenchTrainStepCommand: ParsableCommand {
     @OptionGroup var options: ModelBenchOptions
 
     func run() throws {
+        try options.checkMemory(training: true)
         print(CPUInfo.current().header(json: options.json))
         let model = try ModelBenchmark.randomModel(options.config.gpt2Config)
         let result = try ModelBenchmark.trainStep(
-            model: model, batchSize: options.batchSize, seqLen: options.seqLen, repeats: options.timing.repeats)
+            model: model, batchSize: options.batchSize, seqLen: options.seqLen, repeats: options.repeats)
         print(options.report("train-step", result))
     }
 }

@@ -17,22 +17,32 @@ struct BenchTuneCommand: ParsableCommand {
 
     @OptionGroup(title: "Method") var method: MethodOptions
 
-    @Option(help: "Rows per batch.") var batchSize = 8
-    @Option(help: "Tokens per row.") var seqLen = 128
-    @OptionGroup var timing: BenchRunOptions
+    @Option(parsing: .unconditional, help: SharedBounds.batchSize.help("Rows per batch.")) var batchSize = 8
+    @Option(parsing: .unconditional, help: ModelBenchOptions.seqLenBound.help("Tokens per row.")) var seqLen = 128
+    @Option(parsing: .unconditional, help: SharedBounds.repeats.help("Timed repetitions.")) var repeats = 5
 
     func validate() throws {
-        guard batchSize > 0, seqLen > 1 else {
-            throw ValidationError("sizes must be positive and --seq-len > 1")
-        }
+        try CommandFailure.usage { _ = try method.configuration() }
+        try SharedBounds.batchSize.check(batchSize)
+        try ModelBenchOptions.seqLenBound.check(seqLen)
+        try SharedBounds.repeats.check(repeats)
+        try PathFlags.refuseEmpty([("--model", model)])
     }
 
     func run() throws {
+        let gpt2 = try ModelLoader.loadWeights(ModelRequest(model: model)).makeModel()
+        try MemoryBudget([
+            (
+                "activations",
+                MemoryBudget.activations(gpt2.config, rows: batchSize, length: seqLen, keys: seqLen, training: true)
+            )
+        ]).check(
+            "a training step over \(batchSize) × \(seqLen) tokens", hint: "lower --batch-size or --seq-len")
         print(CPUInfo.current().header(json: false))
         let result = try TuneBenchmark.run(
-            model: try ModelLoader.loadWeights(ModelRequest(model: model)).makeModel(),
+            model: gpt2,
             configuration: try method.configuration(), batchSize: batchSize,
-            seqLen: seqLen, repeats: timing.repeats)
+            seqLen: seqLen, repeats: repeats)
         print(result.text)
     }
 }

@@ -7,6 +7,15 @@ struct ModelOptions: ParsableArguments {
     @Option(help: .model) var model: String
     @Option(help: .tokenizer) var tokenizer: String?
 
+    func validate() throws { try PathFlags.refuseEmpty([("--model", model), ("--tokenizer", tokenizer)]) }
+
+    /// The files `ModelLoader` reads for these options, which no output may replace.
+    func inputFiles(adapter: String? = nil) -> [SameFileCheck.Labeled] {
+        [("--model", model), ("--tokenizer", tokenizer), ("--adapter", adapter)].compactMap { flag, path in
+            path.map { SameFileCheck.Labeled(flag, $0) }
+        }
+    }
+
     /// What `ModelLoader` loads for these options and `adapter`.
     func request(adapter: String? = nil) -> ModelRequest {
         ModelRequest(model: model, tokenizer: tokenizer, adapter: adapter)
@@ -16,6 +25,8 @@ struct ModelOptions: ParsableArguments {
 /// `--adapter` where it is optional (`generate`, `perplexity`); `merge` requires it, with the same help.
 struct AdapterOptions: ParsableArguments {
     @Option(help: .adapter) var adapter: String?
+
+    func validate() throws { try PathFlags.refuseEmpty([("--adapter", adapter)]) }
 }
 
 extension ArgumentHelp {
@@ -31,13 +42,4 @@ extension ArgumentHelp {
 /// Prints what the loader noticed without refusing, one `warning: …` line each on stderr.
 func printWarnings(_ warnings: [LoadWarning]) {
     for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
-}
-
-/// `--repeats`, for every `bench` command: how many timed runs, of which the best is reported.
-struct BenchRunOptions: ParsableArguments {
-    @Option(help: "Timed runs (1-1000); the best is reported.") var repeats = 3
-
-    func validate() throws {
-        guard (1...1000).contains(repeats) else { throw ValidationError("--repeats must be 1-1000, not \(repeats)") }
-    }
 }

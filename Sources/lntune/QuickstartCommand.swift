@@ -24,23 +24,31 @@ struct QuickstartCommand: ParsableCommand {
     @Option(help: "Output folder.")
     var out = "quickstart-out"
 
-    @Option(help: "Training epochs.")
+    static let epochsBound = NumericBound("--epochs", 1...1000)
+    static let learningRateBound = NumericBound("--lr", above: 0.0, atMost: 1.0)
+    static let testExamplesBound = NumericBound("--test-examples", 1...1_000_000)
+
+    @Option(parsing: .unconditional, help: epochsBound.help("Training epochs."))
     var epochs = 4
 
-    @Option(name: .customLong("lr"), help: "Peak learning rate of LN-Tuning.")
+    @Option(
+        name: .customLong("lr"), parsing: .unconditional,
+        help: learningRateBound.help("Peak learning rate of LN-Tuning."))
     var learningRate = 1e-2
 
-    @Option(help: "Sequences per batch.")
+    @Option(parsing: .unconditional, help: SharedBounds.batchSize.help("Sequences per batch."))
     var batchSize = 8
 
-    @Option(help: "Generate for only the first N test MRs (default: all).")
+    @Option(
+        parsing: .unconditional, help: testExamplesBound.help("Generate for only the first N test MRs (default: all)."))
     var testExamples: Int?
 
     func validate() throws {
-        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
-        guard learningRate > 0 else { throw ValidationError("--lr must be positive") }
-        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
-        guard (testExamples ?? 1) >= 1 else { throw ValidationError("--test-examples must be at least 1") }
+        try Self.epochsBound.check(epochs)
+        try Self.learningRateBound.check(learningRate)
+        try SharedBounds.batchSize.check(batchSize)
+        try Self.testExamplesBound.check(testExamples)
+        try PathFlags.refuseEmpty([("--model", model), ("--data", data), ("--out", out)])
     }
 
     func run() throws {

@@ -140,4 +140,28 @@ struct ScoringInputTests {
         #expect(throws: MetricsError.self) { try MetricName.parseList("bleu,meteor") }
         #expect(try MetricName.parseList("bleu, ROUGE,chrf++") == [.bleu, .rouge, .chrfPlusPlus])
     }
+
+    /// A metric list that would run something other than what was asked is refused with the reason: empty,
+    /// an empty name between commas, a name twice (in any letter case).
+    @Test(arguments: ["", "  ", "bleu,,rouge", "bleu,", ",bleu", "bleu,BLEU", "rouge, rouge"])
+    func metricListsThatMisleadAreRefused(list: String) {
+        #expect {
+            try MetricName.parseList(list)
+        } throws: { error in
+            guard case .invalidOption(_, _, let hint)? = error as? MetricsError else { return false }
+            return hint.contains("empty") || hint.contains("twice")
+        }
+    }
+
+    /// The bootstrap reports its progress, ending at the total.
+    @Test func bootstrapReportsProgress() throws {
+        var seen: [Int] = []
+        _ = try Bootstrap.interval(
+            [[1], [0], [1]], samples: 250,
+            progress: { done, total in
+                #expect(total == 250)
+                seen.append(done)
+            })
+        #expect(seen.last == 250 && seen == seen.sorted() && seen.count <= 250 && seen.count >= 100)
+    }
 }
