@@ -5,11 +5,11 @@ import CBLAS
 ///
 /// OpenBLAS's value for an output element depends on how the product is cut: its threaded driver splits the
 /// depth K at other points than the single-threaded one, and even single-threaded calls give other bits for
-/// the same element when the output is cut into other tiles (measured on this project's shapes with
-/// OpenBLAS 0.3.21: 1 against 2 OpenBLAS threads changed 2–90% of the elements, one whole call against the
-/// same product in blocks about as many). So BLAS runs single-threaded (`openblas_set_num_threads(1)`, set
+/// the same element when the output is cut into other tiles (measured with OpenBLAS 0.3.21 on AVX2 at GPT-2's
+/// shapes: 1 against 2 OpenBLAS threads changed 3–76% of the output elements, one whole single-threaded call
+/// against the same product in blocks 5–32%). So BLAS runs single-threaded (`openblas_set_num_threads(1)`, set
 /// once before the first call), and each product is cut into output blocks of at most `maxRows` × `maxColumns`
-/// whose boundaries depend on M and N alone. Each block is one sgemm call over the whole depth K (never
+/// whose boundaries depend on M, N and K alone. Each block is one sgemm call over the whole depth K (never
 /// split), and the blocks run on `Parallel`'s threads. Which thread runs a block changes nothing.
 ///
 /// Speed: with 2 threads this matched or beat OpenBLAS's own 2-thread GEMMs on GPT-2's shapes (see
@@ -22,6 +22,10 @@ enum GEMMBlocks {
     static let maxColumns = 512
     /// Block boundaries fall on multiples of this (OpenBLAS's register tiles on AVX2/AVX-512 are 4–16 wide).
     static let alignment = 16
+    /// A product of at least this many floating-point operations that fits one block is cut in two along its
+    /// longer side, so that a small model's products (the bundled tiny model's are ~450 × 384 × 128) still
+    /// use two threads.
+    static let halvingWork = 1 << 22
 
     /// BLAS single-threaded, once per process, before any product (only this type calls BLAS).
     private static let singleThreadedBLAS: Void = openblas_set_num_threads(1)
@@ -34,8 +38,15 @@ enum GEMMBlocks {
     ) {
         guard m > 0, n > 0, k > 0 else { return }
         _ = singleThreadedBLAS
-        let rowBlocks = (m + maxRows - 1) / maxRows
-        let columnBlocks = (n + maxColumns - 1) / maxColumns
+        var rowBlocks = (m + maxRows - 1) / maxRows
+        var columnBlocks = (n + maxColumns - 1) / maxColumns
+        if rowBlocks * columnBlocks == 1, 2 * m * n * k >= halvingWork {
+            if n >= m, n >= 2 * alignment {
+                columnBlocks = 2
+            } else if m >= 2 * alignment {
+                rowBlocks = 2
+            }
+        }
         Parallel.forEach(rowBlocks * columnBlocks, work: 2 * m * n * k) { block in
             let (r, col) = (block / columnBlocks, block % columnBlocks)
             let rows = boundary(m, parts: rowBlocks, r)..<boundary(m, parts: rowBlocks, r + 1)
