@@ -42,23 +42,32 @@ struct NumericBound<Value: BoundedNumber>: Sendable {
     let lower: Value
     let lowerIncluded: Bool
     let upper: Value
+    let upperIncluded: Bool
     /// What the bounds mean, or how the value is used ("0 disables", "and at most the vocabulary size").
     let note: String?
 
     /// `lower` to `upper`, both included.
     init(_ flag: String, _ range: ClosedRange<Value>, note: String? = nil) {
-        (self.flag, lower, lowerIncluded, upper, self.note) = (flag, range.lowerBound, true, range.upperBound, note)
+        (self.flag, lower, lowerIncluded, upper, upperIncluded, self.note) =
+            (flag, range.lowerBound, true, range.upperBound, true, note)
     }
 
     /// More than `lower`, at most `upper`.
     init(_ flag: String, above lower: Value, atMost upper: Value, note: String? = nil) {
-        (self.flag, self.lower, lowerIncluded, self.upper, self.note) = (flag, lower, false, upper, note)
+        (self.flag, self.lower, lowerIncluded, self.upper, upperIncluded, self.note) =
+            (flag, lower, false, upper, true, note)
     }
 
-    /// "1 to 1,000", "more than 0, at most 1".
+    /// More than `lower`, less than `upper` (a level such as a confidence, where both ends are degenerate).
+    init(_ flag: String, above lower: Value, below upper: Value, note: String? = nil) {
+        (self.flag, self.lower, lowerIncluded, self.upper, upperIncluded, self.note) =
+            (flag, lower, false, upper, false, note)
+    }
+
+    /// "1 to 1,000", "more than 0, at most 1", "more than 0, less than 1".
     var rangeText: String {
-        lowerIncluded
-            ? "\(lower.boundText) to \(upper.boundText)" : "more than \(lower.boundText), at most \(upper.boundText)"
+        if lowerIncluded { return "\(lower.boundText) to \(upper.boundText)" }
+        return "more than \(lower.boundText), \(upperIncluded ? "at most" : "less than") \(upper.boundText)"
     }
 
     /// `text` followed by the accepted values, for `@Option(help:)`.
@@ -69,7 +78,9 @@ struct NumericBound<Value: BoundedNumber>: Sendable {
     /// Refuses `value` (when given) outside the bounds, naming the flag, the value and the range.
     func check(_ value: Value?) throws {
         guard let value else { return }
-        let inside = value.isNumber && (lowerIncluded ? value >= lower : value > lower) && value <= upper
+        let inside =
+            value.isNumber && (lowerIncluded ? value >= lower : value > lower)
+            && (upperIncluded ? value <= upper : value < upper)
         guard !inside else { return }
         throw ValidationError(
             "\(flag) \(value.isNumber ? value.boundText : "\(value)") is out of range: use \(rangeText)"

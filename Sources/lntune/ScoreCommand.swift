@@ -12,7 +12,7 @@ struct ScoreCommand: ParsableCommand {
             Inputs: --hyp with one or more --ref files (line k of every file is segment k), or --hyp with \
             --refs-grouped (the e2e-metrics layout: an instance's references on consecutive lines, instances \
             separated by a blank line), or --jsonl (one {"prediction": …, "references": […]} object per line).
-            BLEU, chrF and TER match sacreBLEU 2.6.0 (signature printed), ROUGE matches rouge-score 0.1.2 (mean \
+            BLEU, chrF and TER match sacreBLEU 2.6.0 with its options (signature printed), ROUGE matches rouge-score 0.1.2 (mean \
             over examples; per type the best reference by F), NIST matches nltk's corpus_nist and CIDEr matches \
             pycocoevalcap's CIDEr-D, both on the --tokenize tokens. METEOR is not implemented yet.
             """)
@@ -32,27 +32,7 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "Metrics to compute, comma-separated (METEOR is not implemented yet).")
     var metrics = MetricList(MetricName.defaults)
 
-    @Option(help: "Tokenizer for BLEU, NIST and CIDEr.")
-    var tokenize = BLEUTokenizer.thirteenA
-
-    @Option(help: "BLEU smoothing.")
-    var smooth = BLEUSmoothing.exp
-
-    @Flag(help: "Lowercase before BLEU, NIST, CIDEr and chrF.")
-    var lowercase = false
-
-    @Flag(help: "Porter-stem tokens for ROUGE (rouge-score's use_stemmer).")
-    var stem = false
-
-    static let bootstrapBound = NumericBound("--bootstrap", 1...100_000, note: "rouge-score uses 1,000")
-
-    @Option(
-        parsing: .unconditional,
-        help: bootstrapBound.help("Bootstrap resamples for ROUGE confidence intervals (progress on stderr)."))
-    var bootstrap: Int?
-
-    @Option(parsing: .unconditional, help: SharedBounds.seed.help("Seed of the bootstrap resampling."))
-    var seed: UInt64 = 0
+    @OptionGroup(title: "Metric options") var metricOptions: MetricOptions
 
     @Flag(help: "Print JSON instead of a table.")
     var json = false
@@ -70,7 +50,6 @@ struct ScoreCommand: ParsableCommand {
         } else if hypothesisPath == nil {
             throw ValidationError("--hyp is required with --ref or --refs-grouped")
         }
-        try Self.bootstrapBound.check(bootstrap)
         try CommandFailure.usage { _ = try metrics.names() }
         let inputs =
             [("--hyp", hypothesisPath), ("--refs-grouped", groupedPath), ("--jsonl", jsonlPath)]
@@ -87,9 +66,7 @@ struct ScoreCommand: ParsableCommand {
     }
 
     private func options(progress: LineProgress) throws -> ScoringOptions {
-        var options = ScoringOptions(
-            metrics: try metrics.names(), tokenizer: tokenize, lowercase: lowercase, smoothing: smooth, stem: stem,
-            perExample: perExample, bootstrapSamples: bootstrap, seed: seed)
+        var options = metricOptions.scoringOptions(metrics: try metrics.names(), perExample: perExample)
         options.bootstrapProgress = { progress.update($0, $1) }
         return options
     }

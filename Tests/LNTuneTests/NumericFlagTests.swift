@@ -30,7 +30,11 @@ struct NumericFlagTests {
             ]),
         Command(
             words: ["score"], required: ["--jsonl", "missing.jsonl"],
-            numeric: ["bootstrap": ["0", "100000000"], "seed": ["-1"]]),
+            numeric: [
+                "bootstrap": ["0", "100000000"], "seed": ["-1"], "smooth-value": ["-0.5", "nan", "1000"],
+                "max-ngram-order": ["0", "7"], "chrf-beta": ["0", "-2", "1000"],
+                "confidence": ["0", "1", "-0.5", "nan"],
+            ]),
         Command(
             words: ["perplexity"], required: ["--model", "missing-model", "--input", "missing.txt"],
             numeric: ["batch-size": ["0", "-1", "100000000"]]),

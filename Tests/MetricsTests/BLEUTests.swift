@@ -11,6 +11,8 @@ struct BLEUCase: Decodable, Sendable, CustomTestStringConvertible {
         var smooth: String
         var smoothValue: Double?
         var effectiveOrder: Bool
+        /// sacreBLEU's `max_ngram_order`, given by the option cases only (4 otherwise).
+        var maxNGramOrder: Int?
     }
     var name: String
     var corpus: String
@@ -32,7 +34,7 @@ struct BLEUCase: Decodable, Sendable, CustomTestStringConvertible {
         BLEU(
             tokenizer: try #require(BLEUTokenizer(rawValue: options.tokenize)), lowercase: options.lowercase,
             smoothing: try #require(BLEU.Smoothing(rawValue: options.smooth)), smoothValue: options.smoothValue,
-            effectiveOrder: options.effectiveOrder)
+            effectiveOrder: options.effectiveOrder, maxOrder: options.maxNGramOrder ?? 4)
     }
 }
 
@@ -45,7 +47,7 @@ struct TokenizerCase: Decodable, Sendable, CustomTestStringConvertible {
 }
 
 private let bleuTable = FixtureTable<CorpusTable<BLEUCase>>("metrics/bleu.json")
-private func bleuCases() throws -> [BLEUCase] { try bleuTable.cases(count: 116) { $0.cases } }
+private func bleuCases() throws -> [BLEUCase] { try bleuTable.cases(count: 200) { $0.cases } }
 private func tokenizerCases() throws -> [TokenizerCase] {
     try FixtureTable<[TokenizerCase]>("metrics/bleu_tokenizers.json").cases(count: 8) { $0 }
 }

@@ -19,7 +19,7 @@ struct CHRFCase: Decodable, Sendable, CustomTestStringConvertible {
 }
 
 struct TERCase: Decodable, Sendable, CustomTestStringConvertible {
-    struct Options: Decodable, Sendable { var normalized, noPunctuation, caseSensitive: Bool }
+    struct Options: Decodable, Sendable { var normalized, noPunctuation, caseSensitive, asianSupport: Bool }
     var name: String
     var corpus: String
     var options: Options
@@ -50,7 +50,7 @@ private func nistCiderCases() throws -> [NISTCIDErCase] { try nistCiderTable.cas
 
 struct SuiteTests {
     /// chrF/chrF++ statistics are sacreBLEU's integers, the corpus score equal to 1e-9, same signature.
-    @Test(arguments: try chrfTable.cases(count: 21) { $0.cases })
+    @Test(arguments: try chrfTable.cases(count: 48) { $0.cases })
     func chrfMatchesSacreBLEU(_ c: CHRFCase) throws {
         let corpus = try #require(chrfTable.value().corpora[c.corpus])
         let o = c.options
@@ -67,13 +67,14 @@ struct SuiteTests {
     }
 
     /// TER edit counts and average reference lengths per segment, and corpus TER, equal sacreBLEU's
-    /// (shifts within and beyond the 50-word distance, the beam for extreme length ratios, empty input).
-    @Test(arguments: try terTable.cases(count: 30) { $0.cases })
+    /// (shifts within and beyond the 50-word distance, the beam for extreme length ratios, empty input), with
+    /// every tokenizer option including asian_support on CJK, kana and full-width punctuation.
+    @Test(arguments: try terTable.cases(count: 52) { $0.cases })
     func terMatchesSacreBLEU(_ c: TERCase) throws {
         let corpus = try #require(terTable.value().corpora[c.corpus])
         let ter = TER(
             normalized: c.options.normalized, noPunctuation: c.options.noPunctuation,
-            caseSensitive: c.options.caseSensitive)
+            caseSensitive: c.options.caseSensitive, asianSupport: c.options.asianSupport)
         let stats = try ter.segmentStatistics(hypotheses: corpus.hypotheses, references: corpus.references)
         for (k, (s, e)) in zip(stats, c.segmentStatistics).enumerated() {
             #expect(Double(s.edits) == e[0] && close(s.averageReferenceLength, e[1]), "segment \(k): \(s) vs \(e)")

@@ -75,15 +75,35 @@ def bleu_cases():
         for sm, sv, eff in [("floor", None, False), ("floor", 0.5, True), ("add-k", None, False),
                             ("add-k", 2.0, True), ("none", None, False), ("none", None, True)]
     ]
+    # The options of issue 17: max_ngram_order 2 and 6, smooth_value for floor and add-k, effective order on
+    # corpora of short sentences (where orders above the shortest hypothesis have no n-gram at all).
+    corpora["short sentences"] = (["yes", "no way", "a b c", "x y", "it is here"],
+                                  [["yes"], ["no way out"], ["a b c"], ["y x"], ["it is there", "it is here now"]])
+    corpora["one short sentence"] = (["good morning"], [["good morning to you"]])
+    option_configs = [
+        {"tokenize": "13a", "lowercase": False, "smooth": sm, "smoothValue": sv, "effectiveOrder": eff,
+         "maxNGramOrder": n}
+        for n, sm, sv, eff in [(2, "exp", None, False), (2, "none", None, True), (6, "exp", None, False),
+                               (6, "floor", 0.01, True), (6, "add-k", 0.5, False), (2, "floor", 0.3, False),
+                               (4, "floor", 0.0, False), (4, "floor", 2.5, True), (4, "add-k", 0.0, True),
+                               (4, "add-k", 3.0, False), (4, "exp", None, True), (4, "none", None, True)]
+    ]
+    option_corpora = ["handwritten", "random", "short segments", "short sentences", "one short sentence",
+                      "no n-gram match", "only unigram matches"]
     cases = []
     for name, (hyps, refs) in corpora.items():
-        for cfg in (configs if name in ("handwritten", "random") else configs[:2] + configs[8:]):
+        base = (configs if name in ("handwritten", "random") else configs[:2] + configs[8:])
+        if name in ("short sentences", "one short sentence"):
+            base = []
+        for cfg in base + (option_configs if name in option_corpora else []):
+            order = cfg.get("maxNGramOrder", 4)
             bleu = BLEU(tokenize=cfg["tokenize"], lowercase=cfg["lowercase"], smooth_method=cfg["smooth"],
-                        smooth_value=cfg["smoothValue"], effective_order=cfg["effectiveOrder"])
+                        smooth_value=cfg["smoothValue"], effective_order=cfg["effectiveOrder"],
+                        max_ngram_order=order)
             stats = bleu._extract_corpus_statistics(hyps, streams(refs))
             score = bleu.corpus_score(hyps, streams(refs))
             sentence = BLEU(tokenize=cfg["tokenize"], lowercase=cfg["lowercase"], smooth_method=cfg["smooth"],
-                            smooth_value=cfg["smoothValue"], effective_order=True)
+                            smooth_value=cfg["smoothValue"], effective_order=True, max_ngram_order=order)
             cases.append({
                 "name": f"{name} / {cfg}", "corpus": name, "options": cfg,
                 "score": score.score, "counts": score.counts, "totals": score.totals, "sysLen": score.sys_len,
@@ -116,12 +136,23 @@ def chrf_cases():
     hand_r = [[s, SENTENCES[(i + 3) % len(SENTENCES)]][: 1 + i % 2] for i, s in enumerate(SENTENCES[1::2])]
     hand_r += [[p] for p in PROSE[0::2]]
     rand_h, rand_r = random_corpus(11, 60, VOCAB)
+    # Runs of spaces, tabs, no-break and ideographic spaces, leading/trailing blanks: what --chrf-whitespace keeps.
+    spaced_h = ["a  b\tc", "  lead and trail  ", "word\u00a0word", "日本\u3000語", "x y", "no-space"]
+    spaced_r = [["a b c", "a\tb  c"], ["lead and trail"], ["word word"], ["日本語"], ["x  y"], ["no space"]]
     corpora = {"handwritten": (hand_h, hand_r), "random": (rand_h, rand_r),
-               "empty and tiny": (["", "a", "ab c"], [["abc"], [""], ["ab c", "c"]])}
+               "empty and tiny": (["", "a", "ab c"], [["abc"], [""], ["ab c", "c"]]),
+               "whitespace": (spaced_h, spaced_r)}
+    base = [{}, {"word_order": 2}, {"lowercase": True}, {"whitespace": True},
+            {"eps_smoothing": True}, {"word_order": 2, "eps_smoothing": True}, {"char_order": 4, "beta": 1}]
+    # The options of issue 17 (beta, eps_smoothing, whitespace), alone and together, for chrF and chrF++.
+    options = [{"beta": 1}, {"beta": 3}, {"beta": 10}, {"word_order": 2, "beta": 1},
+               {"whitespace": True, "beta": 3}, {"whitespace": True, "word_order": 2},
+               {"eps_smoothing": True, "beta": 3}, {"whitespace": True, "eps_smoothing": True, "lowercase": True}]
     cases = []
     for name, (hyps, refs) in corpora.items():
-        for cfg in [{}, {"word_order": 2}, {"lowercase": True}, {"whitespace": True},
-                    {"eps_smoothing": True}, {"word_order": 2, "eps_smoothing": True}, {"char_order": 4, "beta": 1}]:
+        configs = ([] if name == "whitespace" else base) + (options if name != "random" else [])
+        configs += [{}, {"whitespace": True}, {"word_order": 2}] if name == "whitespace" else []
+        for cfg in configs:
             chrf = CHRF(**cfg)
             score = chrf.corpus_score(hyps, streams(refs))
             cases.append({
@@ -161,16 +192,32 @@ def ter_cases():
         "long": ([long_hyp, long_ref[:200]], [[long_ref], [long_hyp]]),
         "empty": (["", "a b", ""], [["x y z"], [""], [""]]),
         "length ratio beyond beam": (["a"], [[" ".join(["a", "b"] * 40)]]),
+        # CJK ideographs, kana (Hiragana/Katakana alone and mixed), CJK and full-width punctuation, Hangul,
+        # compatibility forms, enclosed letters: what asian_support splits or removes.
+        "asian": (["日本語のテキストです。", "中文，标点！測試", "ひらがな", "カタカナ", "これは「引用」です、はい。",
+                   "㈱会社㍻ （全角） ．，？", "한국어 문장입니다.", "mixed 英語 and 日本語 text", "ｶﾀｶﾅ・半角"],
+                  [["日本語 の テキスト です 。"], ["中文, 标点! 测试"], ["ひらがな"], ["カタカナ です"],
+                   ["これは引用です、はい"], ["㈱ 会社 ㍻ (全角) . , ?"], ["한국어 문장 입니다"],
+                   ["mixed 英 語 and 日本 語 text"], ["カタカナ・半角"]]),
+        # Every character --ter-no-punct removes, inside words, alone and doubled, next to digits.
+        "punctuation": (["Hello, world! (yes) \"quoted\"; a:b?", "3.14, 1,000. end.", "...!!!???", "no punct here"],
+                        [["hello world yes quoted a b"], ["3 14 1 000 end"], ["!"], ["no punct here."]]),
     }
     cases = []
     for name, (hyps, refs) in corpora.items():
-        for cfg in [{}, {"normalized": True}, {"no_punct": True}, {"case_sensitive": True},
-                    {"normalized": True, "no_punct": True, "case_sensitive": True}]:
+        base = [{}, {"normalized": True}, {"no_punct": True}, {"case_sensitive": True},
+                {"normalized": True, "no_punct": True, "case_sensitive": True}]
+        # The options of issue 17 with asian_support, which changes nothing without normalized or no_punct.
+        asian = [{"asian_support": True}, {"normalized": True, "asian_support": True},
+                 {"no_punct": True, "asian_support": True},
+                 {"normalized": True, "no_punct": True, "asian_support": True, "case_sensitive": True}]
+        for cfg in base + (asian if name in ("asian", "punctuation", "handwritten") else []):
             ter = TER(**cfg)
             score = ter.corpus_score(hyps, streams(refs))
             cases.append({
                 "name": f"{name} / {cfg}", "corpus": name,
-                "options": {"normalized": ter.normalized, "noPunctuation": ter.no_punct, "caseSensitive": ter.case_sensitive},
+                "options": {"normalized": ter.normalized, "noPunctuation": ter.no_punct, "caseSensitive": ter.case_sensitive,
+                            "asianSupport": ter.asian_support},
                 "score": score.score, "signature": str(ter.get_signature()),
                 "segmentStatistics": [[int(e), float(r)] for e, r in ter._extract_corpus_statistics(hyps, streams(refs))],
             })
@@ -322,7 +369,9 @@ def percentile_cases():
     cases = []
     for n in [1, 2, 3, 7, 10, 101, 1000]:
         values = rng.random(n).tolist()
-        qs = [0.0, 2.5, 25.0, 50.0, 97.5, 100.0, 100 * ((1 - 0.95) / 2), 100 * (1 - (1 - 0.95) / 2), 100 * 0.5, 33.3]
+        # rouge-score's q for confidence c: 100 * [(1 - c) / 2, 0.5, 1 - (1 - c) / 2], for c = 0.95, 0.9, 0.99.
+        levels = [100 * q for c in (0.95, 0.9, 0.99) for q in ((1 - c) / 2, 1 - (1 - c) / 2)]
+        qs = [0.0, 2.5, 25.0, 50.0, 97.5, 100.0] + levels[:2] + [100 * 0.5, 33.3] + levels[2:]
         cases.append({"values": values, "q": qs, "expected": [float(np.percentile(values, q)) for q in qs]})
     return cases
 

@@ -45,8 +45,12 @@ public struct ScoreReport: Codable, Equatable, Sendable {
                 pad(metric.name, width) + "  " + pad(format(metric.score), 9, left: true) + "  " + metric.signature)
             if let summary = metric.summary { lines.append(String(repeating: " ", count: width + 13) + summary) }
             if let low = metric.details["fmeasure_low"], let high = metric.details["fmeasure_high"] {
+                // "95%", "99.5%": the level as given, without trailing zeros.
+                var level = NumberText.decimal(100 * (metric.details["confidence"] ?? 0.95), digits: 4)
+                while level.hasSuffix("0") { level.removeLast() }
+                if level.hasSuffix(".") { level.removeLast() }
                 lines.append(
-                    String(repeating: " ", count: width + 13) + "95% CI of F: [\(format(low)), \(format(high))]")
+                    String(repeating: " ", count: width + 13) + "\(level)% CI of F: [\(format(low)), \(format(high))]")
             }
         }
         if let examples = perExample, let first = examples.first {

@@ -36,50 +36,17 @@ public enum MetricName: String, CaseIterable, Sendable {
     }
 }
 
-/// Settings shared by the metrics of one `lntune score` run.
-public struct ScoringOptions: Sendable {
-    public var metrics: [MetricName]
-    /// Tokenizer for BLEU, NIST and CIDEr.
-    public var tokenizer: BLEUTokenizer
-    /// Lowercase for BLEU, NIST, CIDEr and chrF (TER lowercases by default, ROUGE always).
-    public var lowercase: Bool
-    public var smoothing: BLEU.Smoothing
-    /// Porter stemming for ROUGE.
-    public var stem: Bool
-    public var perExample: Bool
-    /// Bootstrap resamples for ROUGE confidence intervals (nil: none).
-    public var bootstrapSamples: Int?
-    public var seed: UInt64
-    /// Called during the bootstrap with the resamples done and the total (it can take minutes on a big corpus).
-    public var bootstrapProgress: @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }
-
-    public init(
-        metrics: [MetricName] = MetricName.defaults, tokenizer: BLEUTokenizer = .thirteenA, lowercase: Bool = false,
-        smoothing: BLEU.Smoothing = .exp, stem: Bool = false, perExample: Bool = false, bootstrapSamples: Int? = nil,
-        seed: UInt64 = 0
-    ) {
-        self.metrics = metrics
-        self.tokenizer = tokenizer
-        self.lowercase = lowercase
-        self.smoothing = smoothing
-        self.stem = stem
-        self.perExample = perExample
-        self.bootstrapSamples = bootstrapSamples
-        self.seed = seed
-    }
-}
-
 /// Runs the selected metrics over a corpus and collects corpus scores (and per-example scores).
 public enum Scorer {
     public static func score(_ corpus: ScoringCorpus, options: ScoringOptions) throws -> ScoreReport {
+        try options.validate()
         let hyps = corpus.hypotheses, refs = corpus.references
         var report = ScoreReport(segments: hyps.count, metrics: [])
         var examples = [[String: Double]](repeating: [:], count: options.perExample ? hyps.count : 0)
         for metric in options.metrics {
             switch metric {
             case .bleu:
-                let bleu = BLEU(
-                    tokenizer: options.tokenizer, lowercase: options.lowercase, smoothing: options.smoothing)
+                let bleu = options.bleu
                 let stats = try bleu.segmentStatistics(hypotheses: hyps, references: refs)
                 let score = bleu.score(stats.dropFirst().reduce(stats[0], +))
                 var details = [
@@ -103,13 +70,14 @@ public enum Scorer {
                 let intervals = try options.bootstrapSamples.map { samples in
                     try Bootstrap.interval(
                         scores.map { $0.flatMap { [$0.precision, $0.recall, $0.fmeasure] } }, samples: samples,
-                        seed: options.seed, progress: options.bootstrapProgress)
+                        confidence: options.confidence, seed: options.seed, progress: options.bootstrapProgress)
                 }
                 for (k, kind) in rouge.kinds.enumerated() {
                     var details = [
                         "precision": means[k].precision, "recall": means[k].recall, "fmeasure": means[k].fmeasure,
                     ]
                     if let interval = intervals {
+                        details["confidence"] = options.confidence
                         for (m, measure) in ["precision", "recall", "fmeasure"].enumerated() {
                             details["\(measure)_low"] = interval.low[3 * k + m]
                             details["\(measure)_mid"] = interval.mid[3 * k + m]
@@ -120,7 +88,9 @@ public enum Scorer {
                         .init(
                             name: kind.description, score: means[k].fmeasure,
                             signature: "rouge-score:0.1.2|stem:\(options.stem ? "yes" : "no")|lsum:newline"
-                                + (options.bootstrapSamples.map { "|bs:\($0)|seed:\(options.seed)" } ?? ""),
+                                + (options.bootstrapSamples.map {
+                                    "|bs:\($0)|ci:\(options.confidence)|seed:\(options.seed)"
+                                } ?? ""),
                             summary: nil, details: details))
                     for e in examples.indices { examples[e][kind.description] = scores[e][k].fmeasure }
                 }
@@ -145,7 +115,7 @@ public enum Scorer {
                         summary: nil, details: [:]))
                 for k in examples.indices { examples[k]["cider"] = segments[k] }
             case .ter:
-                let ter = TER()
+                let ter = options.ter
                 let stats = try ter.segmentStatistics(hypotheses: hyps, references: refs)
                 report.metrics.append(
                     .init(
@@ -156,7 +126,7 @@ public enum Scorer {
                         ]))
                 for k in examples.indices { examples[k]["ter"] = TER.score([stats[k]]) }
             case .chrf, .chrfPlusPlus:
-                let chrf = CHRF(wordOrder: metric == .chrf ? 0 : 2, lowercase: options.lowercase)
+                let chrf = options.chrf(metric)
                 let stats = try chrf.segmentStatistics(hypotheses: hyps, references: refs)
                 var total = [Int](repeating: 0, count: stats[0].count)
                 for segment in stats { for k in total.indices { total[k] += segment[k] } }

@@ -8,11 +8,17 @@ public struct TER: Sendable {
     public var noPunctuation: Bool
     /// Keep case (sacreBLEU's default lowercases).
     public var caseSensitive: Bool
+    /// CJK handling (`asian_support`): with `normalized`, CJK characters and CJK/full-width punctuation become
+    /// tokens of their own; with `noPunctuation`, that punctuation is removed too. Alone it changes nothing.
+    public var asianSupport: Bool
 
-    public init(normalized: Bool = false, noPunctuation: Bool = false, caseSensitive: Bool = false) {
+    public init(
+        normalized: Bool = false, noPunctuation: Bool = false, caseSensitive: Bool = false, asianSupport: Bool = false
+    ) {
         self.normalized = normalized
         self.noPunctuation = noPunctuation
         self.caseSensitive = caseSensitive
+        self.asianSupport = asianSupport
     }
 
     /// Per segment: best edit count and average reference length.
@@ -59,14 +65,18 @@ public struct TER: Sendable {
         return edits > 0 ? 100 : 0
     }
 
-    /// `TercomTokenizer(sent.rstrip())` without Asian support.
+    /// `TercomTokenizer(sent.rstrip())`.
     func tokenize(_ segment: String) -> [UInt32] {
         var s = PythonText.rstripped(PythonText.scalars(segment))
         if s.isEmpty { return [] }
         if !caseSensitive { s = PythonText.lowercased(s) }
-        if normalized { s = Self.normalizeWestern(s) }
+        if normalized {
+            s = Self.normalizeWestern(s)
+            if asianSupport { s = MtevalPasses.padEach(s, where: TERAsian.isSplit) }
+        }
         if noPunctuation {
             s.removeAll { [0x2E, 0x2C, 0x3F, 0x3A, 0x3B, 0x21, 0x22, 0x28, 0x29].contains($0) }  // . , ? : ; ! " ( )
+            if asianSupport { s.removeAll(where: TERAsian.isPunctuation) }
         }
         return s
     }
@@ -91,7 +101,7 @@ public struct TER: Sendable {
             nrefs: SacreBLEUSignature.nrefs(references),
             fields: [
                 ("case", caseSensitive ? "mixed" : "lc"), ("tok", "tercom"), ("norm", normalized ? "yes" : "no"),
-                ("punct", noPunctuation ? "no" : "yes"), ("asian", "no"),
+                ("punct", noPunctuation ? "no" : "yes"), ("asian", asianSupport ? "yes" : "no"),
             ])
     }
 }
