@@ -42,6 +42,7 @@ struct NumericBound<Value: BoundedNumber>: Sendable {
     let lower: Value
     let lowerIncluded: Bool
     let upper: Value
+    var upperIncluded = true
     /// What the bounds mean, or how the value is used ("0 disables", "and at most the vocabulary size").
     let note: String?
 
@@ -55,9 +56,16 @@ struct NumericBound<Value: BoundedNumber>: Sendable {
         (self.flag, self.lower, lowerIncluded, self.upper, self.note) = (flag, lower, false, upper, note)
     }
 
-    /// "1 to 1,000", "more than 0, at most 1".
+    /// At least `lower`, less than `upper` (transformers' cutoffs: 0 disables, 1 would remove every token).
+    init(_ flag: String, atLeast lower: Value, below upper: Value, note: String? = nil) {
+        (self.flag, self.lower, lowerIncluded, self.upper, self.note) = (flag, lower, true, upper, note)
+        upperIncluded = false
+    }
+
+    /// "1 to 1,000", "more than 0, at most 1", "at least 0, less than 1".
     var rangeText: String {
-        lowerIncluded
+        if !upperIncluded { return "at least \(lower.boundText), less than \(upper.boundText)" }
+        return lowerIncluded
             ? "\(lower.boundText) to \(upper.boundText)" : "more than \(lower.boundText), at most \(upper.boundText)"
     }
 
@@ -69,7 +77,9 @@ struct NumericBound<Value: BoundedNumber>: Sendable {
     /// Refuses `value` (when given) outside the bounds, naming the flag, the value and the range.
     func check(_ value: Value?) throws {
         guard let value else { return }
-        let inside = value.isNumber && (lowerIncluded ? value >= lower : value > lower) && value <= upper
+        let inside =
+            value.isNumber && (lowerIncluded ? value >= lower : value > lower)
+            && (upperIncluded ? value <= upper : value < upper)
         guard !inside else { return }
         throw ValidationError(
             "\(flag) \(value.isNumber ? value.boundText : "\(value)") is out of range: use \(rangeText)"
