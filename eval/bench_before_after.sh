@@ -29,7 +29,8 @@ for line in sys.stdin:
     row = json.loads(line)
     rate = row.get("tokens_per_second", row.get("tokens_per_s"))
     if rate is not None:
-        print(sys.argv[1] + ("-" + row["mode"] if "mode" in row else ""), rate)
+        name = sys.argv[1] + ("-" + row["mode"] if "mode" in row else "")
+        print(name + ("-" + str(row["prompts"]) if "prompts" in row else ""), rate)
 ' "$1"
 }
 

@@ -50,12 +50,15 @@ struct BeamInput {
         !improvable || (earlyStopping == .immediate && allFinished)
     }
 
-    /// The best `2 * num_beams` continuations over all beams, best first: log-softmax each beam's logits, run the
-    /// processors on the log-probabilities, add the beam's running score, then select — never a full sort.
+    /// The `keep` continuations over all beams (transformers' `beams_to_keep`, (1 + EOS ids) × num_beams, at
+    /// least 2 × num_beams): log-softmax each beam's logits, run the processors on the log-probabilities, add the
+    /// beam's running score, then select the best, best first — never a full sort — or, with `sampler` (beam
+    /// sampling), draw them without replacement from the softmax of those scores, in the order drawn.
+    /// - Throws: `GenerationError.tooFewTokensToSample` when fewer than `keep` continuations have a probability.
     func candidates(
         logits: UnsafeBufferPointer<Float>, vocabularySize v: Int, processors: [any LogitsProcessor],
-        scratch: UnsafeMutableBufferPointer<Float>
-    ) -> [Candidate] {
+        scratch: UnsafeMutableBufferPointer<Float>, keep: Int, sampler: inout Xoshiro256StarStar?, input: Int
+    ) throws -> [Candidate] {
         let k = running.count
         for (j, beam) in running.enumerated() {
             let row = UnsafeMutableBufferPointer(rebasing: scratch[(j * v)..<((j + 1) * v)])
@@ -67,9 +70,45 @@ struct BeamInput {
             RowMath.add(row, beam.score)
         }
         let flat = UnsafeBufferPointer(rebasing: scratch[0..<(k * v)])
-        return RowMath.largest(flat, count: 2 * k).map {
-            Candidate(beam: $0.index / v, token: $0.index % v, score: $0.value)
+        let chosen: [(index: Int, value: Float)]
+        if var generator = sampler {
+            chosen = try Self.sampleWithoutReplacement(flat, count: keep, generator: &generator, row: input)
+            sampler = generator
+        } else {
+            chosen = RowMath.largest(flat, count: keep)
         }
+        return chosen.map { Candidate(beam: $0.index / v, token: $0.index % v, score: $0.value) }
+    }
+
+    /// transformers' `torch.multinomial(softmax(scores), keep)` without replacement: each draw picks an entry with
+    /// probability proportional to exp(score) among those not drawn yet (this module's generator, not torch's).
+    static func sampleWithoutReplacement(
+        _ scores: UnsafeBufferPointer<Float>, count: Int, generator: inout Xoshiro256StarStar, row: Int
+    ) throws -> [(index: Int, value: Float)] {
+        let m = Double(scores.max() ?? -.infinity)
+        var weights = scores.map { m > -.infinity ? exp(Double($0) - m) : 0 }
+        let available = weights.lazy.filter { $0 > 0 }.count
+        guard available >= count else {
+            throw GenerationError.tooFewTokensToSample(row: row, needed: count, available: available)
+        }
+        var total = weights.reduce(0, +)
+        var picked: [(index: Int, value: Float)] = []
+        for _ in 0..<count {
+            let target = generator.nextDouble() * total
+            var cumulative = 0.0
+            var choice = weights.lastIndex { $0 > 0 } ?? 0  // rounding can leave the target past the last weight
+            for (i, w) in weights.enumerated() where w > 0 {
+                cumulative += w
+                if target < cumulative {
+                    choice = i
+                    break
+                }
+            }
+            picked.append((choice, scores[choice]))
+            total -= weights[choice]
+            weights[choice] = 0
+        }
+        return picked
     }
 
     /// One step: the next running beams and the finished slots, from this step's candidates.
@@ -78,13 +117,14 @@ struct BeamInput {
     ///   - width: padded prompt width; `maxLength` = width + max_new_tokens.
     /// - Returns: whether every candidate hit a stopping criterion.
     mutating func advance(
-        _ candidates: [Candidate], length: Int, width: Int, maxLength: Int, eosTokenId: Int?,
+        _ candidates: [Candidate], length: Int, width: Int, maxLength: Int, eosTokenIds: [Int],
         lengthPenalty: Double, earlyStopping: EarlyStopping
     ) -> Bool {
         let beams = running.count
-        let hits = candidates.map { $0.token == eosTokenId || length + 1 >= maxLength }
+        let hits = candidates.map { eosTokenIds.contains($0.token) || length + 1 >= maxLength }
 
-        // Running beams: finished continuations are pushed down by -1e9, the best `num_beams` continue.
+        // Running beams: finished continuations are pushed down by -1e9, the best `num_beams` continue (sampled
+        // candidates come in the order drawn; this sort is what transformers' top-k over them does).
         let runningScores = candidates.indices.map { candidates[$0].score + (hits[$0] ? Self.sentinel : 0) }
         let next = Self.best(runningScores, count: beams).map { c -> Beam in
             var history = running[candidates[c].beam].history
@@ -92,7 +132,7 @@ struct BeamInput {
             return Beam(history: history, score: runningScores[c], modelRow: running[candidates[c].beam].modelRow)
         }
 
-        // Finished slots: only the top `num_beams` candidates may finish; the length penalty divides by the
+        // Finished slots: only the first `num_beams` candidates may finish; the length penalty divides by the
         // generated length (EOS included) ** length_penalty, `len ** lp` in double then a float32 division.
         let scale = Float(pow(Double(length + 1 - width), lengthPenalty))
         let full = allFinished && earlyStopping == .immediate
@@ -123,9 +163,9 @@ struct BeamInput {
     }
 
     /// The returned hypotheses, best first.
-    func results(count: Int, eosTokenId: Int?) -> [GeneratedSequence] {
+    func results(count: Int, eosTokenIds: [Int]) -> [GeneratedSequence] {
         slots.prefix(count).map { slot in
-            let ended = slot.isFinished && slot.tokens.last == eosTokenId
+            let ended = slot.isFinished && slot.tokens.last.map(eosTokenIds.contains) == true
             return GeneratedSequence(
                 tokens: ended ? Array(slot.tokens.dropLast()) : slot.tokens,
                 endedWithEOS: ended, score: Double(slot.score))

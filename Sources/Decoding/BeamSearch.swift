@@ -1,5 +1,6 @@
 /// Beam search over a batch of prompts — transformers 5's `_beam_search` (`num_beams`, `length_penalty`,
-/// `early_stopping`, `num_return_sequences`, the processors on log-probabilities).
+/// `early_stopping`, `num_return_sequences`, the processors on log-probabilities), and with `do_sample` its beam
+/// sampling (the same loop, the continuations drawn instead of taken best first).
 ///
 /// The prompts are prefilled once (transformers feeds `num_beams` identical copies); the first `reorderCache`
 /// fans each prompt's row out to its beams. Per step and prompt the bookkeeping costs `num_beams` log-softmaxes
@@ -13,7 +14,9 @@ enum BeamSearch {
         let beams = p.numBeams
         let width = prompts.map(\.count).max() ?? 0
         let maxLength = width + p.maxNewTokens
-        let processors = p.logitsProcessors()
+        let processors = p.logitsProcessors(promptWidth: width)
+        let keep = max(2, 1 + p.eosTokenIds.count) * beams
+        var sampler = p.doSample ? Xoshiro256StarStar(seed: p.seed) : nil
         var inputs = prompts.enumerated().map { b, prompt in
             BeamInput(prompt: prompt, width: width, pad: p.effectivePadTokenId, beams: beams, modelRow: b)
         }
@@ -26,20 +29,20 @@ enum BeamSearch {
         while true {
             var allHit = true
             for b in active {
-                let candidates = logits.withUnsafeBufferPointer { logitsBuffer in
-                    scratch.withUnsafeMutableBufferPointer { scratchBuffer in
-                        inputs[b].candidates(
+                let candidates = try logits.withUnsafeBufferPointer { logitsBuffer in
+                    try scratch.withUnsafeMutableBufferPointer { scratchBuffer in
+                        try inputs[b].candidates(
                             logits: logitsBuffer, vocabularySize: v, processors: processors,
-                            scratch: scratchBuffer)
+                            scratch: scratchBuffer, keep: keep, sampler: &sampler, input: b)
                     }
                 }
                 // Every continuation removed (or overflowed): the selection would pick -inf garbage.
-                guard let best = candidates.first?.score, best > -.infinity, best < .infinity else {
+                guard let best = candidates.map(\.score).max(), best > -.infinity, best < .infinity else {
                     throw GenerationError.noTokenLeft(row: b, newTokens: length - width)
                 }
                 let hit = inputs[b].advance(
                     candidates, length: length, width: width, maxLength: maxLength,
-                    eosTokenId: p.eosTokenId, lengthPenalty: p.lengthPenalty,
+                    eosTokenIds: p.eosTokenIds, lengthPenalty: p.lengthPenalty,
                     earlyStopping: p.earlyStopping)
                 allHit = allHit && hit
             }
@@ -67,6 +70,6 @@ enum BeamSearch {
             logits = try model.checkedStep(tokens)
             modelRows = rows.count
         }
-        return inputs.map { $0.results(count: p.numReturnSequences, eosTokenId: p.eosTokenId) }
+        return inputs.map { $0.results(count: p.numReturnSequences, eosTokenIds: p.eosTokenIds) }
     }
 }

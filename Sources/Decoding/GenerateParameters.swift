@@ -1,44 +1,3 @@
-/// When beam search stops — transformers' `early_stopping` (`false`, `true` or `"never"`).
-public enum EarlyStopping: Sendable, Equatable, Codable, CustomStringConvertible {
-    /// `false` (the default): stop an input once its best running beam, scored at the *current* length, can no
-    /// longer beat the worst of its `num_beams` finished hypotheses.
-    case heuristic
-    /// `true`: stop an input as soon as it has `num_beams` finished hypotheses.
-    case immediate
-    /// `"never"`: canonical beam search — like `heuristic`, but with a positive length penalty the best running
-    /// beam is scored at the *maximum* length, so the search only stops when no beam can improve.
-    case never
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let flag = try? container.decode(Bool.self) {
-            self = flag ? .immediate : .heuristic
-        } else if let text = try? container.decode(String.self), text == "never" {
-            self = .never
-        } else {
-            throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "early_stopping must be true, false or \"never\"")
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .heuristic: try container.encode(false)
-        case .immediate: try container.encode(true)
-        case .never: try container.encode("never")
-        }
-    }
-
-    public var description: String {
-        switch self {
-        case .heuristic: return "false"
-        case .immediate: return "true"
-        case .never: return "never"
-        }
-    }
-}
-
 /// Every knob of a generation request, with transformers' names (JSON keys) and defaults, so a
 /// `generation_config.json`-style object decodes directly and the decoders reproduce `generate` exactly.
 ///
@@ -65,23 +24,51 @@ public struct GenerateParameters: Sendable, Equatable, Codable {
     public var topK: Int = 50
     /// Keep the smallest set of tokens whose probability reaches `top_p` when sampling (1 disables).
     public var topP: Double = 1.0
+    /// Locally typical sampling (Meister et al.): keep the tokens closest to the entropy up to this mass
+    /// (`typical_p`; 1 disables).
+    public var typicalP: Double = 1.0
+    /// Truncation sampling (Hewitt et al.): drop tokens less likely than this (`epsilon_cutoff`; 0 disables).
+    public var epsilonCutoff: Double = 0
+    /// Entropy-dependent truncation: drop tokens below min(eta, sqrt(eta) * exp(-entropy)) (`eta_cutoff`;
+    /// 0 disables).
+    public var etaCutoff: Double = 0
+    /// Tokens every sampling warper keeps at least. nil is what transformers computes (1; with beam sampling one
+    /// more than the EOS ids, at least 2); transformers' `generate` has no such key, only the warpers'
+    /// `min_tokens_to_keep` argument, which this sets.
+    public var minTokensToKeep: Int?
     /// CTRL's penalty on tokens already in the prompt or the output (1 disables).
     public var repetitionPenalty: Double = 1.0
     /// No n-gram of this size may occur twice (0 disables).
     public var noRepeatNgramSize: Int = 0
     /// Token sequences that must never be generated (transformers' `bad_words_ids`).
     public var badWordsIds: [[Int]] = []
-    /// Generation of a sequence stops at this token; nil runs every sequence to `max_new_tokens`.
-    public var eosTokenId: Int?
-    /// Fills finished rows and left padding; defaults to `eosTokenId` as in transformers.
+    /// Biases added to the score of a sequence's last token when the row ends with the rest (`sequence_bias`).
+    public var sequenceBias: [SequenceBias] = []
+    /// Forced as the first token when the padded prompt is one token long (`forced_bos_token_id`).
+    public var forcedBosTokenId: Int?
+    /// Forced as the last token when `max_new_tokens` is reached (`forced_eos_token_id`, one id or several).
+    public var forcedEosTokenIds: [Int] = []
+    /// Generation of a sequence stops at any of these tokens (`eos_token_id`, one id or a list); empty runs every
+    /// sequence to `max_new_tokens`.
+    public var eosTokenIds: [Int] = []
+    /// Fills finished rows and left padding; defaults to the first EOS id as in transformers.
     public var padTokenId: Int?
     /// Seed of the sampler's random generator (this module's own; it cannot reproduce torch's draws).
     public var seed: UInt64 = 0
 
     public init() {}
 
-    /// The pad id transformers would use (explicit pad, else EOS, else 0).
-    public var effectivePadTokenId: Int { padTokenId ?? eosTokenId ?? 0 }
+    /// The one EOS id, or the first of several; setting it replaces the list.
+    public var eosTokenId: Int? {
+        get { eosTokenIds.first }
+        set { eosTokenIds = newValue.map { [$0] } ?? [] }
+    }
+
+    /// The pad id transformers would use (explicit pad, else the first EOS, else 0).
+    public var effectivePadTokenId: Int { padTokenId ?? eosTokenIds.first ?? 0 }
+
+    /// Whether `token` ends a sequence.
+    public func isEOS(_ token: Int) -> Bool { eosTokenIds.contains(token) }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case maxNewTokens = "max_new_tokens"
@@ -95,10 +82,17 @@ public struct GenerateParameters: Sendable, Equatable, Codable {
         case temperature
         case topK = "top_k"
         case topP = "top_p"
+        case typicalP = "typical_p"
+        case epsilonCutoff = "epsilon_cutoff"
+        case etaCutoff = "eta_cutoff"
+        case minTokensToKeep = "min_tokens_to_keep"
         case repetitionPenalty = "repetition_penalty"
         case noRepeatNgramSize = "no_repeat_ngram_size"
         case badWordsIds = "bad_words_ids"
-        case eosTokenId = "eos_token_id"
+        case sequenceBias = "sequence_bias"
+        case forcedBosTokenId = "forced_bos_token_id"
+        case forcedEosTokenIds = "forced_eos_token_id"
+        case eosTokenIds = "eos_token_id"
         case padTokenId = "pad_token_id"
         case seed
     }
@@ -120,67 +114,95 @@ public struct GenerateParameters: Sendable, Equatable, Codable {
         temperature = try value(.temperature, temperature)
         topK = try value(.topK, topK)
         topP = try value(.topP, topP)
+        typicalP = try value(.typicalP, typicalP)
+        epsilonCutoff = try value(.epsilonCutoff, epsilonCutoff)
+        etaCutoff = try value(.etaCutoff, etaCutoff)
+        minTokensToKeep = try c.decodeIfPresent(Int.self, forKey: .minTokensToKeep)
         repetitionPenalty = try value(.repetitionPenalty, repetitionPenalty)
         noRepeatNgramSize = try value(.noRepeatNgramSize, noRepeatNgramSize)
         badWordsIds = try value(.badWordsIds, badWordsIds)
-        eosTokenId = try c.decodeIfPresent(Int.self, forKey: .eosTokenId)
+        sequenceBias = try value(.sequenceBias, sequenceBias)
+        forcedBosTokenId = try c.decodeIfPresent(Int.self, forKey: .forcedBosTokenId)
+        forcedEosTokenIds = try c.decodeIfPresent(TokenIDs.self, forKey: .forcedEosTokenIds)?.ids ?? []
+        eosTokenIds = try c.decodeIfPresent(TokenIDs.self, forKey: .eosTokenIds)?.ids ?? []
         padTokenId = try c.decodeIfPresent(Int.self, forKey: .padTokenId)
         seed = try value(.seed, seed)
     }
 
-    /// Throws the first setting transformers (or this module) would reject, naming the key and a fix.
-    public func validate(vocabularySize: Int) throws {
-        func fail(_ key: CodingKeys, _ value: Any, _ hint: String) -> GenerationError {
-            .invalidParameter(name: key.rawValue, value: "\(value)", hint: hint)
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(maxNewTokens, forKey: .maxNewTokens)
+        try c.encode(minNewTokens, forKey: .minNewTokens)
+        try c.encode(minLength, forKey: .minLength)
+        try c.encode(doSample, forKey: .doSample)
+        try c.encode(numBeams, forKey: .numBeams)
+        try c.encode(numReturnSequences, forKey: .numReturnSequences)
+        try c.encode(lengthPenalty, forKey: .lengthPenalty)
+        try c.encode(earlyStopping, forKey: .earlyStopping)
+        try c.encode(temperature, forKey: .temperature)
+        try c.encode(topK, forKey: .topK)
+        try c.encode(topP, forKey: .topP)
+        try c.encode(typicalP, forKey: .typicalP)
+        try c.encode(epsilonCutoff, forKey: .epsilonCutoff)
+        try c.encode(etaCutoff, forKey: .etaCutoff)
+        try c.encodeIfPresent(minTokensToKeep, forKey: .minTokensToKeep)
+        try c.encode(repetitionPenalty, forKey: .repetitionPenalty)
+        try c.encode(noRepeatNgramSize, forKey: .noRepeatNgramSize)
+        try c.encode(badWordsIds, forKey: .badWordsIds)
+        try c.encode(sequenceBias, forKey: .sequenceBias)
+        try c.encodeIfPresent(forcedBosTokenId, forKey: .forcedBosTokenId)
+        if !forcedEosTokenIds.isEmpty { try c.encode(TokenIDs(forcedEosTokenIds), forKey: .forcedEosTokenIds) }
+        if !eosTokenIds.isEmpty { try c.encode(TokenIDs(eosTokenIds), forKey: .eosTokenIds) }
+        try c.encodeIfPresent(padTokenId, forKey: .padTokenId)
+        try c.encode(seed, forKey: .seed)
+    }
+}
+
+/// One entry of transformers' `sequence_bias`: `[[token ids], bias]` in JSON.
+public struct SequenceBias: Sendable, Equatable, Codable {
+    public var tokens: [Int]
+    /// float32, as transformers stores the biases in a float tensor.
+    public var bias: Float
+
+    public init(tokens: [Int], bias: Float) {
+        self.tokens = tokens
+        self.bias = bias
+    }
+
+    public init(from decoder: any Decoder) throws {
+        var c = try decoder.unkeyedContainer()
+        tokens = try c.decode([Int].self)
+        bias = Float(try c.decode(Double.self))
+        guard c.isAtEnd else {
+            throw DecodingError.dataCorruptedError(
+                in: c, debugDescription: "a sequence_bias entry is [[token ids], bias]")
         }
-        guard maxNewTokens >= 1 else { throw fail(.maxNewTokens, maxNewTokens, "must be at least 1") }
-        guard minNewTokens >= 0 else { throw fail(.minNewTokens, minNewTokens, "must be >= 0") }
-        guard minLength >= 0 else { throw fail(.minLength, minLength, "must be >= 0") }
-        guard numBeams >= 1 else { throw fail(.numBeams, numBeams, "must be at least 1") }
-        // More beams than tokens cannot all differ after the first step; they only cost memory.
-        guard numBeams <= vocabularySize else {
-            throw fail(.numBeams, numBeams, "must be at most the vocabulary size (\(vocabularySize))")
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.unkeyedContainer()
+        try c.encode(tokens)
+        try c.encode(Double(bias))
+    }
+}
+
+/// A token id that may also be written as a list (`eos_token_id: 50256` or `[50256, 198]`).
+struct TokenIDs: Codable {
+    var ids: [Int]
+
+    init(_ ids: [Int]) { self.ids = ids }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let one = try? c.decode(Int.self) {
+            ids = [one]
+        } else {
+            ids = try c.decode([Int].self)
         }
-        guard minNewTokens <= maxNewTokens else {
-            throw fail(
-                .minNewTokens, minNewTokens,
-                "exceeds max_new_tokens (\(maxNewTokens)), so the output could never end by itself; lower it")
-        }
-        guard numReturnSequences >= 1 else {
-            throw fail(.numReturnSequences, numReturnSequences, "must be at least 1")
-        }
-        if numBeams == 1 && !doSample && numReturnSequences > 1 {
-            throw fail(
-                .numReturnSequences, numReturnSequences, "greedy search returns one sequence; use beams or sampling")
-        }
-        if numBeams > 1 && numReturnSequences > numBeams {
-            throw fail(.numReturnSequences, numReturnSequences, "must be <= num_beams (\(numBeams))")
-        }
-        if numBeams > 1 && doSample {
-            throw GenerationError.unsupported(
-                feature: "beam sampling (num_beams > 1 with do_sample)",
-                hint: "use either beam search or sampling")
-        }
-        guard lengthPenalty.isFinite else { throw fail(.lengthPenalty, lengthPenalty, "must be finite") }
-        guard temperature.isFinite && temperature > 0 else {
-            throw fail(.temperature, temperature, "must be > 0; for greedy decoding set do_sample false")
-        }
-        guard topK >= 0 else { throw fail(.topK, topK, "must be >= 0 (0 disables top-k)") }
-        guard topP > 0 && topP <= 1 else { throw fail(.topP, topP, "must be in (0, 1]; 1 disables top-p") }
-        guard repetitionPenalty.isFinite && repetitionPenalty > 0 else {
-            throw fail(.repetitionPenalty, repetitionPenalty, "must be > 0; 1 disables the penalty")
-        }
-        guard noRepeatNgramSize >= 0 else { throw fail(.noRepeatNgramSize, noRepeatNgramSize, "must be >= 0") }
-        for (i, sequence) in badWordsIds.enumerated() {
-            guard !sequence.isEmpty else { throw fail(.badWordsIds, sequence, "entry \(i) is empty") }
-            if let bad = sequence.first(where: { $0 < 0 || $0 >= vocabularySize }) {
-                throw fail(.badWordsIds, bad, "entry \(i) has a token outside the vocabulary 0..<\(vocabularySize)")
-            }
-        }
-        for (key, id) in [(CodingKeys.eosTokenId, eosTokenId), (.padTokenId, padTokenId)] {
-            if let id, id < 0 || id >= vocabularySize {
-                throw fail(key, id, "must be a token id in 0..<\(vocabularySize)")
-            }
-        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        if ids.count == 1 { try c.encode(ids[0]) } else { try c.encode(ids) }
     }
 }

@@ -3,7 +3,7 @@
 public enum GenerationError: Error, Equatable, CustomStringConvertible {
     /// A `GenerateParameters` field outside its domain (`name` is the transformers / JSON key).
     case invalidParameter(name: String, value: String, hint: String)
-    /// A combination transformers itself does not run (e.g. beam sampling, which this module does not implement).
+    /// A combination this module does not run (e.g. streaming beam search).
     case unsupported(feature: String, hint: String)
     case noPrompts
     case emptyPrompt(index: Int)
@@ -21,6 +21,9 @@ public enum GenerationError: Error, Equatable, CustomStringConvertible {
     /// The processors removed every token of a row (or left only NaN/infinite scores), so there is nothing to
     /// pick: `newTokens` tokens had been generated for it.
     case noTokenLeft(row: Int, newTokens: Int)
+    /// Beam sampling draws (1 + EOS ids) × num_beams continuations without replacement, but fewer tokens are
+    /// left with a probability (transformers' `torch.multinomial` fails there as well).
+    case tooFewTokensToSample(row: Int, needed: Int, available: Int)
 
     public var description: String {
         switch self {
@@ -54,6 +57,10 @@ public enum GenerationError: Error, Equatable, CustomStringConvertible {
             return "row \(row): after \(newTokens) new tokens the settings leave no token to choose (every one "
                 + "removed by bad_words_ids, no_repeat_ngram_size, min_new_tokens or top-k/top-p, or scores no "
                 + "longer finite after the temperature); loosen those settings"
+        case let .tooFewTokensToSample(row, needed, available):
+            return "prompt \(row): beam sampling draws \(needed) continuations without replacement but only "
+                + "\(available) tokens are left with a probability; raise top_k / top_p / typical_p, lower the "
+                + "cutoffs or num_beams"
         }
     }
 }

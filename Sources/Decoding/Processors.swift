@@ -43,13 +43,13 @@ public struct NoRepeatNGramProcessor: LogitsProcessor {
 
 /// transformers' `NoBadWordsLogitsProcessor`: single tokens are always banned, a longer sequence bans its last
 /// token when the row ends with the rest of it. A ban adds -inf, like the `SequenceBiasLogitsProcessor` it
-/// inherits from; a bad "word" that is just the EOS token is dropped, as transformers does.
+/// inherits from; a bad "word" that is just an EOS token is dropped, as transformers does.
 public struct BadWordsProcessor: LogitsProcessor {
     public let sequences: [[Int]]
 
-    public init(sequences: [[Int]], eosTokenId: Int?) {
+    public init(sequences: [[Int]], eosTokenIds: [Int]) {
         self.sequences = sequences.filter { sequence in
-            !sequence.isEmpty && (eosTokenId.map { sequence != [$0] } ?? true)
+            !sequence.isEmpty && !eosTokenIds.contains { sequence == [$0] }
         }
     }
 
@@ -68,34 +68,47 @@ public struct BadWordsProcessor: LogitsProcessor {
     }
 }
 
-/// transformers' `MinLengthLogitsProcessor`: EOS is banned while the padded row is shorter than `minLength`.
+/// transformers' `MinLengthLogitsProcessor`: every EOS id is banned while the padded row is shorter than
+/// `minLength` (the prompt counts, as transformers counts it for decoder-only models).
 public struct MinLengthProcessor: LogitsProcessor {
     public let minLength: Int
-    public let eosTokenId: Int
+    public let eosTokenIds: [Int]
 
-    public init(minLength: Int, eosTokenId: Int) {
+    public init(minLength: Int, eosTokenIds: [Int]) {
         self.minLength = minLength
-        self.eosTokenId = eosTokenId
+        self.eosTokenIds = eosTokenIds
     }
 
     public func process(_ scores: UnsafeMutableBufferPointer<Float>, history: TokenHistory) {
-        if history.tokens.count < minLength && eosTokenId < scores.count { scores[eosTokenId] = -.infinity }
+        if history.tokens.count < minLength { scores.ban(eosTokenIds) }
     }
 }
 
-/// transformers' `MinNewTokensLengthLogitsProcessor`: EOS is banned until `minNewTokens` tokens were generated.
+/// transformers' `MinNewTokensLengthLogitsProcessor`: every EOS id is banned until `minNewTokens` tokens were
+/// generated.
 public struct MinNewTokensProcessor: LogitsProcessor {
     public let minNewTokens: Int
-    public let eosTokenId: Int
+    public let eosTokenIds: [Int]
 
-    public init(minNewTokens: Int, eosTokenId: Int) {
+    public init(minNewTokens: Int, eosTokenIds: [Int]) {
         self.minNewTokens = minNewTokens
-        self.eosTokenId = eosTokenId
+        self.eosTokenIds = eosTokenIds
     }
 
     public func process(_ scores: UnsafeMutableBufferPointer<Float>, history: TokenHistory) {
-        if history.tokens.count - history.promptWidth < minNewTokens && eosTokenId < scores.count {
-            scores[eosTokenId] = -.infinity
-        }
+        if history.tokens.count - history.promptWidth < minNewTokens { scores.ban(eosTokenIds) }
+    }
+}
+
+extension UnsafeMutableBufferPointer<Float> {
+    /// Sets the scores of `tokens` (those inside the row) to -inf.
+    func ban(_ tokens: [Int]) {
+        for token in tokens where token >= 0 && token < count { self[token] = -.infinity }
+    }
+
+    /// Every score -inf except `tokens`, which become 0 — transformers' forced-token processors.
+    func force(_ tokens: [Int]) {
+        for i in indices { self[i] = -.infinity }
+        for token in tokens where token >= 0 && token < count { self[token] = 0 }
     }
 }

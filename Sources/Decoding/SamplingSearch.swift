@@ -7,7 +7,7 @@
 struct SamplingSearch {
     let vocabularySize: Int
     let maxNewTokens: Int
-    let eosTokenId: Int?
+    let eosTokenIds: [Int]
     let processors: [any LogitsProcessor]
     var sampler: any TokenSampler
     /// One per output row (prompt-major: the copies of prompt 0, then of prompt 1, ...).
@@ -24,8 +24,8 @@ struct SamplingSearch {
         let pad = parameters.effectivePadTokenId
         self.vocabularySize = vocabularySize
         maxNewTokens = parameters.maxNewTokens
-        eosTokenId = parameters.eosTokenId
-        processors = parameters.logitsProcessors()
+        eosTokenIds = parameters.eosTokenIds
+        processors = parameters.logitsProcessors(promptWidth: width)
         sampler = parameters.sampler()
         histories = prompts.flatMap { p in
             Array(repeating: TokenHistory(prompt: p, width: width, pad: pad), count: copies)
@@ -65,7 +65,7 @@ struct SamplingSearch {
             guard let token else { throw GenerationError.noTokenLeft(row: row, newTokens: steps) }
             histories[row].append(token)
             tokens.append(token)
-            if token == eosTokenId {
+            if eosTokenIds.contains(token) {
                 endedWithEOS[row] = true
             } else {
                 survivors.append(position)

@@ -31,3 +31,4 @@ public typealias LineInput = Tokenizers.LineInput
 
 // What `Generator.parameters(_:)` returns and its decoding calls take.
 public typealias GenerateParameters = Decoding.GenerateParameters
+public typealias SequenceBias = Decoding.SequenceBias

@@ -109,21 +109,46 @@ public enum HubCache {
     static func isCommitHash(_ s: String) -> Bool { s.count == 40 && s.allSatisfy(\.isHexDigit) }
 
     /// The snapshot folder of `repo` at `revision` if the cache holds one with a `config.json`.
+    ///
+    /// As `huggingface_hub.try_to_load_from_cache` resolves it: a file `refs/<revision>` (a branch, a tag,
+    /// `refs/pr/N`) holds the commit; otherwise the revision itself names the snapshot folder (a commit hash).
     public static func snapshot(of repo: HubRepo, revision: String, in cache: URL) -> URL? {
         let fm = FileManager.default
         guard (try? validateRevision(revision)) != nil else { return nil }
         for alias in repo.cacheAliases {
             let folder = cache.appendingPathComponent(alias.cacheFolderName)
             var commit = revision
-            if !isCommitHash(revision) {
-                let ref = folder.appendingPathComponent("refs").appendingPathComponent(revision)
-                guard let text = try? String(contentsOf: ref, encoding: .utf8) else { continue }
+            let ref = folder.appendingPathComponent("refs").appendingPathComponent(revision)
+            if let text = try? String(contentsOf: ref, encoding: .utf8) {
                 commit = text.trimmingCharacters(in: .whitespacesAndNewlines)
-                guard !commit.isEmpty, !commit.contains("/"), commit != "..", commit != "." else { continue }
             }
+            guard !commit.isEmpty, !commit.contains("/"), commit != "..", commit != "." else { continue }
             let snapshot = folder.appendingPathComponent("snapshots").appendingPathComponent(commit)
             if fm.fileExists(atPath: snapshot.appendingPathComponent("config.json").path) { return snapshot }
         }
         return nil
+    }
+
+    /// The revisions the cache holds for `repo`: every ref (`main`, tags, `refs/pr/1`) and every snapshot's commit,
+    /// sorted; empty when the repository is not in the cache at all.
+    public static func availableRevisions(of repo: HubRepo, in cache: URL) -> [String] {
+        let fm = FileManager.default
+        var found = Set<String>()
+        for alias in repo.cacheAliases {
+            let folder = cache.appendingPathComponent(alias.cacheFolderName)
+            let refs = folder.appendingPathComponent("refs")
+            if let walker = fm.enumerator(atPath: refs.path) {
+                while let relative = walker.nextObject() as? String {
+                    var isDirectory: ObjCBool = false
+                    let path = refs.appendingPathComponent(relative).path
+                    if fm.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                        found.insert(relative)
+                    }
+                }
+            }
+            let snapshots = folder.appendingPathComponent("snapshots")
+            for commit in (try? fm.contentsOfDirectory(atPath: snapshots.path)) ?? [] { found.insert(commit) }
+        }
+        return found.sorted()
     }
 }

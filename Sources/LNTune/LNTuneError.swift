@@ -69,6 +69,8 @@ public enum LNTuneError: Error, Equatable, CustomStringConvertible {
         case invalidName(String, reason: String)
         /// A valid name with no complete snapshot in the local cache.
         case notInCache(name: String, revision: String, cache: String)
+        /// The cache holds the model, but not at this revision (`available`: its refs and snapshot commits).
+        case revisionNotInCache(name: String, revision: String, cache: String, available: [String])
         /// The hub (or mirror) answered with an error status.
         case http(status: Int, url: String)
         /// The transfer failed (connection refused, cut short, timed out) after the retries.
@@ -84,6 +86,10 @@ public enum LNTuneError: Error, Equatable, CustomStringConvertible {
                 let rev = revision == "main" ? "" : " --revision \(revision)"
                 return "model '\(name)' (revision \(revision)) is not a folder and is not in the Hugging Face cache at"
                     + " \(cache); run `lntune download \(name)\(rev)` first, or pass the path of a model folder"
+            case let .revisionNotInCache(name, revision, cache, available):
+                return "model '\(name)' has no snapshot at revision '\(revision)' in the Hugging Face cache at \(cache)"
+                    + " (available: \(available.joined(separator: ", "))); pass one of those with --revision, or run "
+                    + "`lntune download \(name) --revision \(revision)`"
             case let .http(status, url):
                 return "\(url): HTTP \(status)" + Self.hint(status)
             case let .network(url, reason):
@@ -196,11 +202,16 @@ public enum LNTuneError: Error, Equatable, CustomStringConvertible {
         case resumeMismatch(path: String, differences: [String])
         /// A line of the interrupted run's predictions that cannot be read or does not belong to the input.
         case badJournal(path: String, line: Int, reason: String)
+        /// A model folder's `generation_config.json` that cannot be read, or a key in it LNTune cannot honour.
+        case badGenerationConfig(path: String, key: String, reason: String)
 
         public var description: String {
             switch self {
             case let .invalidSetting(name, value, hint):
                 return "invalid --\(name) \(value) (\(hint))"
+            case let .badGenerationConfig(path, key, reason):
+                return "\(path)\(key.isEmpty ? "" : ": key \(key)"): \(reason) (flags override the file's settings; "
+                    + "--no-generation-config ignores the file)"
             case let .emptyPrompt(source):
                 return "\(source): the prompt is empty (give at least one character of text to continue)"
             case let .promptTooLong(source, tokens, available, maxNewTokens):

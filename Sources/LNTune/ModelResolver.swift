@@ -31,6 +31,12 @@ public enum ModelResolver {
         if let snapshot = HubCache.snapshot(of: repo, revision: revision, in: settings.cacheDirectory) {
             return snapshot
         }
+        let available = HubCache.availableRevisions(of: repo, in: settings.cacheDirectory)
+        if !available.isEmpty {
+            throw .hub(
+                .revisionNotInCache(
+                    name: spec, revision: revision, cache: settings.cacheDirectory.path, available: available))
+        }
         throw .hub(.notInCache(name: spec, revision: revision, cache: settings.cacheDirectory.path))
     }
 }

@@ -28,6 +28,26 @@ public enum LineInput {
         }
     }
 
+    /// Lines that each hold one JSON string (`"first line\nsecond"`), so a text may contain newlines and any other
+    /// character; the strings are returned decoded. A blank line is an error, not skipped, so output line k always
+    /// encodes input line k; invalid UTF-8, a lone surrogate escape or any other JSON value names its line.
+    public static func jsonTextLines(_ bytes: [UInt8], source: String) throws(TokenizerError) -> [String] {
+        var out: [String] = []
+        for line in JSONLines(TextFile(name: source, bytes: bytes), blankLines: .reject) {
+            let value: JSONValue
+            do {
+                value = try line.value.get()
+            } catch {
+                throw .input(error)
+            }
+            guard let text = value.string else {
+                throw .malformedTextLine(path: source, line: line.number, reason: "found \(value.typeName)")
+            }
+            out.append(text)
+        }
+        return out
+    }
+
     /// Lines that each hold a JSON array of integers (`[15496, 995]`; `[]` for an empty text). A blank line
     /// is an error, not skipped, so output line k always decodes input line k.
     public static func idLines(_ bytes: [UInt8], source: String) throws(TokenizerError) -> [[Int]] {

@@ -20,6 +20,8 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible, TextInput
     case input(TextInputError)
     /// A line of `lntune tokenize --decode` input that is valid JSON but not an array of integers.
     case malformedIDLine(path: String, line: Int, reason: String)
+    /// A `tokenize --jsonl` line that is not one JSON string.
+    case malformedTextLine(path: String, line: Int, reason: String)
     /// Another error located in an input file, e.g. a rejected special token on line 12 of `input.txt`.
     indirect case inInput(path: String, line: Int, TokenizerError)
 
@@ -43,6 +45,8 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible, TextInput
             return "token id \(id) at position \(position) is not in the vocabulary"
         case let .input(problem):
             return problem.description
+        case let .malformedTextLine(path, line, reason):
+            return "\(path):\(line): expected one JSON string per line (--jsonl), \(reason)"
         case let .malformedIDLine(path, line, reason):
             return "\(path):\(line): expected a JSON array of token ids: \(reason)"
         case let .inInput(path, line, inner):

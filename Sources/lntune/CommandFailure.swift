@@ -26,7 +26,7 @@ enum CommandFailure {
             case .sameFile: return true
             case .generation(let failure):
                 switch failure {
-                case .noExamples: return false
+                case .noExamples, .badGenerationConfig: return false
                 default: return true
                 }
             case .training(.invalidSetting), .hub(.invalidName): return true

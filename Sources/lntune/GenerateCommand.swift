@@ -69,7 +69,14 @@ struct GenerateCommand: ParsableCommand {
         let loaded = try ModelLoader.load(model.request(adapter: adapter.adapter))
         printWarnings(loaded.warnings)
         let generator = Generator(loaded)
-        let parameters = try generator.parameters(decoding.choice())
+        var choice = try decoding.choice()
+        if !decoding.noGenerationConfig {
+            choice.configFile = try GenerationConfigFile.read(folder: loaded.modelFolder)
+            if !choice.configFileSummary.isEmpty {
+                FileHandle.standardError.write(Data((choice.configFileSummary + "\n").utf8))
+            }
+        }
+        let parameters = try generator.parameters(choice)
         if let prompt {
             try continuePrompt(prompt, generator: generator, parameters: parameters)
         } else if let request = datasetRequest() {

@@ -17,20 +17,25 @@ struct MergeCommand: ParsableCommand {
             """)
 
     @Option(help: .model) var model: String
+    @Option(help: .revision) var revision: String?
     @Option(help: .adapter) var adapter: String
 
     @Option(help: "Output folder to create (must not exist).")
     var out: String
 
     func validate() throws {
-        try PathFlags.refuseEmpty([("--model", model), ("--adapter", adapter), ("--out", out)])
+        try PathFlags.refuseEmpty([
+            ("--model", model), ("--adapter", adapter), ("--out", out), ("--revision", revision),
+        ])
+        try ModelOptions.checkRevision(revision, model: model)
         if FileManager.default.fileExists(atPath: out) {
             throw ValidationError("--out \(out) already exists; choose a new folder (nothing is overwritten)")
         }
     }
 
     func run() throws {
-        let summary = try AdapterMerging.merge(model: model, adapter: adapter, output: URL(fileURLWithPath: out))
+        let base = try revision.map { try ModelResolver.resolve(model, revision: $0).path } ?? model
+        let summary = try AdapterMerging.merge(model: base, adapter: adapter, output: URL(fileURLWithPath: out))
         printWarnings(summary.warnings)
         let files = summary.copiedFiles.isEmpty ? "" : "; copied \(summary.copiedFiles.joined(separator: ", "))"
         print(

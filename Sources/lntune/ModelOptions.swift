@@ -6,8 +6,29 @@ import LNTune
 struct ModelOptions: ParsableArguments {
     @Option(help: .model) var model: String
     @Option(help: .tokenizer) var tokenizer: String?
+    @Option(help: .revision) var revision: String?
 
-    func validate() throws { try PathFlags.refuseEmpty([("--model", model), ("--tokenizer", tokenizer)]) }
+    func validate() throws {
+        try PathFlags.refuseEmpty([("--model", model), ("--tokenizer", tokenizer), ("--revision", revision)])
+        try Self.checkRevision(revision, model: model)
+    }
+
+    /// A revision must be valid, and only a hub name has revisions.
+    static func checkRevision(_ revision: String?, model: String) throws {
+        guard let revision else { return }
+        try CommandFailure.usage { try HubCache.validateRevision(revision) }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: model, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw ValidationError("--revision is for a hub name in the cache; '\(model)' is a folder")
+        }
+    }
+
+    /// `--model` as commands that record it take it: the text as given, or with `--revision` the snapshot folder
+    /// that revision resolves to in the cache (so the run records the exact files it used).
+    func resolvedModel() throws -> String {
+        guard let revision else { return model }
+        return try ModelResolver.resolve(model, revision: revision).path
+    }
 
     /// The files `ModelLoader` reads for these options, which no output may replace.
     func inputFiles(adapter: String? = nil) -> [SameFileCheck.Labeled] {
@@ -18,7 +39,7 @@ struct ModelOptions: ParsableArguments {
 
     /// What `ModelLoader` loads for these options and `adapter`.
     func request(adapter: String? = nil) -> ModelRequest {
-        ModelRequest(model: model, tokenizer: tokenizer, adapter: adapter)
+        ModelRequest(model: model, tokenizer: tokenizer, adapter: adapter, revision: revision ?? "main")
     }
 }
 
@@ -35,6 +56,8 @@ extension ArgumentHelp {
     static let tokenizer = ArgumentHelp(
         "Tokenizer: a folder (vocab.json + merges.txt) or a .tiktoken file (with --model, default: the model folder's)."
     )
+    static let revision = ArgumentHelp(
+        "With a hub name: the branch, tag or commit hash to use from the cache (default: main).")
     static let adapter = ArgumentHelp(
         "Adapter folder: PEFT LN_TUNING / PREFIX_TUNING, or LNTune's prefix+ln, bitfit and full layouts.")
 }

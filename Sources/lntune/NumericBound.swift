@@ -64,10 +64,17 @@ struct NumericBound<Value: BoundedNumber>: Sendable {
             (flag, lower, false, upper, false, note)
     }
 
-    /// "1 to 1,000", "more than 0, at most 1", "more than 0, less than 1".
+    /// At least `lower`, less than `upper` (transformers' cutoffs: 0 disables, 1 would remove every token).
+    init(_ flag: String, atLeast lower: Value, below upper: Value, note: String? = nil) {
+        (self.flag, self.lower, lowerIncluded, self.upper, upperIncluded, self.note) =
+            (flag, lower, true, upper, false, note)
+    }
+
+    /// "1 to 1,000", "more than 0, at most 1", "more than 0, less than 1", "at least 0, less than 1".
     var rangeText: String {
-        if lowerIncluded { return "\(lower.boundText) to \(upper.boundText)" }
-        return "more than \(lower.boundText), \(upperIncluded ? "at most" : "less than") \(upper.boundText)"
+        let lowerText = lowerIncluded ? "at least" : "more than"
+        if upperIncluded && lowerIncluded { return "\(lower.boundText) to \(upper.boundText)" }
+        return "\(lowerText) \(lower.boundText), \(upperIncluded ? "at most" : "less than") \(upper.boundText)"
     }
 
     /// `text` followed by the accepted values, for `@Option(help:)`.

@@ -72,7 +72,8 @@ struct StudyCommand: ParsableCommand {
             return seed
         }
         return StudySettings(
-            model: model.model, tokenizer: model.tokenizer, task: task.rawValue, train: train, dev: dev, test: test,
+            model: try model.resolvedModel(), tokenizer: model.tokenizer, task: task.rawValue, train: train, dev: dev,
+            test: test,
             methods: list(methods),
             ablation: ablation, seeds: seedList, epochs: epochs, maxSteps: maxSteps,
             learningRates: try learningRate.map(StudySettings.parseLearningRates) ?? [:], batchSize: batchSize,

@@ -6,7 +6,8 @@ import LNTune
 struct TokenizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tokenize",
-        abstract: "Encode text lines to token ids (one JSON array per line), or decode them back.",
+        abstract:
+            "Encode text lines (or JSON strings, --jsonl) to token ids (one JSON array per line), or decode them back.",
         discussion: """
             Lines end at \\n, and CRLF reads as LF; U+2028, U+0085, form feeds and a lone \\r are part of the text. \
             Input must be UTF-8. Errors name the file and line and exit non-zero.
@@ -23,10 +24,18 @@ struct TokenizeCommand: ParsableCommand {
     @Flag(help: "Read JSON arrays of ids and write the decoded text, one line each.")
     var decode = false
 
+    @Flag(
+        help: """
+            Read one JSON string per line ("a\\nb" for a text with a newline) instead of plain text lines; the output \
+            is the same, one JSON array of ids per input line.
+            """)
+    var jsonl = false
+
     /// Lines encoded per batch: big enough to keep both cores busy, small enough to stream output.
     private static let batchLines = 4096
 
     func validate() throws {
+        if jsonl && decode { throw ValidationError("--jsonl is for encoding; --decode reads JSON arrays of ids") }
         try PathFlags.refuseEmpty([("--tokenizer", tokenizer), ("--input", input)])
         try CommandFailure.usage {
             try SameFileCheck.check(
@@ -45,7 +54,9 @@ struct TokenizeCommand: ParsableCommand {
                 output.append("\n")
             }
         } else {
-            let lines = try LineInput.textLines(bytes, source: source)
+            let lines =
+                jsonl
+                ? try LineInput.jsonTextLines(bytes, source: source) : try LineInput.textLines(bytes, source: source)
             for start in stride(from: 0, to: lines.count, by: Self.batchLines) {
                 let batch = Array(lines[start..<min(start + Self.batchLines, lines.count)])
                 let encoded = try tokenizer.encodeLines(batch, special: special, source: source, firstLine: start + 1)

@@ -72,7 +72,8 @@ struct TrainCommand: ParsableCommand {
     func settings() throws -> TrainingSettings {
         let o = optimization
         return TrainingSettings(
-            model: model.model, tokenizer: model.tokenizer, task: task.description, train: train, dev: dev,
+            model: try model.resolvedModel(), tokenizer: model.tokenizer, task: task.description, train: train,
+            dev: dev,
             maxDevExamples: maxDevExamples, promptTemplate: promptTemplate, onBadRow: onBadRow.rawValue,
             maxLength: maxLength,
             method: try method.configuration(), epochs: o.epochs, maxSteps: o.maxSteps, learningRate: o.learningRate,

@@ -62,6 +62,15 @@ import Testing
         ("bad_words_ids", greedy { $0.badWordsIds = [[1], []] }),
         ("bad_words_ids", greedy { $0.badWordsIds = [[1, 50]] }),
         ("eos_token_id", greedy { $0.eosTokenId = 50 }),
+        ("eos_token_id", greedy { $0.eosTokenIds = [49, -3] }),
+        ("typical_p", greedy { $0.typicalP = 0 }),
+        ("epsilon_cutoff", greedy { $0.epsilonCutoff = 1 }),
+        ("eta_cutoff", greedy { $0.etaCutoff = -0.1 }),
+        ("min_tokens_to_keep", greedy { $0.minTokensToKeep = 0 }),
+        ("sequence_bias", greedy { $0.sequenceBias = [SequenceBias(tokens: [], bias: 1)] }),
+        ("sequence_bias", greedy { $0.sequenceBias = [SequenceBias(tokens: [3, 50], bias: 1)] }),
+        ("forced_bos_token_id", greedy { $0.forcedBosTokenId = 50 }),
+        ("forced_eos_token_id", greedy { $0.forcedEosTokenIds = [3, -1] }),
         ("pad_token_id", greedy { $0.padTokenId = -1 }),
     ])
     func invalidParameter(name: String, parameters: GenerateParameters) {
@@ -73,17 +82,15 @@ import Testing
         }
     }
 
-    /// Beam sampling is not implemented and says so.
-    @Test func beamSamplingUnsupported() {
-        #expect {
+    /// Beam sampling draws (1 + EOS ids) × num_beams continuations without replacement; when top-k leaves fewer
+    /// (only beam 0 is alive at the first step), it stops with a typed error, as torch.multinomial does.
+    @Test func beamSamplingNeedsEnoughTokens() {
+        #expect(throws: GenerationError.tooFewTokensToSample(row: 0, needed: 4, available: 2)) {
             try Self.generate(
                 [[1]],
                 Self.greedy {
-                    $0.numBeams = 2; $0.doSample = true
+                    $0.numBeams = 2; $0.doSample = true; $0.topK = 1
                 })
-        } throws: { error in
-            if case .unsupported? = error as? GenerationError { return true }
-            return false
         }
     }
 

@@ -85,7 +85,7 @@ import Testing
     func processorsMatchTransformers(name: String) throws {
         let fixture = try Self.load()
         let testCase = try #require(fixture.cases.first { $0.name == name })
-        let processors = testCase.parameters.logitsProcessors()
+        let processors = testCase.parameters.logitsProcessors(promptWidth: fixture.promptWidth)
         #expect(
             processors.map { String(describing: type(of: $0)) } == testCase.processors.map { Self.typeNames[$0] ?? $0 })
         for (r, history) in fixture.tokenHistories.enumerated() {

@@ -26,7 +26,9 @@ struct NumericFlagTests {
                 "no-repeat-ngram-size": ["-1", huge], "repetition-penalty": ["0", "-1", "inf"],
                 "min-new-tokens": ["-1", huge], "max-new-tokens": ["0", "-1", huge], "temperature": ["0", "-1", "nan"],
                 "top-k": ["-5", huge], "top-p": ["0", "2", "-0.5"], "seed": ["-1", "18446744073709551616"],
-                "num-return-sequences": ["0", huge],
+                "num-return-sequences": ["0", huge], "min-length": ["-1", huge], "eos-token-id": ["-1", huge],
+                "min-tokens-to-keep": ["0", "-3"], "typical-p": ["0", "1.5"], "epsilon-cutoff": ["1", "-0.1"],
+                "eta-cutoff": ["1", "-1", "nan"], "forced-bos-token-id": ["-1", huge], "forced-eos-token-id": ["-2"],
             ]),
         Command(
             words: ["score"], required: ["--jsonl", "missing.jsonl"],
@@ -93,7 +95,8 @@ struct NumericFlagTests {
     static let textOptions: Set<String> = [
         "model", "tokenizer", "adapter", "input", "prompt", "task", "prompt-template", "out", "text", "preset",
         "decode", "early-stopping", "bad-words", "hyp", "ref", "refs-grouped", "jsonl", "metrics", "tokenize", "smooth",
-        "special", "revision", "data", "config", "file", "save-to", "shared", "only", "method", "study-methods",
+        "special", "revision", "sequence-bias", "data", "config", "file", "save-to", "shared", "only", "method",
+        "study-methods",
     ]
 
     /// The options of `command` as `--experimental-dump-help` lists them: name and help text.

@@ -1,14 +1,19 @@
 import Decoding
 
 /// How `lntune generate` turns `--preset`, `--decode` and the individual transformers-named options into one
-/// `GenerateParameters`: the preset (default `greedy`) first, then the decoding mode, then every option the user
-/// gave, so `--preset lilang-table2text --num-beams 3` is that preset with 3 beams.
+/// `GenerateParameters`: the preset (default `greedy`) first, then — unless a preset was chosen explicitly — the
+/// model folder's `generation_config.json`, then the decoding mode, then every option the user gave, so
+/// `--preset lilang-table2text --num-beams 3` is that preset with 3 beams. Precedence: flags > file > defaults.
 public struct DecodingChoice: Sendable, Equatable {
     public enum Mode: String, Sendable, CaseIterable {
         case greedy, beam, sample
     }
 
     public var preset: String = GenerationPreset.greedy.name
+    /// Whether `preset` was named by the user; a chosen preset replaces the file's settings as a whole.
+    public var presetGiven = false
+    /// The model folder's `generation_config.json`, applied between the preset and the flags.
+    public var configFile: GenerationConfigFile?
     public var mode: Mode?
     public var numBeams: Int?
     public var lengthPenalty: Double?
@@ -22,6 +27,16 @@ public struct DecodingChoice: Sendable, Equatable {
     public var topP: Double?
     public var seed: UInt64?
     public var numReturnSequences: Int?
+    public var minLength: Int?
+    /// `--eos-token-id` (repeatable); empty keeps the file's or the tokenizer's `<|endoftext|>`.
+    public var eosTokenIds: [Int] = []
+    public var minTokensToKeep: Int?
+    public var typicalP: Double?
+    public var epsilonCutoff: Double?
+    public var etaCutoff: Double?
+    public var sequenceBias: [SequenceBias]?
+    public var forcedBosTokenId: Int?
+    public var forcedEosTokenIds: [Int] = []
     /// Strings the output must never contain, tokenised as they would appear mid-text (`bad_words_ids`).
     public var badWords: [String] = []
 
@@ -33,6 +48,18 @@ public struct DecodingChoice: Sendable, Equatable {
     /// The parameters for a model whose `<|endoftext|>` is `endOfText`; `encode` tokenises `--bad-words`.
     public func parameters(endOfText: Int, encode: (String) throws -> [Int]) throws -> GenerateParameters {
         var p = try GenerationPreset.named(preset).parameters
+        // The presets name GPT-2's ids; a model with another vocabulary stops at its own <|endoftext|>.
+        p.eosTokenId = endOfText
+        if let configFile, !presetGiven {
+            configFile.apply(to: &p)
+            if configFile.maxLength != nil && !configFile.keys.contains("max_new_tokens") && maxNewTokens == nil {
+                throw LNTuneError.generation(
+                    .badGenerationConfig(
+                        path: configFile.path, key: "max_length",
+                        reason: "counts the prompt, which LNTune cannot turn into new tokens for every prompt; set "
+                            + "max_new_tokens in the file or pass --max-new-tokens"))
+            }
+        }
         switch mode {
         case .greedy?:
             p.numBeams = 1
@@ -58,6 +85,15 @@ public struct DecodingChoice: Sendable, Equatable {
         if let topP { p.topP = topP }
         if let seed { p.seed = seed }
         if let numReturnSequences { p.numReturnSequences = numReturnSequences }
+        if let minLength { p.minLength = minLength }
+        if !eosTokenIds.isEmpty { p.eosTokenIds = eosTokenIds }
+        if let minTokensToKeep { p.minTokensToKeep = minTokensToKeep }
+        if let typicalP { p.typicalP = typicalP }
+        if let epsilonCutoff { p.epsilonCutoff = epsilonCutoff }
+        if let etaCutoff { p.etaCutoff = etaCutoff }
+        if let sequenceBias { p.sequenceBias = sequenceBias }
+        if let forcedBosTokenId { p.forcedBosTokenId = forcedBosTokenId }
+        if !forcedEosTokenIds.isEmpty { p.forcedEosTokenIds = forcedEosTokenIds }
         for word in badWords {
             let ids = try encode(word)
             guard !ids.isEmpty else {
@@ -66,9 +102,14 @@ public struct DecodingChoice: Sendable, Equatable {
             }
             p.badWordsIds.append(ids)
         }
-        // The presets name GPT-2's ids; a model with another vocabulary stops at its own <|endoftext|>.
-        p.eosTokenId = endOfText
         return p
+    }
+
+    /// The settings taken from `configFile` ("" when none applies), for a line on stderr.
+    public var configFileSummary: String {
+        guard let configFile, !configFile.keys.isEmpty else { return "" }
+        if presetGiven { return "\(configFile.path) ignored: --preset \(preset) sets every decoding option" }
+        return "defaults from \(configFile.path): " + configFile.keys.joined(separator: ", ")
     }
 
     /// Parses `--early-stopping` the way transformers spells the values.

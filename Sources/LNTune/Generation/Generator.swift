@@ -31,6 +31,15 @@ public final class Generator {
 
     /// The parameters `choice` selects for this model's tokenizer.
     public func parameters(_ choice: DecodingChoice) throws -> GenerateParameters {
+        // The file's own values are checked first, so a bad one is reported with the file and key that hold it.
+        if let file = choice.configFile, !choice.presetGiven {
+            do {
+                try file.parameters.validate(vocabularySize: languageModel.vocabularySize)
+            } catch let GenerationError.invalidParameter(name, value, hint) {
+                throw LNTuneError.generation(
+                    .badGenerationConfig(path: file.path, key: name, reason: "\(value) is invalid: \(hint)"))
+            }
+        }
         let p = try choice.parameters(endOfText: endOfText) { try tokenizer.encode($0, special: .text) }
         try p.validate(vocabularySize: languageModel.vocabularySize)
         return p
