@@ -58,6 +58,12 @@ public enum Perplexity {
         lines: [String], source: String, model: LoadedModel, options: Options = Options(),
         progress: (_ scored: Int, _ total: Int) -> Void = { _, _ in }
     ) throws(LNTuneError) -> Report {
+        // Spaces are tokens, so a file of blank-looking lines would score as a "corpus" of whitespace.
+        if !lines.isEmpty, lines.allSatisfy({ $0.allSatisfy(\.isWhitespace) }) {
+            throw .nothingToScore(
+                file: source, reason: "every line is blank (empty or whitespace only); give text, one sequence per line"
+            )
+        }
         let encoded: [[Int]]
         do {
             encoded = try model.tokenizer.encodeLines(lines, special: .allow, source: source, firstLine: 1)

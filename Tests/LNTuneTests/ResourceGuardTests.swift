@@ -67,7 +67,7 @@ struct ResourceGuardTests {
         #expect(seen == [[2, 4], [4, 4]])
     }
 
-    @Test(arguments: [[String](), [""], ["", ""]])
+    @Test(arguments: [[String](), [""], ["", ""], ["  ", "\t", ""], ["\u{3000} "]])
     func nothingToScoreIsAnError(lines: [String]) throws {
         #expect {
             try Perplexity.evaluate(lines: lines, source: "in.txt", model: try Self.model())

@@ -159,3 +159,33 @@ func thrownError<T>(_ body: () throws(TuningError) -> T) -> TuningError? {
     try AdapterFiles.write(ln, to: folder.url)
     #expect(try AdapterFiles.read(from: folder.url, modelConfig: config).configuration == .ln(LNTuningOptions()))
 }
+
+/// A recorded method that does not store every tensor the weights hold (an edited config beside other weights),
+/// or whose recorded settings do not fit the model, is refused when read — found by the adapter_config.json fuzz
+/// target, where such a folder read, then wrote back fewer tensors than it held.
+@Test func aRecordedMethodMustAgreeWithTheWeights() throws {
+    let folder = try TemporaryFolder()
+    let config = try Tiny.model().config
+    let ln = try copy("from-peft/ln", in: folder)
+    let configURL = ln.appendingPathComponent("adapter_config.json")
+    try edit(configURL) { json in
+        json["lntune"] = ["method": "ln", "ln": ["terms": ["bias"], "modules": ["attn", "final"], "layers": [1, 1]]]
+    }
+    let narrower = thrownError { () throws(TuningError) in try AdapterFiles.read(from: ln, modelConfig: config) }
+    guard case let .invalidAdapter(file, reason)? = narrower else {
+        Issue.record("a one-layer record beside every layer's weights: \(String(describing: narrower))")
+        return
+    }
+    #expect(file == ln.path)
+    #expect(reason.contains("h.0.ln_1") && reason.contains("does not store"))
+
+    try edit(configURL) { json in
+        json["lntune"] = ["method": "ln", "ln": ["terms": ["bias"], "modules": ["attn"], "layers": [0, 7]]]
+    }
+    let outside = thrownError { () throws(TuningError) in try AdapterFiles.read(from: ln, modelConfig: config) }
+    guard case let .invalidAdapter(_, outsideReason)? = outside else {
+        Issue.record("a record of layers 0-7 on a \(config.nLayer)-layer model: \(String(describing: outside))")
+        return
+    }
+    #expect(outsideReason.contains("do not fit this model") && outsideReason.contains("ln-layers"))
+}

@@ -38,8 +38,35 @@ public enum AdapterFiles {
                 path: directory.appendingPathComponent(PEFTAdapterConfig.fileName).path,
                 hint: "not an adapter folder: expected adapter_config.json (PEFT) or lntune_adapter.json (LNTune)")
         }
+        try checkAgreement(adapter, directory: directory)
         adapter.source = directory.path
         return adapter
+    }
+
+    /// Refuses a folder whose recorded method does not fit the model or does not store every tensor the weights
+    /// hold (an edited or mismatched config beside someone else's weights): applying it would set values the
+    /// method says it never trained, and writing it back would drop them. Tensors the method stores but the
+    /// weights lack are the loader's `AdapterFit` check, which names both model shapes.
+    static func checkAgreement(_ adapter: Adapter, directory: URL) throws(TuningError) {
+        let method = adapter.configuration.method
+        do {
+            try method.validate(for: adapter.modelConfig)
+        } catch {
+            throw .invalidAdapter(
+                file: directory.path,
+                reason: "its recorded \(adapter.configuration.name) settings do not fit this model: \(error)")
+        }
+        guard !method.storesWholeModel else { return }
+        let stored = Set(method.storedTensors(in: ParameterLayout(config: adapter.modelConfig)))
+        if let extra = adapter.tensors.keys.sorted(by: { $0.huggingFaceName < $1.huggingFaceName })
+            .first(where: { !stored.contains($0) })
+        {
+            throw .invalidAdapter(
+                file: directory.path,
+                reason: "the weights hold \(extra.huggingFaceName), which its recorded method"
+                    + " \(adapter.configuration.name) does not store: the config and the weights do not belong"
+                    + " together")
+        }
     }
 
     /// A PEFT adapter folder: `adapter_config.json` + `adapter_model.safetensors`, read by the method whose
