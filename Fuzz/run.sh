@@ -2,18 +2,17 @@
 # Builds and runs the libFuzzer targets for the readers of untrusted model files, outside SwiftPM (the package
 # does not compile this folder).
 #
-#   Fuzz/run.sh [config|safetensors|all] [RUNS]     default: all, 1000000 runs per target
+#   Fuzz/run.sh [config|safetensors|adapter-config|all] [RUNS]     default: all, 1000000 runs per target
 #   FUZZ_FLAGS="-max_total_time=600" Fuzz/run.sh safetensors -1    time-boxed instead (RUNS -1: no run limit)
 #
-# Each target is one `swiftc -sanitize=fuzzer,address` invocation over the GPT2 sources it needs plus
-# Fuzz/<Name>Fuzz.swift. Binaries, the growing corpus and any crash inputs (crash-*, oom-*, timeout-*) go to
+# The config and safetensors targets are one `swiftc -sanitize=fuzzer,address` invocation over the GPT2 sources
+# they need plus Fuzz/<Name>Fuzz.swift. adapter-config reads whole adapter folders through the Tuning library,
+# so it first compiles Tuning and the targets under it as instrumented static modules (a few minutes), then links
+# Fuzz/AdapterConfigFuzz.swift against them; it runs from the package root and reads Tests/Fixtures. Binaries, the growing corpus and any crash inputs (crash-*, oom-*, timeout-*) go to
 # .build/fuzz/<target>/. Seeds are made here: data/tiny-model/config.json, and a complete safetensors
 # checkpoint for the harness's tiny config (needs python3). A crash input is replayed with
 #   .build/fuzz/<target>/fuzz .build/fuzz/<target>/crash-…
 #
-# adapter_config.json is not fuzzed yet: the adapter reader in Sources/Tuning is being rewritten. The hook: write
-# Fuzz/AdapterConfigFuzz.swift and add an `adapter-config)` case to sources_for below listing the Tuning sources
-# it needs.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -36,7 +35,8 @@ sources_for() {
     case "$1" in
         config) echo "${config_sources[@]}" Fuzz/ConfigFuzz.swift ;;
         safetensors) echo "${safetensors_sources[@]}" Fuzz/SafeTensorsFuzz.swift ;;
-        *) echo "unknown fuzz target '$1' (config, safetensors)" >&2; return 1 ;;
+        adapter-config) echo Fuzz/AdapterConfigFuzz.swift ;;
+        *) echo "unknown fuzz target '$1' (config, safetensors, adapter-config)" >&2; return 1 ;;
     esac
 }
 
@@ -45,6 +45,12 @@ write_seeds() {
     mkdir -p "$seeds"
     case "$name" in
         config) cp data/tiny-model/config.json "$seeds/tiny-model-config.json" ;;
+        adapter-config)
+            # Every adapter_config.json the tests commit: PEFT's LN and prefix files and LNTune's records.
+            find Tests/Fixtures -name adapter_config.json | while read -r file; do
+                cp "$file" "$seeds/$(echo "$file" | tr / _)"
+            done
+            ;;
         safetensors)
             # Every tensor of GPT2Config(vocab 8, positions 4, embd 4, 1 layer, 2 heads), F32, sorted names and
             # contiguous offsets as the Rust writer leaves them; one copy with a tied lm_head and metadata.
@@ -85,18 +91,44 @@ run_target() {
     write_seeds "$name" "$work/seeds"
     echo "== building $name fuzzer"
     rm -f "$work/fuzz"  # so that a failed build cannot leave an old binary to run
+    local modules=() libraries=()
+    if [ "$name" = adapter-config ]; then
+        # The library targets the adapter reader needs, in dependency order, each an instrumented static module.
+        mkdir -p "$work/modules"
+        local stale=no
+        for module in Randomness WorkerThreads Kernels GPT2 Tuning; do
+            libraries=("$work/modules/lib$module.a" "${libraries[@]}")
+            # Recompiled when it or a module under it changed since the last build.
+            if [ "$stale" = no ] && [ -f "$work/modules/lib$module.a" ] \
+                && [ -z "$(find "Sources/$module" -name '*.swift' -newer "$work/modules/lib$module.a")" ]; then
+                continue
+            fi
+            stale=yes
+            echo "   compiling $module"
+            # shellcheck disable=SC2046 # one argument per source file
+            swiftc -sanitize=fuzzer,address -parse-as-library -O -emit-library -static -module-name "$module" \
+                -I "$work/modules" -I Sources/CBLAS -emit-module -emit-module-path "$work/modules/$module.swiftmodule" \
+                $(find "Sources/$module" -name '*.swift' | sort) -o "$work/modules/lib$module.a" 2>&1 \
+                | grep -v "Cannot export local symbol" || true
+        done
+        modules=(-I "$work/modules" -I Sources/CBLAS "${libraries[@]}" -lopenblas)
+    fi
     # shellcheck disable=SC2086 # the source list is split on purpose
-    swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name GPT2Fuzz $sources -o "$work/fuzz" 2>&1 \
-        | grep -v "Cannot export local symbol" || true
+    swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name LNTuneFuzz $sources \
+        "${modules[@]}" -o "$work/fuzz" 2>&1 | grep -v "Cannot export local symbol" || true
     [ -x "$work/fuzz" ] || { echo "build of the $name fuzzer failed" >&2; return 1; }
     echo "== fuzzing $name: $runs runs ${FUZZ_FLAGS:-}"
+    # Foundation's file reading keeps a few buffers that LeakSanitizer reports at exit (12 KiB, allocated inside
+    # Data(contentsOf:)); only the adapter target reads files, and a leak is not what it looks for.
+    local leaks=1
+    [ "$name" = adapter-config ] && leaks=0
     # shellcheck disable=SC2086
-    "$work/fuzz" -runs="$runs" -max_len=4096 -dict=Fuzz/json.dict -print_final_stats=1 \
+    "$work/fuzz" -runs="$runs" -max_len=4096 -dict=Fuzz/json.dict -print_final_stats=1 -detect_leaks="$leaks" \
         -artifact_prefix="$work/" ${FUZZ_FLAGS:-} "$work/corpus" "$work/seeds"
 }
 
 if [ "$target" = all ]; then
-    for name in config safetensors; do run_target "$name"; done
+    for name in config safetensors adapter-config; do run_target "$name"; done
 else
     run_target "$target"
 fi
