@@ -87,7 +87,7 @@ def module_fixture() -> None:
         ("parallel", ParBnConfig, ParallelAdapter),  # the adapter reads r
     ]
     for placement, config_type, module_type in configs:
-        for nonlinearity in ("relu", "swish", "gelu", "gelu_new", "tanh"):
+        for nonlinearity in ("relu", "swish", "gelu", "gelu_new", "tanh", "leakyrelu"):
             config = config_type(non_linearity=nonlinearity, reduction_factor=4, scaling=1.5)
             module = module_type("m", input_size=8, down_sample=2, config=config)
             with torch.no_grad():
