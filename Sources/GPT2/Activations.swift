@@ -53,6 +53,8 @@ final class Activations {
     /// The extension's workspace and sublayer buffers (zero-sized without them).
     let hookWorkspace: UnsafeMutablePointer<Float>, branch: UnsafeMutablePointer<Float>
     let dhook: UnsafeMutablePointer<Float>
+    /// The dropout key of the extension's hooks for the current call (a training step's), nil otherwise.
+    var hookDropoutKey: UInt64?
 
     /// Lays out the views for a `[batch, length]` forward whose last query sees `keys` slots, reusing
     /// `old`'s allocation when it is large enough (touching fresh pages every step would cost more than

@@ -5,11 +5,13 @@ extension GPT2Model {
     /// respect to what `request` names, ADDED into `gradients` (same layout as the parameters; zero the
     /// requested ranges once per step, e.g. `request.zero(gradients)`) and, for the prefix, into
     /// `prefixGradients`, for the model's extension into `extensionGradients` (`parameterCount` floats).
-    /// Nothing outside the request is written.
+    /// Nothing outside the request is written. `dropout` is GPT-2's; `hookDropoutKey` keys the extension's own
+    /// dropout (each hook site derives its key from it).
     public func lossAndGradients(
         _ batch: TokenBatch, labels: [Int32], options: LossOptions = LossOptions(), prefix: PrefixSlots? = nil,
         request: GradientRequest, gradients: GPT2Parameters, prefixGradients: PrefixSlots? = nil,
-        extensionGradients: UnsafeMutableBufferPointer<Float>? = nil, dropout: DropoutMask? = nil
+        extensionGradients: UnsafeMutableBufferPointer<Float>? = nil, dropout: DropoutMask? = nil,
+        hookDropoutKey: UInt64? = nil
     ) throws(GPT2Error) -> LossResult {
         try checkPrefix(prefix)
         guard gradients.config == config else {
@@ -43,6 +45,7 @@ extension GPT2Model {
         let keys = p + batch.length
         let cache = try KVCache(config: config, batchSize: batch.batchSize, slotCapacity: keys, prefix: prefix)
         return try withActivations(batch: batch, keys: keys, needs: needs) { acts throws(GPT2Error) in
+            acts.hookDropoutKey = hookDropoutKey
             let positions = try forward(batch, cache: cache, acts: acts, dropout: dropout)
             let n = batch.batchSize * batch.length
             acts.dln.update(repeating: 0, count: n * config.nEmbd)
@@ -95,8 +98,7 @@ extension GPT2Model {
                 hookBackward(
                     .beside(linear), layer: l, rows: n, input: input, inputWidth: inWidth, doutput: doutput,
                     outputWidth: outWidth,
-                    dinput: continuesBelow(below) ? dinput : nil, gradients: extensionGradients, acts: acts,
-                    dropout: dropout)
+                    dinput: continuesBelow(below) ? dinput : nil, gradients: extensionGradients, acts: acts)
             }
             // x_{l+1} = mid + drop(mlp_proj(gelu(fc(ln_2(mid))))) [+ afterMLP, parallelMLP hooks]
             let dmlp = branchGradient(
@@ -197,7 +199,7 @@ extension GPT2Model {
                 hookBackward(
                     point, layer: l, rows: n, input: input, inputWidth: c, doutput: dres, outputWidth: c,
                     dinput: wantsInput ? acts.dhook : nil, dbranch: lowest < .block(l, output) ? scratch : nil,
-                    gradients: extensionGradients, acts: acts, dropout: dropout)
+                    gradients: extensionGradients, acts: acts)
             }
         }
         site?.apply(scratch, count: n * c)

@@ -69,7 +69,7 @@ extension GPT2Model {
             hookForward(
                 .beside(.attnQKV), layer: l, rows: n, input: acts.ln1Out.at(l), inputWidth: c, output: acts.qkv.at(l),
                 outputWidth: 3 * c,
-                acts: acts, dropout: dropout)
+                acts: acts)
             cache.store(layer: l, qkv: acts.qkv.at(l), batch: nb, length: nt, at: offset)
             Attention.forward(
                 out: acts.atty.at(l), probs: acts.probs?.at(l), q: acts.qkv.at(l), keys: cache.keys(layer: l),
@@ -89,7 +89,7 @@ extension GPT2Model {
             hookForward(
                 .beside(.mlpFC), layer: l, rows: n, input: acts.ln2Out.at(l), inputWidth: c, output: acts.fch.at(l),
                 outputWidth: h,
-                acts: acts, dropout: dropout)
+                acts: acts)
             GELU.forward(out: acts.geluOut.at(l), inp: acts.fch.at(l), count: n * h)
             let next = acts.residual.at(l + 1)
             if next != mid { next.update(from: mid, count: n * c) }
@@ -128,21 +128,19 @@ extension GPT2Model {
                 accumulate: true)
             hookForward(
                 linear, layer: l, rows: n, input: inp, inputWidth: inFeatures, output: residual, outputWidth: c,
-                acts: acts, dropout: dropout)
+                acts: acts)
             return
         }
         let branch = sublayerHooks ? acts.branch : acts.dln
         Linear.forward(
             out: branch, inp: inp, weight: weight, bias: bias, rows: n, inFeatures: inFeatures, outFeatures: c)
         hookForward(
-            linear, layer: l, rows: n, input: inp, inputWidth: inFeatures, output: branch, outputWidth: c, acts: acts,
-            dropout: dropout)
+            linear, layer: l, rows: n, input: inp, inputWidth: inFeatures, output: branch, outputWidth: c, acts: acts)
         site?.apply(branch, count: n * c)
         for point in HookTable.sublayerPoints(attention: attention) {
             hookForward(
                 point, layer: l, rows: n, input: input, inputWidth: c, branch: branch, output: residual, outputWidth: c,
-                acts: acts,
-                dropout: dropout)
+                acts: acts)
         }
         addInPlace(residual, branch, n * c)
     }

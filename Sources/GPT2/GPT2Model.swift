@@ -116,6 +116,7 @@ public final class GPT2Model: @unchecked Sendable {
                 config: config, batch: batch.batchSize, length: batch.length, keys: keys, needs: needs,
                 extension: layout, reusing: old)
         }
+        acts.hookDropoutKey = nil
         defer {
             lock.lock()
             spare = acts

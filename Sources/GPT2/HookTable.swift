@@ -1,4 +1,5 @@
 import Kernels
+import Randomness
 
 /// The model's view of its `ModelExtension`: which hook points are active in which block (a dense
 /// `[layer][point]` table, looked up at each point of the forward and backward), what the activation layout
@@ -58,9 +59,11 @@ struct HookTable: Sendable {
             sublayerBuffers: hasSublayerHooks)
     }
 
-    /// The dropout of `point` in block `layer`: site codes after GPT-2's own (0 … 3L), one per (layer, point).
-    func dropout(_ mask: DropoutMask?, _ point: HookPoint, layer: Int) -> DropoutMask? {
-        mask?.site(3 * layerCount + 1 + layer * HookPoint.allCases.count + point.index)
+    /// The dropout key of `point` in block `layer`, derived from a step's key as `DropoutMask.site` derives
+    /// GPT-2's sites, with codes after GPT-2's own (0 … 3L), one per (layer, point).
+    func dropoutKey(_ key: UInt64?, _ point: HookPoint, layer: Int) -> UInt64? {
+        let code = UInt64(3 * layerCount + 1 + layer * HookPoint.allCases.count + point.index)
+        return key.map { SplitMix64.mix($0 &+ code &* SplitMix64.increment) }
     }
 }
 
@@ -90,8 +93,7 @@ extension GPT2Model {
     /// Runs the extension's forward at `point` of block `layer` when it has a hook there (nothing otherwise).
     func hookForward(
         _ point: HookPoint, layer: Int, rows: Int, input: UnsafePointer<Float>, inputWidth: Int,
-        branch: UnsafePointer<Float>? = nil, output: UnsafeMutablePointer<Float>, outputWidth: Int, acts: Activations,
-        dropout: DropoutMask?
+        branch: UnsafePointer<Float>? = nil, output: UnsafeMutablePointer<Float>, outputWidth: Int, acts: Activations
     ) {
         guard let hooks, hooks.has(point, layer: layer) else { return }
         hooks.modelExtension.forward(
@@ -99,15 +101,14 @@ extension GPT2Model {
             HookForward(
                 layer: layer, rows: rows, input: input, inputWidth: inputWidth, branch: branch, output: output,
                 outputWidth: outputWidth, workspace: acts.hookWorkspace, training: acts.needs != nil,
-                dropout: hooks.dropout(dropout, point, layer: layer)))
+                dropoutKey: hooks.dropoutKey(acts.hookDropoutKey, point, layer: layer)))
     }
 
     /// Runs the extension's backward at `point` of block `layer` when it has a hook there.
     func hookBackward(
         _ point: HookPoint, layer: Int, rows: Int, input: UnsafePointer<Float>, inputWidth: Int,
         doutput: UnsafePointer<Float>, outputWidth: Int, dinput: UnsafeMutablePointer<Float>?,
-        dbranch: UnsafeMutablePointer<Float>? = nil, gradients: UnsafeMutablePointer<Float>?, acts: Activations,
-        dropout: DropoutMask?
+        dbranch: UnsafeMutablePointer<Float>? = nil, gradients: UnsafeMutablePointer<Float>?, acts: Activations
     ) {
         guard let hooks, hooks.has(point, layer: layer) else { return }
         hooks.modelExtension.backward(
@@ -115,6 +116,6 @@ extension GPT2Model {
             HookBackward(
                 layer: layer, rows: rows, input: input, inputWidth: inputWidth, doutput: doutput,
                 outputWidth: outputWidth, dinput: dinput, dbranch: dbranch, gradients: gradients,
-                workspace: acts.hookWorkspace, dropout: hooks.dropout(dropout, point, layer: layer)))
+                workspace: acts.hookWorkspace, dropoutKey: hooks.dropoutKey(acts.hookDropoutKey, point, layer: layer)))
     }
 }

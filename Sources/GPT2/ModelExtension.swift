@@ -127,8 +127,10 @@ public struct HookForward {
     public let workspace: UnsafeMutablePointer<Float>
     /// A backward follows: save what it needs in `workspace`.
     public let training: Bool
-    /// This site's own dropout mask (training with dropout only); the backward gets the same one.
-    public let dropout: DropoutMask?
+    /// This site's dropout key in a training step that gives one (nil otherwise): an extension with dropout
+    /// draws `DropoutMask(rate: itsRate, key: dropoutKey)`, and the backward gets the same key, so the mask is
+    /// recomputed rather than stored (and a resumed run redraws it).
+    public let dropoutKey: UInt64?
 }
 
 /// What a backward hook sees: the forward's `input` (kept by the model), ∂L/∂output, and where to add.
@@ -147,5 +149,5 @@ public struct HookBackward {
     /// Adds ∂L/∂(its parameters) here (`parameterCount` floats); nil when the extension does not train.
     public let gradients: UnsafeMutablePointer<Float>?
     public let workspace: UnsafeMutablePointer<Float>
-    public let dropout: DropoutMask?
+    public let dropoutKey: UInt64?
 }
