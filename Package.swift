@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "ResourceUsage"),
         .target(name: "Kernels", dependencies: ["CBLAS", "Randomness"], swiftSettings: kernelFlags),
         .target(name: "Tokenizers", dependencies: ["CUTF8Proc", "TextIO"]),
-        .target(name: "GPT2", dependencies: ["Kernels"], swiftSettings: hostCPU),
+        .target(name: "GPT2", dependencies: ["Kernels", "Randomness"], swiftSettings: hostCPU),
         .target(name: "Tuning", dependencies: ["GPT2", "Kernels", "Randomness"], swiftSettings: hostCPU),
         .target(name: "Decoding", dependencies: ["GPT2", "Kernels", "Randomness"], swiftSettings: hostCPU),
         .target(name: "Metrics", dependencies: ["Randomness", "TextIO"]),

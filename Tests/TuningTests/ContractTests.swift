@@ -64,8 +64,7 @@ func saveThenLoadGivesTheSameLogits(_ name: String) throws {
     try AdapterFiles.write(tuner.adapter(baseModel: "tiny-gpt2"), to: folder.url)
     let loaded = try AdapterFiles.read(from: folder.url, modelConfig: tuner.model.config)
     #expect(loaded.configuration == tuner.configuration)
-    let base = try Tiny.model()
-    try loaded.apply(to: base.parameters)
+    let base = try loaded.model(on: Tiny.model())
     let batch = try fourExamples().tokens
     let want = try tuner.logits(batch)
     let got = try base.logits(batch, prefix: loaded.prefix)

@@ -84,7 +84,8 @@ public enum ModelLoader {
             recorded: adapter.baseModel, adapter: adapterPath, modelName: request.model, modelFolder: folder,
             hub: request.hub)
         return AdaptedCheckpoint(
-            checkpoint: checkpoint, adapter: adapter, folder: folder, warnings: warning.map { [$0] } ?? [])
+            checkpoint: checkpoint, adapter: adapter, folder: folder, warnings: warning.map { [$0] } ?? [],
+            extensionModule: adapterUse == .apply ? adapter.extensionModule : nil)
     }
 
     /// A tokenizer folder (`vocab.json` + `merges.txt`) or a `.tiktoken` rank file (the tokenizer alone, for

@@ -3,8 +3,8 @@ import Kernels
 import Randomness
 
 /// One training run's state and its optimizer step: the model (whose trainable ranges it updates in place),
-/// the method's selection, gradient buffers, optimizer moments for the trainable values only, and the prefix
-/// encoder's parameters.
+/// the method's selection, gradient buffers, optimizer moments for the trainable values only, the prefix
+/// encoder's parameters and the method's hook-point module (LoRA), which `model` runs.
 ///
 /// `step(batches:)` is one optimizer step over micro-batches: zero the trainable gradients → forward +
 /// backward per micro-batch (summed losses, accumulated gradients) → divide by the step's denominator
@@ -14,13 +14,17 @@ import Randomness
 /// Not for concurrent use: one step at a time (the model itself may serve other readers meanwhile, but
 /// they see the trainable values change between steps).
 public final class Tuner: @unchecked Sendable {
+    /// The model given, with the method's hook-point module attached when it has one.
     public let model: GPT2Model
     public let configuration: TuningConfiguration
     public let selection: TrainableSelection
     public let options: TunerOptions
     /// The prefix encoder (Prefix-Tuning methods), whose output the model attends to.
     public let prefix: PrefixParameters?
-    /// Trainable values and their gradients, base tensors first (layout order), then the prefix encoder.
+    /// The method's module at the model's hook points (LoRA), whose values train.
+    public let extensionModule: (any TrainableExtension)?
+    /// Trainable values and their gradients, base tensors first (layout order), then the prefix encoder, then
+    /// the hook-point module.
     public let segments: [TrainableSegment]
     public let optimizer: OptimizerState
     /// Optimizer steps completed (the schedule's position).
@@ -30,15 +34,16 @@ public final class Tuner: @unchecked Sendable {
 
     let gradients: GPT2Parameters
     let prefixGradients: FloatBuffer?
+    let extensionGradients: FloatBuffer?
     let request: GradientRequest
 
-    /// A tuner for `method` on `model`, with a freshly initialised prefix (PEFT's initialisation, seeded by
-    /// `options.seed`) and zero optimizer state. The model's trainable values are its starting point.
+    /// A tuner for `method` on `model`, with a freshly initialised prefix and hook-point module (PEFT's
+    /// initialisation, seeded by `options.seed`, prefix first) and zero optimizer state. The model's trainable
+    /// values are its starting point.
     public init(model: GPT2Model, method: any TuningMethod, options: TunerOptions) throws(TuningError) {
         let config = model.config
         try method.validate(for: config)
         try options.validate()
-        self.model = model
         self.configuration = TuningConfiguration(method)
         self.options = options
         selection = method.selection(for: model.parameters.layout)
@@ -46,8 +51,15 @@ public final class Tuner: @unchecked Sendable {
         gradients = GPT2Parameters(config: config)
         var random = TuningRandom(seed: options.seed)
         prefix = method.prefix.map { PrefixParameters(config: config, options: $0, random: &random) }
+        let module = method.makeExtension(for: config)
+        module?.initialize(random: &random)
+        extensionModule = module
+        self.model = try TuningError.wrapping { () throws(GPT2Error) in
+            module == nil ? model : try model.extended(with: module)
+        }
         self.random = random
         prefixGradients = prefix.map { FloatBuffer(count: $0.count) }
+        extensionGradients = module.map { FloatBuffer(count: $0.parameterCount) }
 
         var segments: [TrainableSegment] = []
         var offset = 0
@@ -67,6 +79,15 @@ public final class Tuner: @unchecked Sendable {
                     TrainableSegment(
                         name: "prompt_encoder." + t.name, shape: t.shape, values: prefix.values.base + t.offset,
                         gradients: prefixGradients.base + t.offset, decays: t.decays, stateOffset: offset))
+                offset += t.count
+            }
+        }
+        if let module, let extensionGradients {
+            for t in module.tensors {
+                segments.append(
+                    TrainableSegment(
+                        name: t.name, shape: t.shape, values: module.values.base + t.offset,
+                        gradients: extensionGradients.base + t.offset, decays: t.decays, stateOffset: offset))
                 offset += t.count
             }
         }
@@ -98,6 +119,7 @@ public final class Tuner: @unchecked Sendable {
         guard !batches.isEmpty else { throw .invalidBatch(reason: "a step needs at least one micro-batch") }
         request.zero(gradients)
         prefixGradients?.zero()
+        extensionGradients?.zero()
         let slots = prefixSlots()
         let slotGradients = slots.map { PrefixSlots(config: model.config, length: $0.length) }
         var lossSum = 0.0
@@ -108,7 +130,9 @@ public final class Tuner: @unchecked Sendable {
                 let result = try model.lossAndGradients(
                     batch.tokens, labels: batch.labels, options: options.objective.microBatchOptions, prefix: slots,
                     request: request, gradients: gradients, prefixGradients: slotGradients,
-                    dropout: dropoutMask(step: completedSteps, microBatch: i))
+                    extensionGradients: extensionGradients?.buffer,
+                    dropout: dropoutMask(step: completedSteps, microBatch: i),
+                    hookDropoutKey: dropoutKey(step: completedSteps, microBatch: i))
                 lossSum += result.loss
                 tokens += result.targetCount
                 sequences += batch.tokens.batchSize
@@ -124,6 +148,7 @@ public final class Tuner: @unchecked Sendable {
         }
         let scale = 1 / Float(denominator)
         for s in segments.prefix(selection.tensors.count) { scaleInPlace(s.gradientBuffer, scale) }
+        if let extensionGradients { scaleInPlace(extensionGradients.buffer, scale) }
         if let prefix, let slotGradients, let prefixGradients {
             scaleInPlace(slotGradients.buffer, scale)
             prefix.backward(slotGradients: slotGradients, into: prefixGradients)
@@ -140,9 +165,14 @@ public final class Tuner: @unchecked Sendable {
     /// The dropout of one micro-batch: its key is a hash of the seed, the step and the micro-batch, so a
     /// resumed run draws the masks of the uninterrupted one. Nil without dropout.
     func dropoutMask(step: Int, microBatch: Int) -> DropoutMask? {
+        DropoutMask(rate: options.dropout, key: dropoutKey(step: step, microBatch: microBatch))
+    }
+
+    /// The key of one micro-batch's dropout: GPT-2's sites and the hook-point module's (LoRA's own rate) derive
+    /// theirs from it.
+    func dropoutKey(step: Int, microBatch: Int) -> UInt64 {
         let stepKey = SplitMix64.mix(options.seed &+ UInt64(step + 1) &* SplitMix64.increment)
-        return DropoutMask(
-            rate: options.dropout, key: SplitMix64.mix(stepKey &+ UInt64(microBatch) &* SplitMix64.increment))
+        return SplitMix64.mix(stepKey &+ UInt64(microBatch) &* SplitMix64.increment)
     }
 
     /// The loss of `batch` with the current parameters and prefix (no gradients): validation.
