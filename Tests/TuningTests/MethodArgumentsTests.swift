@@ -61,7 +61,11 @@ private func message(_ body: () throws(TuningError) -> TuningConfiguration) -> S
 
 /// The registry offers every method, and `NAME+ln` exactly where LN-Tuning can be added.
 @Test func registryNamesEveryMethod() throws {
-    #expect(TuningMethods.names == ["ln", "prefix", "prefix+ln", "bitfit", "full", "lora", "lora+ln"])
+    #expect(
+        TuningMethods.names == [
+            "ln", "prefix", "prefix+ln", "bitfit", "full", "lora", "lora+ln", "adapter", "adapter+ln",
+            "adapter-houlsby", "adapter-houlsby+ln", "par-adapter", "par-adapter+ln", "mam", "mam+ln",
+        ])
     for name in TuningMethods.names {
         #expect(try TuningMethods.defaults(named: name).name == name)
     }

@@ -15,6 +15,9 @@ public struct Adapter: @unchecked Sendable {
     public var tensors: [GPT2Tensor: [Float]]
     /// The prefix the model attends to (Prefix-Tuning), i.e. PEFT's `prompt_embeddings` after the MLP.
     public var prefix: PrefixSlots?
+    /// The encoder that produced `prefix`, for the layouts that store it rather than its output (AdapterHub's,
+    /// for MAM); nil otherwise.
+    public var prefixEncoder: PrefixParameters?
     /// The module at the model's hook points (LoRA, bottleneck adapters): like the prefix, not a weight —
     /// `model(on:)` attaches it.
     public var extensionModule: (any TrainableExtension)?
@@ -96,7 +99,8 @@ public struct Adapter: @unchecked Sendable {
 
 extension Tuner {
     /// A snapshot of what this run has trained so far, ready for `AdapterFiles.write`: the tensors the
-    /// method's adapter stores (or every parameter, for full fine-tuning) and the prefix.
+    /// method's adapter stores (or every parameter, for full fine-tuning), the prefix and its encoder, and the
+    /// hook-point module.
     public func adapter(baseModel: String? = nil) -> Adapter {
         let method = configuration.method
         let parameters = model.parameters
@@ -104,9 +108,11 @@ extension Tuner {
         if !method.storesWholeModel {
             for tensor in method.storedTensors(in: parameters.layout) { tensors[tensor] = Array(parameters[tensor]) }
         }
-        return Adapter(
+        var snapshot = Adapter(
             configuration: configuration, modelConfig: model.config, tensors: tensors, prefix: prefixSlots(),
             extensionModule: extensionModule?.copy(),
             fullParameters: method.storesWholeModel ? parameters.copy() : nil, baseModel: baseModel)
+        snapshot.prefixEncoder = prefix?.copy()
+        return snapshot
     }
 }

@@ -63,6 +63,7 @@ struct LNCombination: TuningMethod {
             }
             combined.tensors.merge(read.tensors) { _, new in new }
             combined.prefix = combined.prefix ?? read.prefix
+            combined.prefixEncoder = combined.prefixEncoder ?? read.prefixEncoder
             combined.extensionModule = combined.extensionModule ?? read.extensionModule
         }
         return combined
