@@ -55,7 +55,7 @@ public struct LoadedModel: Sendable {
 
     /// Token positions a sequence may use: the model's context minus the prefix slots (at least
     /// `ModelLoader.minimumTokens`, which the loader checked).
-    public var maxSequenceLength: Int { config.nPositions - (prefix?.length ?? 0) }
+    public var maxSequenceLength: Int { config.nPositions - (prefix?.positionCount ?? 0) }
 
     /// The model as the decoders see it (the prefix seeded into every row's cache).
     public var languageModel: GPT2LanguageModel { GPT2LanguageModel(model: model, prefix: prefix) }

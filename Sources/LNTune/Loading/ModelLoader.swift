@@ -70,7 +70,7 @@ public enum ModelLoader {
         }
         try AdapterFit.checkBlocks(adapter, model: checkpoint.config, modelName: request.model)
         if let prefix = adapter.prefix {
-            _ = try positions(afterPrefix: prefix.length, in: checkpoint.config, source: adapterPath)
+            _ = try positions(afterPrefix: prefix.positionCount, in: checkpoint.config, source: adapterPath)
         }
         do {
             switch adapterUse {
