@@ -19,6 +19,13 @@ Tests/Fixtures/tiny-gpt2 (transformers 4.57.6, which `adapters` pins: see requir
     pip install --no-deps --target ../adapterhub-pkgs -r eval/reference/requirements-adapterhub.txt
     PYTHONPATH=../adapterhub-pkgs ../venv/bin/python eval/reference/make_bottleneck_fixtures.py
 
+LNTune → AdapterHub (`--from-lntune`): checks the folders a Swift test wrote into Tests/Fixtures/bottleneck/from-lntune/
+(`LNTUNE_WRITE_BOTTLENECK_FIXTURES=1 swift test --filter writeBottleneckFixtures`) by loading each with
+`model.load_adapter(DIR, use_safetensors=True)` — for a combination (`lntune_adapter.json`), first PEFT's LN part
+merged (`PeftModel.from_pretrained(base, DIR/ln).merge_and_unload()`) — checking that every tensor of the file
+arrived in the model and that the adapter changes the logits, and records the logits into
+from-lntune/expected.json.
+
 Cases on the tiny model (n_embd 32, 2 layers): `seq_bn` (SeqBnConfig, Pfeiffer: reduction 16, ReLU, after the
 FFN on the residual stream), `seq_bn_r4_gelu` (reduction 4, exact GELU), `double_seq_bn` (DoubleSeqBnConfig,
 Houlsby: after attention and after the FFN, swish), `par_bn` (ParBnConfig: parallel to the FFN, reduction 2,
@@ -289,8 +296,56 @@ def counts_fixture() -> None:
     write(OUT / "counts.json", out)
 
 
+# ------------------------------------------------------------------------------------------------ LNTune → AdapterHub
+
+
+def load_lntune(folder: pathlib.Path):
+    """The tiny model with an LNTune-written folder loaded by the documented recipe; the file's tensors must all
+    be in the model, bit for bit."""
+    from peft import PeftModel
+    from safetensors.torch import load_file
+
+    manifest = folder / "lntune_adapter.json"
+    model = GPT2LMHeadModel.from_pretrained(TINY, dtype=torch.float32, attn_implementation="eager").eval()
+    if manifest.exists():
+        components = json.loads(manifest.read_text())["components"]
+        model = PeftModel.from_pretrained(model, folder / components.pop("ln")).merge_and_unload().eval()
+        (part,) = components.values()
+        folder = folder / part
+    adapters.init(model)
+    name = model.load_adapter(str(folder), use_safetensors=True)
+    model.set_active_adapters(name)
+    state = model.state_dict()
+    for key, value in load_file(folder / "adapter.safetensors").items():
+        assert torch.equal(state[key], value), f"{folder}: {key} did not arrive in the model"
+    return model
+
+
+def from_lntune() -> None:
+    root = OUT / "from-lntune"
+    g = torch.Generator().manual_seed(31)
+    ids = torch.randint(0, EOS, (1, 6), generator=g)
+    mask = torch.ones_like(ids)
+    base = tiny()
+    with torch.no_grad():
+        reference = base(input_ids=ids, attention_mask=mask).logits
+    logits = {}
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        with torch.no_grad():
+            got = load_lntune(folder)(input_ids=ids, attention_mask=mask).logits
+        assert (got - reference).abs().max() > 1e-3, f"{folder.name}: the adapter does not change the logits"
+        logits[folder.name] = floats(got)
+        print(f"  {folder.name}: loaded")
+    write(root / "expected.json", {"batch": batch_json(ids, mask), "logits": logits})
+
+
 if __name__ == "__main__":
-    OUT.mkdir(parents=True, exist_ok=True)
-    module_fixture()
-    model_fixture()
-    counts_fixture()
+    import sys
+
+    if "--from-lntune" in sys.argv:
+        from_lntune()
+    else:
+        OUT.mkdir(parents=True, exist_ok=True)
+        module_fixture()
+        model_fixture()
+        counts_fixture()

@@ -177,6 +177,7 @@ extension MAMTuning {
 extension AdapterHubLayout {
     /// `adapters.init(m)`, then `load_adapter` and `set_active_adapters` (AdapterHub's `adapters` library).
     static func pythonRecipe(base: String, folder: String) -> String {
-        "m = \(base); adapters.init(m); m.set_active_adapters(m.load_adapter('\(folder)', use_safetensors=True))"
+        (base == "m" ? "" : "m = \(base); ")
+            + "adapters.init(m); m.set_active_adapters(m.load_adapter('\(folder)', use_safetensors=True))"
     }
 }
