@@ -141,3 +141,24 @@ func adapterHubTrainingSteps(_ name: String) throws {
         }
     }
 }
+
+/// The trainable-parameter line of every bottleneck method (and its `+ln`) on GPT-2 small and medium shapes
+/// equals what AdapterHub's model reports for the same config (`counts.json`: trainable, and all parameters
+/// with the tied head once).
+@Test func trainableCountsMatchAdapterHub() throws {
+    let counts = try Fixtures.json([String: [String: [String: Int]]].self, "bottleneck/counts.json")
+    let shapes = [
+        "gpt2": GPT2Config(vocabSize: 50257, nPositions: 1024, nEmbd: 768, nLayer: 12, nHead: 12),
+        "gpt2-medium": GPT2Config(vocabSize: 50257, nPositions: 1024, nEmbd: 1024, nLayer: 24, nHead: 16),
+    ]
+    #expect(counts.keys.sorted() == shapes.keys.sorted())
+    for (model, config) in shapes {
+        let table = try #require(counts[model])
+        #expect(table.count == 8)
+        for (name, want) in table {
+            let method = try TuningMethods.defaults(named: name).method
+            let report = ParameterReport(selection: method.selection(for: ParameterLayout(config: config)))
+            #expect(report.trainable == want["trainable"] && report.all == want["all"], "\(model) \(name): \(report)")
+        }
+    }
+}
