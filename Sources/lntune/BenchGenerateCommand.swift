@@ -17,18 +17,34 @@ struct BenchGenerateCommand: ParsableCommand {
     @Option(help: "Beams of the beam-search run.") var numBeams = 5
     @Option(help: "Repeats (the best is reported).") var repeats = 3
     @Flag(help: "Print JSON lines (the CPU, then one per mode) instead of a table.") var json = false
+    @Option(
+        help: ArgumentHelp(
+            "Decode with a new adapter of this method (e.g. adapter, mam), to time what it adds.",
+            discussion: "The method options of `lntune train` apply; without --method the model decodes as it is."))
+    var method: String?
+    @Argument(parsing: .allUnrecognized, help: .hidden) var methodArguments: [String] = []
 
     func validate() throws {
         guard promptLength > 0, newTokens > 0, batchSize > 0, numBeams > 1, repeats > 0 else {
             throw ValidationError("need positive lengths, batch size and repeats, and --num-beams > 1")
         }
+        _ = try configuration()
+    }
+
+    func configuration() throws -> TuningConfiguration? {
+        guard let method else {
+            guard methodArguments.isEmpty else { throw ValidationError("method options need --method") }
+            return nil
+        }
+        return try TuningMethods.configuration(named: method, arguments: methodArguments)
     }
 
     func run() throws {
         print(CPUInfo.current().header(json: json))
         let gpt2 = try ModelLoader.loadWeights(ModelRequest(model: model)).makeModel()
         let rows = try GenerateBenchmark.run(
-            model: gpt2, promptLength: promptLength, newTokens: newTokens, batchSize: batchSize, numBeams: numBeams,
+            model: gpt2, method: try configuration()?.method, promptLength: promptLength, newTokens: newTokens,
+            batchSize: batchSize, numBeams: numBeams,
             repeats: repeats)
         print(GenerateBenchmark.format(rows, json: json))
     }
