@@ -82,21 +82,11 @@ enum AdapterHubJSON: Equatable, Decodable {
         return x.description
     }
 
-    /// A JSON string with Python's `ensure_ascii` escapes.
+    /// A JSON string literal (UTF-8 as is, `/` unescaped; Python's `json` reads it the same).
     static func quoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value > 0x7E:
-                for unit in String(scalar).utf16 { out += String(format: "\\u%04x", unit) }
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        // Encoding a String cannot fail; the fallback only satisfies the signature.
+        return (try? encoder.encode(s)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
     }
 }
