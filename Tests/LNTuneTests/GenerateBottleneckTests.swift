@@ -32,7 +32,7 @@ struct GenerateBottleneckTests {
 
     /// Greedy and 3-beam search, all prompts as one left-padded batch and each prompt alone, give the ids of
     /// AdapterHub's `generate`.
-    @Test(arguments: try table.cases(count: 5) { $0.cases.keys.sorted() })
+    @Test(arguments: try table.cases(count: 6) { $0.cases.keys.sorted() })
     func matchesAdapterHub(name: String) throws {
         let doc = try Self.table.value()
         let reference = try #require(doc.cases[name])

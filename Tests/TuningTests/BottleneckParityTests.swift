@@ -35,7 +35,7 @@ struct BottleneckFixture: Decodable, Sendable {
     let cases: [String: Case]
 
     static let table = FixtureTable<BottleneckFixture>("bottleneck/expected.json")
-    static let caseNames = ["seq_bn", "seq_bn_r4_gelu", "double_seq_bn", "par_bn", "mam"]
+    static let caseNames = ["seq_bn", "seq_bn_r4_gelu", "double_seq_bn", "par_bn", "mam", "par_bn_attn_tanh"]
 
     /// The tuner's segment name of a tensor named as AdapterHub's file names it.
     static func segmentName(_ key: String, adapter name: String) -> String {
@@ -71,7 +71,7 @@ func bottleneckTuner(_ folder: String, options: TunerOptions? = nil) throws -> (
 /// AdapterHub's folders read back as what AdapterHub loads: the logits of a right-padded batch equal its own
 /// within 1e-4 of their scale at every real position (a padding query attends differently: nothing reads it),
 /// and the trainable and total counts equal what its model reports.
-@Test(arguments: try BottleneckFixture.table.cases(count: 5) { Array($0.cases.keys).sorted() })
+@Test(arguments: try BottleneckFixture.table.cases(count: 6) { Array($0.cases.keys).sorted() })
 func adapterHubLogits(_ name: String) throws {
     let f = try BottleneckFixture.table.value()
     let c = try #require(f.cases[name])
@@ -89,7 +89,7 @@ func adapterHubLogits(_ name: String) throws {
 
 /// The token-mean loss of a labelled batch and its gradient for every adapter tensor (MAM's prefix MLP
 /// included) equal AdapterHub's autograd within 1e-4 of each tensor's scale.
-@Test(arguments: try BottleneckFixture.table.cases(count: 5) { Array($0.cases.keys).sorted() })
+@Test(arguments: try BottleneckFixture.table.cases(count: 6) { Array($0.cases.keys).sorted() })
 func adapterHubGradients(_ name: String) throws {
     let f = try BottleneckFixture.table.value()
     let c = try #require(f.cases[name])
@@ -121,7 +121,7 @@ func adapterHubGradients(_ name: String) throws {
 
 /// Two AdamW steps (HF Trainer's decay groups, clipping at 1, constant rate) reproduce AdapterHub's training:
 /// the loss, the norm before clipping, and every adapter value after each step within 1e-4 of its scale.
-@Test(arguments: try BottleneckFixture.table.cases(count: 5) { Array($0.cases.keys).sorted() })
+@Test(arguments: try BottleneckFixture.table.cases(count: 6) { Array($0.cases.keys).sorted() })
 func adapterHubTrainingSteps(_ name: String) throws {
     let f = try BottleneckFixture.table.value()
     let c = try #require(f.cases[name])

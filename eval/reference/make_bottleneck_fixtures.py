@@ -29,8 +29,9 @@ from-lntune/expected.json.
 Cases on the tiny model (n_embd 32, 2 layers): `seq_bn` (SeqBnConfig, Pfeiffer: reduction 16, ReLU, after the
 FFN on the residual stream), `seq_bn_r4_gelu` (reduction 4, exact GELU), `double_seq_bn` (DoubleSeqBnConfig,
 Houlsby: after attention and after the FFN, swish), `par_bn` (ParBnConfig: parallel to the FFN, reduction 2,
-scaling 4) and `mam` (MAMConfig with a 5-slot prefix through an 8-wide MLP: the defaults' 30 × 800 would make a
-1.5 MB fixture; the default sizes are checked by counts.json).
+scaling 4), `mam` (MAMConfig with a 5-slot prefix through an 8-wide MLP: the defaults' 30 × 800 would make a
+1.5 MB fixture; the default sizes are checked by counts.json) and `par_bn_attn_tanh` (parallel adapters beside
+the attention too, reduction 4, tanh, scaling 2).
 """
 import copy
 import json
@@ -128,6 +129,7 @@ def case_configs():
         "double_seq_bn": DoubleSeqBnConfig(),
         "par_bn": ParBnConfig(),
         "mam": MAMConfig(PrefixTuningConfig(prefix_length=5, bottleneck_size=8), ParBnConfig()),
+        "par_bn_attn_tanh": ParBnConfig(mh_adapter=True, reduction_factor=4, non_linearity="tanh", scaling=2.0),
     }
 
 
