@@ -164,7 +164,7 @@ extension BottleneckOptions {
     static let commandLineOptions = [
         MethodOption(
             "adapter-reduction-factor", .value(placeholder: "X"),
-            help: "Bottleneck width = n_embd / X (AdapterHub's reduction_factor; default 16, par-adapter 2)."),
+            help: "Bottleneck width = n_embd / X (AdapterHub's reduction_factor; default 16; par-adapter, mam 2)."),
         MethodOption(
             "adapter-non-linearity", .value(placeholder: "NAME"),
             help: "relu, swish, gelu, gelu_new, tanh or leakyrelu (default relu; adapter-houlsby swish)."),
