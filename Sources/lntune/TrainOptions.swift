@@ -36,7 +36,9 @@ struct OptimizationOptions: ParsableArguments {
     @Option(help: "Stop after this many optimizer steps (the schedule spans them; overrides --epochs).")
     var maxSteps: Int?
 
-    @Option(name: .customLong("lr"), help: "Peak learning rate (default: 1e-3 for ln and bitfit, 5e-5 otherwise).")
+    @Option(
+        name: .customLong("lr"),
+        help: "Peak learning rate (default: 1e-3 for ln and bitfit, 2e-4 for lora, 5e-5 otherwise).")
     var learningRate: Double?
 
     @Option(help: "Learning-rate schedule after warm-up (linear decays to 0).")
