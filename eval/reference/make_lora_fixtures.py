@@ -11,7 +11,7 @@
                  left-padded batch of prompts; the same ids without the cache are checked here
    and in `training.json`, two optimizer steps (each two micro-batches, token-mean, clipping, AdamW with HF
    Trainer's decay groups, a linear schedule) of `lora` and of `lora+ln` (the LayerNorms of the same PEFT model
-   set trainable), as make_tuning_fixtures.py's training cases are.
+   set trainable), through make_tuning_fixtures.py's `train`.
 
 2. LNTune → PEFT. Loads the adapters a Swift test wrote into `from-lntune/`
    (`LNTUNE_WRITE_ADAPTER_FIXTURES=1 swift test --filter writeLoRAAdapterFixtures`) with stock tools, checks that
@@ -38,7 +38,8 @@ import warnings
 import torch
 from safetensors.torch import load_file
 
-from make_tuning_fixtures import hf_decay_names, micro_batch, summed_loss
+from make_prefix_generate_fixtures import padded as left_padded
+from make_tuning_fixtures import lntune_name, train
 from tuning_common import FIXTURES, floats, load_tiny, write
 
 OUT = FIXTURES / "lora"
@@ -66,11 +67,6 @@ def lora_model(name: str, seed: int):
     return model
 
 
-def lntune_name(name: str) -> str:
-    """LNTune's segment name of a PEFT parameter (`transformer.h.0.attn.c_attn.lora_A.weight`)."""
-    return name.removeprefix("base_model.model.").replace(".default", "")
-
-
 def lntune_method(name: str, ln: bool) -> dict:
     """The LNTune method of a training case. Dropout 0: the PEFT model runs in eval mode, lora_dropout off."""
     c = CONFIGS[name]
@@ -87,13 +83,6 @@ def right_padded_batch():
     labels = torch.where(mask == 1, ids, torch.full_like(ids, -100))
     labels[:, 0] = -100
     return ids, mask, labels
-
-
-def left_padded(rows):
-    width = max(map(len, rows))
-    ids = torch.tensor([[EOS] * (width - len(r)) + r for r in rows])
-    mask = torch.tensor([[0] * (width - len(r)) + [1] * len(r) for r in rows])
-    return ids, mask
 
 
 @torch.no_grad()
@@ -157,51 +146,19 @@ def peft_to_lntune() -> None:
 
 
 def training_case(name: str, ln: bool, seed: int) -> dict:
-    """Two optimizer steps of LoRA (and the LayerNorms with `ln`), as make_tuning_fixtures.run_case."""
-    from transformers import get_linear_schedule_with_warmup
-
+    """Two optimizer steps of LoRA (and the LayerNorms with `ln`), through make_tuning_fixtures.train."""
     net = lora_model(name, seed)
     for n, p in net.named_parameters():
         p.requires_grad_("lora_" in n or (ln and (".ln_" in n)))
-    trainable = [(n, p) for n, p in net.named_parameters() if p.requires_grad]
     spec = {"name": name + ("+ln" if ln else ""), "method": lntune_method(name, ln), "max_grad_norm": 1.0,
             "objective": {"reduction": "token-mean", "labelSmoothing": 0.0, "ignoreIndex": -100},
             "optimizer": {"algorithm": "adamw", "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8, "momentum": 0.0,
                           "weightDecay": 0.05, "decayScope": "hf"},
-            "schedule": {"peak": 5e-3, "shape": "linear", "warmupSteps": 0, "totalSteps": 4}}
-    initial = {lntune_name(n): floats(p) for n, p in trainable}
-    decay = hf_decay_names(net)
-    groups = [{"params": [p for n, p in trainable if n in decay], "weight_decay": 0.05},
-              {"params": [p for n, p in trainable if n not in decay], "weight_decay": 0.0}]
-    optimizer = torch.optim.AdamW([grp for grp in groups if grp["params"]], lr=5e-3, betas=(0.9, 0.999), eps=1e-8)
-    scheduler = get_linear_schedule_with_warmup(optimizer, 0, 4)
-    g = torch.Generator().manual_seed(5)
-    steps = []
-    for lengths_per_micro in [[[9, 6], [7]], [[8, 8, 5], [4, 6]]]:
-        optimizer.zero_grad()
-        batches = [micro_batch(g, lengths, prompt=2) for lengths in lengths_per_micro]
-        sums, tokens, sequences = [], 0, 0
-        for ids, mask, labels in batches:
-            s, n, b = summed_loss(net(input_ids=ids, attention_mask=mask).logits, labels, 0.0)
-            sums.append(s)
-            tokens += n
-            sequences += b
-        for s in sums:
-            (s / tokens).backward()
-        norm = torch.nn.utils.clip_grad_norm_([p for _, p in trainable], 1.0)
-        lr = scheduler.get_last_lr()[0]
-        optimizer.step()
-        scheduler.step()
-        steps.append({
-            "micro_batches": [
-                {"batch_size": ids.shape[0], "length": ids.shape[1], "tokens": ids.reshape(-1).tolist(),
-                 "mask": mask.reshape(-1).tolist(), "labels": labels.reshape(-1).tolist()}
-                for ids, mask, labels in batches],
-            "loss": float(sum(float(s) for s in sums) / tokens), "grad_norm": float(norm), "learning_rate": lr,
-            "target_tokens": tokens, "sequences": sequences,
-            "after": {lntune_name(n): floats(p) for n, p in trainable}})
-    print(f"  training {spec['name']}: losses {[round(s['loss'], 5) for s in steps]}")
-    return {**spec, "initial": initial, "steps": steps}
+            "schedule": {"peak": 5e-3, "shape": "linear", "warmupSteps": 0, "totalSteps": 4},
+            "micro_batch_lengths": [[[9, 6], [7]], [[8, 8, 5], [4, 6]]]}
+    case = train(net, spec, torch.Generator().manual_seed(5))
+    print(f"  training {spec['name']}: losses {[round(s['loss'], 5) for s in case['steps']]}")
+    return case
 
 
 # ------------------------------------------------------------------------------------------------ LNTune → PEFT
