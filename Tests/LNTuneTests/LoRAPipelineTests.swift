@@ -38,16 +38,9 @@ struct LoRAPipelineTests {
             ModelRequest(model: Fixtures.url("tiny-gpt2").path, adapter: Self.adapterPath(adapter)))
         var model = GPT2LanguageModel(model: try weights.makeModel())
         #expect(model.model.modelExtension != nil, "the LoRA module is not attached")
-        var parameters = GenerateParameters()
-        parameters.maxNewTokens = doc.max_new_tokens
-        parameters.numBeams = reference.num_beams
-        parameters.eosTokenId = doc.eos_token_id
-        let batched = try Generation.generate(&model, prompts: doc.prompts, parameters: parameters)
-        #expect(batched.map { $0[0].tokens } == reference.expected)
-        for (prompt, expected) in zip(doc.prompts, reference.expected) {
-            let single = try Generation.generate(&model, prompts: [prompt], parameters: parameters)
-            #expect(single[0][0].tokens == expected)
-        }
+        try GenerateAdapterTests.expectDecoding(
+            &model, prompts: doc.prompts, maxNewTokens: doc.max_new_tokens, numBeams: reference.num_beams,
+            eos: doc.eos_token_id, expected: reference.expected)
     }
 
     /// `lntune merge` of a LoRA adapter writes the folder transformers loaded with the adapter's logits

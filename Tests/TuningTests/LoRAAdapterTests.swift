@@ -71,28 +71,7 @@ func lntuneLoRAAdaptersGiveTheLogitsPEFTComputes(_ name: String) throws {
 @Test func committedLoRAAdaptersAreWhatTheWriterWrites() throws {
     let fresh = try TemporaryFolder()
     try LoRAFixtureBuilder.write(to: fresh.url)
-    let fm = FileManager.default
-    let files = try #require(fm.enumerator(atPath: fresh.url.path)?.compactMap { $0 as? String })
-    var compared = 0
-    for relative in files.sorted() where relative.hasSuffix(".json") || relative.hasSuffix(".safetensors") {
-        let (new, old) = (
-            fresh.url.appendingPathComponent(relative), LoRAFixtureBuilder.folder.appendingPathComponent(relative)
-        )
-        #expect(fm.fileExists(atPath: old.path), "\(relative) is not committed: rerun writeLoRAAdapterFixtures")
-        guard fm.fileExists(atPath: old.path) else { continue }
-        if relative.hasSuffix(".json") {
-            #expect(try Data(contentsOf: new) == Data(contentsOf: old), "\(relative) changed")
-        } else {
-            let (a, b) = (try SafeTensorsFile.open(new), try SafeTensorsFile.open(old))
-            #expect(a.tensorNames == b.tensorNames, "\(relative): tensor names changed")
-            for name in a.tensorNames where b.info(name) != nil {
-                let error = scaledError(try a.readFloat32(name), try b.readFloat32(name))
-                #expect(error <= 1e-5, "\(relative): \(name) differs by \(error)")
-            }
-        }
-        compared += 1
-    }
-    #expect(compared == 11)
+    #expect(try compareWithCommitted(written: fresh.url, committed: LoRAFixtureBuilder.folder) == 11)
 }
 
 /// Regenerates Tests/Fixtures/lora/from-lntune (then run eval/reference/make_lora_fixtures.py).

@@ -72,50 +72,11 @@ func peftLoRAGivesPEFTLogitsLossAndGradients(_ name: String) throws {
 /// with HF Trainer's decay groups, clipping and a linear schedule, each over two micro-batches — for `lora` and
 /// for `lora+ln` on every block Linear (LayerNorms trained beside it). Loss, gradient norm, learning rate and
 /// every trained value after each step within 1e-4 of scale, as the other methods' training parity.
-private struct LoRATrainingCase: Decodable, Sendable {
-    struct Step: Decodable, Sendable {
-        let micro_batches: [FixtureBatch]
-        let loss: Double, grad_norm: Float, learning_rate: Double
-        let after: [String: [Float]]
-    }
-    let name: String
-    let method: TuningConfiguration
-    let optimizer: OptimizerOptions
-    let schedule: LearningRateSchedule
-    let max_grad_norm: Float
-    let objective: TrainingObjective
-    let initial: [String: [Float]]
-    let steps: [Step]
+private let loraTraining = FixtureTable<[TrainingCase]>("lora/training.json")
 
-    static let table = FixtureTable<[LoRATrainingCase]>("lora/training.json")
-}
-
-@Test(arguments: try LoRATrainingCase.table.cases(count: 2) { $0.map(\.name) })
+@Test(arguments: try loraTraining.cases(count: 2) { $0.map(\.name) })
 func loraTrainingStepsMatchPyTorch(_ name: String) throws {
-    let f = try #require(try LoRATrainingCase.table.value().first { $0.name == name })
-    let tuner = try Tuner(
-        model: try Tiny.model(), method: f.method.method,
-        options: TunerOptions(
-            optimizer: f.optimizer, schedule: f.schedule, maxGradientNorm: f.max_grad_norm, objective: f.objective))
-    #expect(Set(tuner.segments.map(\.name)) == Set(f.initial.keys))
-    for segment in tuner.segments {
-        let start = try #require(f.initial[segment.name])
-        if segment.name.contains(".lora_") {
-            _ = segment.valueBuffer.update(fromContentsOf: start)  // the fixture's random A and B
-        } else {
-            #expect(bits(segment.valueBuffer) == bits(start), "\(segment.name) differs from the checkpoint")
-        }
-    }
-    for (i, step) in f.steps.enumerated() {
-        let result = try tuner.step(batches: step.micro_batches.map { try $0.training })
-        #expect(abs(result.loss - step.loss) <= 1e-5 * abs(step.loss), "step \(i): loss \(result.loss) vs \(step.loss)")
-        #expect(abs(result.gradientNorm - step.grad_norm) <= 1e-4 * step.grad_norm, "step \(i): gradient norm")
-        #expect(abs(result.learningRate - step.learning_rate) <= 1e-12, "step \(i): learning rate")
-        for segment in tuner.segments {
-            let error = scaledError(Array(segment.valueBuffer), try #require(step.after[segment.name]))
-            #expect(error <= 1e-4, "step \(i): \(segment.name) scaled error \(error)")
-        }
-    }
+    try checkTrainingSteps(try #require(try loraTraining.value().first { $0.name == name }))
 }
 
 /// PEFT's `print_trainable_parameters()` for LoRA on GPT-2 small and medium (lora/parameter-counts.json, from
