@@ -11,6 +11,10 @@ struct BenchGenerateCommand: ParsableCommand {
 
     @Option(help: "Model folder or cached hub name (e.g. a random GPT-2 from eval/make_random_gpt2.py).")
     var model: String
+    @Option(help: "An adapter folder to decode with (a LoRA adapter runs beside the Linears unless --merge).")
+    var adapter: String?
+    @Flag(help: "Fold the adapter into the weights first (as lntune merge does), so decoding costs the base model's.")
+    var merge = false
     @Option(help: "Prompt length in tokens.") var promptLength = 16
     @Option(help: "New tokens per sequence.") var newTokens = 32
     @Option(help: "Prompts of the batched greedy run.") var batchSize = 8
@@ -28,6 +32,11 @@ struct BenchGenerateCommand: ParsableCommand {
         guard promptLength > 0, newTokens > 0, batchSize > 0, numBeams > 1, repeats > 0 else {
             throw ValidationError("need positive lengths, batch size and repeats, and --num-beams > 1")
         }
+        if merge && adapter == nil { throw ValidationError("--merge needs --adapter") }
+        // A new adapter of --method replaces the model's hook-point module, so it cannot sit on a loaded one.
+        if adapter != nil && method != nil {
+            throw ValidationError("--adapter decodes a trained adapter, --method times a new one: give one of them")
+        }
         _ = try configuration()
     }
 
@@ -41,7 +50,9 @@ struct BenchGenerateCommand: ParsableCommand {
 
     func run() throws {
         print(CPUInfo.current().header(json: json))
-        let gpt2 = try ModelLoader.loadWeights(ModelRequest(model: model)).makeModel()
+        let gpt2 = try ModelLoader.loadWeights(
+            ModelRequest(model: model, adapter: adapter), adapterUse: merge ? .merge : .apply
+        ).makeModel()
         let rows = try GenerateBenchmark.run(
             model: gpt2, method: try configuration()?.method, promptLength: promptLength, newTokens: newTokens,
             batchSize: batchSize, numBeams: numBeams,

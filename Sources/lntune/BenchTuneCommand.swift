@@ -13,8 +13,10 @@ struct BenchTuneCommand: ParsableCommand {
             and optimizer-state sizes, and the process's peak resident memory.
             """)
 
-    @Option(help: "A model folder or a cached hub name.")
-    var model: String
+    @Option(help: "A model folder or a cached hub name (default: a random-weight GPT-2 of --config).")
+    var model: String?
+    @Option(help: "Size of the random-weight GPT-2 used without --model: small (124M) or medium (355M).")
+    var config: ModelBenchmark.ModelSize = .small
 
     @OptionGroup(title: "Method") var method: MethodOptions
 
@@ -31,8 +33,11 @@ struct BenchTuneCommand: ParsableCommand {
 
     func run() throws {
         print(CPUInfo.current().header(json: false))
+        let gpt2 =
+            try model.map { try ModelLoader.loadWeights(ModelRequest(model: $0)).makeModel() }
+            ?? ModelBenchmark.randomModel(config.gpt2Config)
         let result = try TuneBenchmark.run(
-            model: try ModelLoader.loadWeights(ModelRequest(model: model)).makeModel(),
+            model: gpt2,
             configuration: try method.configuration(), batchSize: batchSize,
             seqLen: seqLen, repeats: repeats)
         print(result.text)

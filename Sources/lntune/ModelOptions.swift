@@ -25,7 +25,7 @@ extension ArgumentHelp {
         "Tokenizer: a folder (vocab.json + merges.txt) or a .tiktoken file (with --model, default: the model folder's)."
     )
     static let adapter = ArgumentHelp(
-        "Adapter folder: PEFT LN_TUNING / PREFIX_TUNING, or LNTune's prefix+ln, bitfit and full layouts.")
+        "Adapter folder: PEFT LN_TUNING / PREFIX_TUNING / LORA, or LNTune's NAME+ln, bitfit and full layouts.")
 }
 
 /// Prints what the loader noticed without refusing, one `warning: …` line each on stderr.

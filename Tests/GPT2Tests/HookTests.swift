@@ -210,3 +210,26 @@ func hookGradientsMatchFiniteDifferences(dropoutRate: Float) throws {
     let hooks = DenseHooks(config: base.config, sites: [HookSite(layer: 5, point: .afterMLP)], seed: 1)
     #expect(throws: GPT2Error.self) { try base.extended(with: hooks) }
 }
+
+/// The backward stops at the lowest hook: with hooks only in the upper block (after its attention, parallel
+/// to its MLP) the extension's gradients are those of a backward that goes all the way down, bit for bit.
+@Test func backwardStopsAtTheLowestHook() throws {
+    let base = try TinyModel.load()
+    let sites = [HookSite(layer: 1, point: .afterAttention), HookSite(layer: 1, point: .parallelMLP)]
+    let hooks = DenseHooks(config: base.config, sites: sites, seed: 12)
+    let model = try base.extended(with: hooks)
+    let (batch, labels) = try hookBatch()
+    func gradients(_ request: GradientRequest) throws -> [Float] {
+        var g = [Float](repeating: 0, count: hooks.parameterCount)
+        _ = try g.withUnsafeMutableBufferPointer { buffer in
+            try model.lossAndGradients(
+                batch, labels: labels, request: request, gradients: GPT2Parameters(config: model.config),
+                extensionGradients: buffer)
+        }
+        return g
+    }
+    let shallow = try gradients(GradientRequest(extensionParameters: true))
+    let deep = try gradients(GradientRequest(tensors: [.positionEmbedding], extensionParameters: true))
+    #expect(shallow.map(\.bitPattern) == deep.map(\.bitPattern))
+    #expect(shallow.contains { $0 != 0 })
+}

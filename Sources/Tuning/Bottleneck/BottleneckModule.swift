@@ -90,6 +90,9 @@ public final class BottleneckModule: TrainableExtension, @unchecked Sendable {
                 + " (--adapter) when evaluating or decoding")
     }
 
+    /// None: `merge(into:)` always refuses.
+    public var mergedTensors: [GPT2Tensor] { [] }
+
     /// The four tensors of site `i`: down weight, down bias, up weight, up bias.
     private func weights(site i: Int) -> (
         UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>,

@@ -1,46 +1,56 @@
 import Foundation
 import GPT2
 
-/// `adapter_config.json` of a PEFT 0.21 LORA adapter: the keys LNTune writes and reads (absent keys take
-/// PEFT's defaults, which is how PEFT itself reads a config), plus `"lntune"`, the method record.
+/// `adapter_config.json` of a PEFT 0.21 LORA adapter: the keys every PEFT adapter has (`PEFTAdapterConfig`:
+/// type, task, version, base model, `target_modules`, and `"lntune"`, the method record) in the same JSON object
+/// as LoRA's own (`r`, `lora_alpha`, `lora_dropout`, `fan_in_fan_out`, `bias`). Absent keys take PEFT's
+/// defaults, which is how PEFT itself reads a config.
 ///
 /// Reading also looks at every key of the file (`checkFields`): a key PEFT 0.21.2's `LoraConfig` does not have
 /// is refused, and so is a setting that changes what the adapter computes in a way LNTune does not implement
 /// (DoRA, rsLoRA, trained biases, per-module ranks, …), each naming the key — loading such an adapter silently
 /// without it would give other logits than PEFT's.
-struct LoRAAdapterConfig: Codable, Equatable {
-    var peftType = "LORA"
-    var taskType: String? = "CAUSAL_LM"
-    var peftVersion: String? = PEFTAdapterConfig.peftVersion
-    var baseModelNameOrPath: String?
-    var inferenceMode: Bool? = true
+struct LoRAAdapterConfig: Codable {
+    var peft: PEFTAdapterConfig
     var r: Int?
     var loraAlpha: Double?
     var loraDropout: Float?
-    var targetModules: PEFTAdapterConfig.TargetModules?
-    var fanInFanOut: Bool? = true
-    var bias: String? = "none"
-    var lntune: TuningConfiguration?
+    var fanInFanOut: Bool?
+    var bias: String?
 
     enum CodingKeys: String, CodingKey {
-        case peftType = "peft_type"
-        case taskType = "task_type"
-        case peftVersion = "peft_version"
-        case baseModelNameOrPath = "base_model_name_or_path"
-        case inferenceMode = "inference_mode"
         case r
         case loraAlpha = "lora_alpha"
         case loraDropout = "lora_dropout"
-        case targetModules = "target_modules"
         case fanInFanOut = "fan_in_fan_out"
-        case bias, lntune
+        case bias
+    }
+
+    init(from decoder: Decoder) throws {
+        peft = try PEFTAdapterConfig(from: decoder)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        r = try c.decodeIfPresent(Int.self, forKey: .r)
+        loraAlpha = try c.decodeIfPresent(Double.self, forKey: .loraAlpha)
+        loraDropout = try c.decodeIfPresent(Float.self, forKey: .loraDropout)
+        fanInFanOut = try c.decodeIfPresent(Bool.self, forKey: .fanInFanOut)
+        bias = try c.decodeIfPresent(String.self, forKey: .bias)
+    }
+
+    func encode(to encoder: Encoder) throws {
+        try peft.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(r, forKey: .r)
+        try c.encodeIfPresent(loraAlpha, forKey: .loraAlpha)
+        try c.encodeIfPresent(loraDropout, forKey: .loraDropout)
+        try c.encodeIfPresent(fanInFanOut, forKey: .fanInFanOut)
+        try c.encodeIfPresent(bias, forKey: .bias)
     }
 
     /// PEFT's LoraConfig defaults for what a file leaves out; GPT-2's default target is `c_attn`.
     var options: LoRAOptions {
         let defaults = LoRAOptions()
         let targets: LoRAOptions.Targets
-        switch targetModules {
+        switch peft.targetModules {
         case let .names(names)?: targets = .names(names)
         case let .pattern(pattern)?: targets = .pattern(pattern)
         case nil: targets = defaults.targets
@@ -50,17 +60,19 @@ struct LoRAAdapterConfig: Codable, Equatable {
             targets: targets)
     }
 
-    /// The config LNTune writes for `options`.
+    /// The config LNTune writes for `options`: GPT-2's Conv1D is `fan_in_fan_out`, and no bias trains.
     init(options: LoRAOptions, baseModel: String?, recording: TuningConfiguration) {
-        baseModelNameOrPath = baseModel
+        peft = PEFTAdapterConfig(peftType: "LORA")
+        peft.fillCommon(baseModel: baseModel, recording: recording)
+        switch options.targets {
+        case let .names(names): peft.targetModules = .names(names)
+        case let .pattern(pattern): peft.targetModules = .pattern(pattern)
+        }
         r = options.rank
         loraAlpha = options.alpha
         loraDropout = options.dropout
-        switch options.targets {
-        case let .names(names): targetModules = .names(names)
-        case let .pattern(pattern): targetModules = .pattern(pattern)
-        }
-        lntune = recording
+        fanInFanOut = true
+        bias = "none"
     }
 
     // MARK: - Keys PEFT has, and settings LNTune cannot honour

@@ -53,6 +53,7 @@ extension LoRATuning {
             _ = module.buffer(t).update(fromContentsOf: values)
         }
         return Adapter(
-            configuration: .lora(options), modelConfig: c, extensionModule: module, baseModel: peft.baseModelNameOrPath)
+            configuration: .lora(options), modelConfig: c, extensionModule: module,
+            baseModel: peft.peft.baseModelNameOrPath)
     }
 }

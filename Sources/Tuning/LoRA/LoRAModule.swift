@@ -84,6 +84,13 @@ public final class LoRAModule: TrainableExtension, @unchecked Sendable {
         }
     }
 
+    public var mergedTensors: [GPT2Tensor] {
+        hookSites.compactMap { site in
+            guard case let .beside(linear) = site.point else { return nil }
+            return .block(site.layer, Self.weight(linear))
+        }
+    }
+
     /// The (A, B) tensor pair of each site, in site order.
     var pairs: [(ExtensionTensor, ExtensionTensor)] {
         stride(from: 0, to: tensors.count, by: 2).map { (tensors[$0], tensors[$0 + 1]) }

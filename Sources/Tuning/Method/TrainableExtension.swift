@@ -17,6 +17,8 @@ public protocol TrainableExtension: ModelExtension, AnyObject {
     func copy() -> any TrainableExtension
     /// Folds the module into the base weights (`lntune merge`), or throws `cannotMerge` saying why it cannot.
     func merge(into parameters: GPT2Parameters) throws(TuningError)
+    /// The base tensors `merge(into:)` changes.
+    var mergedTensors: [GPT2Tensor] { get }
 }
 
 /// One named tensor of a `TrainableExtension`: a range of its `values`.
