@@ -36,12 +36,14 @@ let package = Package(
         // The one stopwatch (wall and CPU time) and peak-memory reading: the trainer's phase times and every
         // benchmark use it, so it sits below LNTune rather than in Benchmarks.
         .target(name: "ResourceUsage"),
-        .target(name: "Kernels", dependencies: ["CBLAS", "Randomness"], swiftSettings: kernelFlags),
+        // The thread count of all parallel work (LNTUNE_THREADS); no dependencies, so Metrics can use it too.
+        .target(name: "WorkerThreads"),
+        .target(name: "Kernels", dependencies: ["CBLAS", "Randomness", "WorkerThreads"], swiftSettings: kernelFlags),
         .target(name: "Tokenizers", dependencies: ["CUTF8Proc", "TextIO"]),
         .target(name: "GPT2", dependencies: ["Kernels", "Randomness"], swiftSettings: hostCPU),
         .target(name: "Tuning", dependencies: ["GPT2", "Kernels", "Randomness"], swiftSettings: hostCPU),
         .target(name: "Decoding", dependencies: ["GPT2", "Kernels", "Randomness"], swiftSettings: hostCPU),
-        .target(name: "Metrics", dependencies: ["Randomness", "TextIO"]),
+        .target(name: "Metrics", dependencies: ["Randomness", "TextIO", "WorkerThreads"]),
         .target(name: "Datasets", dependencies: ["TextIO", "Randomness"]),
         .target(
             name: "LNTune",
@@ -58,21 +60,28 @@ let package = Package(
             swiftSettings: hostCPU),
         .executableTarget(
             name: "lntune",
-            dependencies: ["LNTune", "Benchmarks", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: [
+                "LNTune", "Benchmarks", "TextIO", "WorkerThreads",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .target(name: "TestSupport", dependencies: ["Kernels", "GPT2", "Randomness"]),
 
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
         .testTarget(name: "TextIOTests", dependencies: ["TextIO"]),
-        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport", "WorkerThreads"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "TextIO", "TestSupport"]),
         .testTarget(name: "GPT2Tests", dependencies: ["GPT2", "TestSupport"]),
-        .testTarget(name: "TuningTests", dependencies: ["Tuning", "TestSupport"]),
+        .testTarget(name: "TuningTests", dependencies: ["Tuning", "TestSupport", "WorkerThreads"]),
         .testTarget(name: "DecodingTests", dependencies: ["Decoding", "TestSupport"]),
-        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TextIO", "Benchmarks", "TestSupport"]),
+        .testTarget(
+            name: "MetricsTests", dependencies: ["Metrics", "TextIO", "Benchmarks", "TestSupport", "WorkerThreads"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TextIO", "TestSupport"]),
         .testTarget(
             name: "LNTuneTests",
-            dependencies: ["LNTune", "TextIO", "TestSupport", "GPT2", "Tuning", "Decoding", "Datasets", "Tokenizers"]),
+            dependencies: [
+                "LNTune", "TextIO", "TestSupport", "GPT2", "Tuning", "Decoding", "Datasets", "Tokenizers",
+                "WorkerThreads",
+            ]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "GPT2", "ResourceUsage", "TestSupport"]),
     ]
 )

@@ -75,9 +75,10 @@ public struct Batcher: Sendable {
         self.padID = padID
     }
 
-    /// Batches per epoch (the same every epoch).
+    /// Batches per epoch, the same every epoch: rounded up unless `dropLast` (written so that a batch size near
+    /// `Int.max` cannot overflow).
     public var batchesPerEpoch: Int {
-        dropLast ? sequences.count / batchSize : (sequences.count + batchSize - 1) / batchSize
+        sequences.count / batchSize + (dropLast || sequences.count % batchSize == 0 ? 0 : 1)
     }
 
     /// The sequence indices of every batch of `epoch`, in the order they are served.
@@ -85,17 +86,18 @@ public struct Batcher: Sendable {
         var rng = ShuffleRNG(seed: seed, stream: UInt64(truncatingIfNeeded: epoch))
         var order = Array(sequences.indices)
         rng.shuffle(&order)
-        let window = bucketWindow * batchSize
+        let (product, overflow) = bucketWindow.multipliedReportingOverflow(by: batchSize)
+        let window = overflow ? Int.max : product
         var batches: [[Int]] = []
         batches.reserveCapacity(batchesPerEpoch)
         for start in stride(from: 0, to: order.count, by: window) {
             // Sort by length, longest first; ties by shuffled position, so the sort is fully determined.
-            let bucket = order[start..<min(start + window, order.count)].enumerated().sorted {
+            let bucket = order[start..<(start + min(window, order.count - start))].enumerated().sorted {
                 let (a, b) = (sequences[$0.element].tokens.count, sequences[$1.element].tokens.count)
                 return a != b ? a > b : $0.offset < $1.offset
             }.map(\.element)
             for batchStart in stride(from: 0, to: bucket.count, by: batchSize) {
-                let rows = Array(bucket[batchStart..<min(batchStart + batchSize, bucket.count)])
+                let rows = Array(bucket[batchStart..<(batchStart + min(batchSize, bucket.count - batchStart))])
                 if rows.count < batchSize && dropLast { continue }
                 batches.append(rows)
             }

@@ -29,6 +29,13 @@ enum BenchmarkXML {
         // XMLParser would report bad bytes without a usable reason, and a broken document cannot be resumed,
         // so the whole file is validated first.
         try file.validateUTF8()
+        if let entity = XMLEntityCheck.firstUnexpandable(in: file.bytes) {
+            throw DatasetError.malformed(
+                file: file.name, line: entity.line,
+                reason: "entity reference &\(entity.name); is not one of XML's predefined entities (&lt; &gt; &amp;"
+                    + " &quot; &apos;) or a character reference; its text would be dropped silently, so write it"
+                    + " out in the file")
+        }
         let parser = XMLParser(data: Data(file.bytes))
         let collector = EntryCollector()
         parser.delegate = collector

@@ -89,7 +89,7 @@ public enum DARTLoader {
             throw DatasetError.badValue(
                 file: file, line: value.line, field: "tripleset", reason: "a triple must be three strings [s, p, o]")
         }
-        return (s, p, o)
+        return try WebNLGLoader.requireTripleParts((s, p, o), field: "tripleset", file: file, line: value.line)
     }
 
     static func loadXML(_ file: TextFile, onBadRow: OnBadRow) throws -> LoadedDataset {

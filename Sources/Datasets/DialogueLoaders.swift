@@ -51,6 +51,14 @@ public enum DialogSumLoader {
                 references = try (1...count).map { try fields.nonEmptyString("summary\($0)") }
                 if fields.has("topic1") { metadata["topic"] = try fields.string("topic1") }
             case .inputsOnly:
+                // The first record had no summary; one that has one means summaries are missing elsewhere
+                // (or the first record's key is misspelt), which would drop every reference silently.
+                if fields.has("summary") || fields.has("summary1") {
+                    throw DatasetError.badValue(
+                        file: file.name, line: record.line, field: fields.has("summary") ? "summary" : "summary1",
+                        reason: "this record has a summary but the file's first record has none (an inputs-only"
+                            + " layout); give every record its summary")
+                }
                 if fields.has("topic") { metadata["topic"] = try fields.string("topic") }
             }
             layout = current
@@ -117,7 +125,11 @@ public enum JSONLinesLoader {
             case (true, false):
                 references = [try fields.nonEmptyString("target")]
             case (false, true):
-                references = try fields.array("references").map { value in
+                let values = try fields.array("references")
+                guard !values.isEmpty else {
+                    throw DatasetError.emptyField(file: file.name, line: record.line, field: "references")
+                }
+                references = try values.map { value in
                     guard let text = value.string else {
                         throw DatasetError.badValue(
                             file: file.name, line: value.line, field: "references",

@@ -100,7 +100,19 @@ public enum WebNLGLoader {
                 reason: "expected 'subject | property | object', found \(parts.count) parts in \(text.debugDescription)"
             )
         }
-        return (parts[0], parts[1], parts[2])
+        return try requireTripleParts((parts[0], parts[1], parts[2]), field: "mtriple", file: file, line: line)
+    }
+
+    /// A triple whose subject, property or object is empty would linearise to `A : b : ` — a fact without its
+    /// value, learnt as if it were one — so, as E2E's empty slot values, it is a row problem.
+    static func requireTripleParts(_ triple: (String, String, String), field: String, file: String, line: Int)
+        throws -> (String, String, String)
+    {
+        for (name, part) in [("subject", triple.0), ("property", triple.1), ("object", triple.2)]
+        where part.allSatisfy(\.isWhitespace) {
+            throw DatasetError.emptyField(file: file, line: line, field: "\(field) \(name)")
+        }
+        return triple
     }
 
     static func lineariseTriple(_ triple: (String, String, String)) -> String {
@@ -146,7 +158,8 @@ public enum WebNLGLoader {
         }
         let source = try triples.map { triple in
             let t = JSONFields(value: triple, file: file)
-            return lineariseTriple((try t.string("subject"), try t.string("property"), try t.string("object")))
+            return lineariseTriple(
+                (try t.nonEmptyString("subject"), try t.nonEmptyString("property"), try t.nonEmptyString("object")))
         }.joined()
         let lexicalisations = try fields.array("lexicalisations")
         var references: [String] = []

@@ -33,6 +33,10 @@ enum BeamSearch {
                             scratch: scratchBuffer)
                     }
                 }
+                // Every continuation removed (or overflowed): the selection would pick -inf garbage.
+                guard let best = candidates.first?.score, best > -.infinity, best < .infinity else {
+                    throw GenerationError.noTokenLeft(row: b, newTokens: length - width)
+                }
                 let hit = inputs[b].advance(
                     candidates, length: length, width: width, maxLength: maxLength,
                     eosTokenId: p.eosTokenId, lengthPenalty: p.lengthPenalty,

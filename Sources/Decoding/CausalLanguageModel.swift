@@ -62,5 +62,11 @@ extension CausalLanguageModel {
         guard logits.count == rows * vocabulary else {
             throw GenerationError.badModelOutput(call: call, expected: rows * vocabulary, got: logits.count)
         }
+        // A NaN or infinite logit would be decoded into text with exit status 0; it is the model's fault.
+        let finite = logits.withUnsafeBufferPointer { RowMath.allFinite($0) }
+        if !finite, let index = logits.firstIndex(where: { !$0.isFinite }) {
+            throw GenerationError.nonFiniteLogits(
+                call: call, row: index / max(vocabulary, 1), token: index % max(vocabulary, 1), value: logits[index])
+        }
     }
 }

@@ -137,6 +137,15 @@ public struct GenerateParameters: Sendable, Equatable, Codable {
         guard minNewTokens >= 0 else { throw fail(.minNewTokens, minNewTokens, "must be >= 0") }
         guard minLength >= 0 else { throw fail(.minLength, minLength, "must be >= 0") }
         guard numBeams >= 1 else { throw fail(.numBeams, numBeams, "must be at least 1") }
+        // More beams than tokens cannot all differ after the first step; they only cost memory.
+        guard numBeams <= vocabularySize else {
+            throw fail(.numBeams, numBeams, "must be at most the vocabulary size (\(vocabularySize))")
+        }
+        guard minNewTokens <= maxNewTokens else {
+            throw fail(
+                .minNewTokens, minNewTokens,
+                "exceeds max_new_tokens (\(maxNewTokens)), so the output could never end by itself; lower it")
+        }
         guard numReturnSequences >= 1 else {
             throw fail(.numReturnSequences, numReturnSequences, "must be at least 1")
         }

@@ -15,6 +15,12 @@ public enum GenerationError: Error, Equatable, CustomStringConvertible {
     /// The model returned a logits buffer of the wrong size.
     case badModelOutput(call: String, expected: Int, got: Int)
     case unknownPreset(name: String, available: [String])
+    /// The model returned a logit that is NaN or infinite (broken weights or adapter, or an overflow):
+    /// decoding would pick tokens from garbage, so it stops.
+    case nonFiniteLogits(call: String, row: Int, token: Int, value: Float)
+    /// The processors removed every token of a row (or left only NaN/infinite scores), so there is nothing to
+    /// pick: `newTokens` tokens had been generated for it.
+    case noTokenLeft(row: Int, newTokens: Int)
 
     public var description: String {
         switch self {
@@ -40,6 +46,14 @@ public enum GenerationError: Error, Equatable, CustomStringConvertible {
             return "model \(call) returned \(got) logits, expected \(expected) (rows × vocabulary size)"
         case let .unknownPreset(name, available):
             return "unknown generation preset '\(name)' (available: \(available.joined(separator: ", ")))"
+        case let .nonFiniteLogits(call, row, token, value):
+            return "the model's \(call) returned \(value) as the logit of token \(token) in row \(row): the model or "
+                + "adapter weights hold NaN or infinite values (check them, e.g. with lntune perplexity); nothing "
+                + "is generated from such scores"
+        case let .noTokenLeft(row, newTokens):
+            return "row \(row): after \(newTokens) new tokens the settings leave no token to choose (every one "
+                + "removed by bad_words_ids, no_repeat_ngram_size, min_new_tokens or top-k/top-p, or scores no "
+                + "longer finite after the temperature); loosen those settings"
         }
     }
 }

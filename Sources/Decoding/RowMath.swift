@@ -59,6 +59,43 @@ enum RowMath {
         update(row, { $0.replacing(with: -.infinity, where: $0 .< t) }, { $0 < threshold ? -.infinity : $0 })
     }
 
+    /// Whether every entry is finite: `x * 0` is 0 for finite x and NaN for NaN and ±inf, so one vector sum
+    /// of those products tells (one pass, no branch per entry).
+    static func allFinite(_ row: UnsafeBufferPointer<Float>) -> Bool {
+        guard let base = row.baseAddress else { return true }
+        var accumulator = Vec(repeating: 0)
+        var i = 0
+        while i + 16 <= row.count {
+            accumulator += load(base + i) * 0
+            i += 16
+        }
+        var tail: Float = 0
+        while i < row.count {
+            tail += base[i] * 0
+            i += 1
+        }
+        return (accumulator.sum() + tail) == 0
+    }
+
+    /// Whether a token can still be chosen from `row`: some entry above -inf, none +inf or NaN (a removed token
+    /// is -inf; +inf and NaN come only from overflowing settings such as a tiny temperature).
+    static func hasChoice(_ row: UnsafeBufferPointer<Float>) -> Bool {
+        guard let base = row.baseAddress, row.count > 0 else { return false }
+        let m = maxElement(base, row.count)
+        guard m > -.infinity && m < .infinity else { return false }
+        var i = 0
+        while i + 16 <= row.count {
+            let v = load(base + i)
+            if any(v .!= v) { return false }
+            i += 16
+        }
+        while i < row.count {
+            if base[i].isNaN { return false }
+            i += 1
+        }
+        return true
+    }
+
     /// log-softmax of `row` at `index`, in double precision (the sequence score of greedy and sampling).
     static func logProbability(_ row: UnsafeBufferPointer<Float>, at index: Int) -> Double {
         guard let base = row.baseAddress, row.indices.contains(index) else { return -.infinity }

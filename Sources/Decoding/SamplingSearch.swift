@@ -40,7 +40,8 @@ struct SamplingSearch {
     /// Picks one token for every live row from `logits` (`live.count × vocabularySize`, live-row order).
     /// - Returns: the chosen tokens, in the same order, and the positions (in the previous live list) of the rows
     ///   still generating afterwards.
-    mutating func advance(_ logits: [Float]) -> (tokens: [Int], survivors: [Int]) {
+    /// - Throws: `GenerationError.noTokenLeft` when the processors leave a row nothing to choose.
+    mutating func advance(_ logits: [Float]) throws -> (tokens: [Int], survivors: [Int]) {
         let v = vocabularySize
         var tokens: [Int] = []
         var survivors: [Int] = []
@@ -48,17 +49,20 @@ struct SamplingSearch {
         var scratch = [Float](repeating: 0, count: v)
         for (position, row) in live.enumerated() {
             let base = position * v
-            let token = scratch.withUnsafeMutableBufferPointer { buffer -> Int in
+            let token = scratch.withUnsafeMutableBufferPointer { buffer -> Int? in
                 logits.withUnsafeBufferPointer { source in
                     if let from = source.baseAddress, let to = buffer.baseAddress {
                         to.update(from: from + base, count: v)
                     }
                 }
                 processors.apply(buffer, history: histories[row])
+                // Without a choice the arg-max would silently return token 0.
+                guard RowMath.hasChoice(UnsafeBufferPointer(buffer)) else { return nil }
                 let picked = sampler.sample(UnsafeBufferPointer(buffer))
                 scores[row] += RowMath.logProbability(UnsafeBufferPointer(buffer), at: picked)
                 return picked
             }
+            guard let token else { throw GenerationError.noTokenLeft(row: row, newTokens: steps) }
             histories[row].append(token)
             tokens.append(token)
             if token == eosTokenId {
@@ -99,7 +103,7 @@ struct SamplingSearch {
         }
         while true {
             let before = search.live.count
-            let (tokens, survivors) = search.advance(logits)
+            let (tokens, survivors) = try search.advance(logits)
             if search.isDone { break }
             try model.reorderIfNeeded(survivors, currentRows: before)
             logits = try model.checkedStep(survivors.map { tokens[$0] })

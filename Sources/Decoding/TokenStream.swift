@@ -34,7 +34,7 @@ public struct TokenStream<Model: CausalLanguageModel>: AsyncSequence, AsyncItera
             pending = try model.checkedPrefill([prompt], maxNewTokens: maxNewTokens)
         }
         guard let logits = pending else { return nil }
-        let (tokens, survivors) = search.advance(logits)
+        let (tokens, survivors) = try search.advance(logits)
         let token = tokens[0]
         if search.isDone {
             pending = nil

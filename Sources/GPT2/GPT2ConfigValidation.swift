@@ -87,9 +87,10 @@ extension GPT2Config {
     }
 }
 
-/// Products and sums of sizes that report overflow as nil instead of trapping.
-enum CheckedSize {
-    static func product(_ factors: Int?...) -> Int? {
+/// Products and sums of sizes that report overflow as nil instead of trapping (public: the tuning methods size
+/// their own buffers with it).
+public enum CheckedSize {
+    public static func product(_ factors: Int?...) -> Int? {
         var result = 1
         for factor in factors {
             guard let factor else { return nil }
@@ -100,7 +101,7 @@ enum CheckedSize {
         return result
     }
 
-    static func sum(_ terms: Int?...) -> Int? {
+    public static func sum(_ terms: Int?...) -> Int? {
         var result = 0
         for term in terms {
             guard let term else { return nil }

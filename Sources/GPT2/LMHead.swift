@@ -41,7 +41,9 @@ extension GPT2Model {
         while start < count {
             let m = min(chunk, count - start)
             for i in 0..<m { (x + i * c).update(from: acts.lnf + targets.positions[start + i] * c, count: c) }
-            Linear.forward(out: logits, inp: x, weight: wte, bias: nil, rows: m, inFeatures: c, outFeatures: v, layout: .outputMajor)
+            Linear.forward(
+                out: logits, inp: x, weight: wte, bias: nil, rows: m, inFeatures: c, outFeatures: v,
+                layout: .outputMajor)
             targets.labels.withUnsafeBufferPointer { labels in
                 targets.scales.withUnsafeBufferPointer { scales in
                     losses.withUnsafeMutableBufferPointer { out in

@@ -30,7 +30,8 @@ public struct TokenBatch: Sendable, Equatable {
             throw .invalidInput(argument: "mask", reason: "\(mask.count) entries for a [\(batchSize), \(length)] batch")
         }
         if let positions, positions.count != n {
-            throw .invalidInput(argument: "positions", reason: "\(positions.count) entries for [\(batchSize), \(length)]")
+            throw .invalidInput(
+                argument: "positions", reason: "\(positions.count) entries for [\(batchSize), \(length)]")
         }
         self.batchSize = batchSize
         self.length = length
@@ -79,7 +80,8 @@ public struct TokenBatch: Sendable, Equatable {
     func validate(positions: [Int32], config: GPT2Config) throws(GPT2Error) {
         for (i, token) in tokens.enumerated() where token < 0 || Int(token) >= config.vocabSize {
             throw .invalidInput(
-                argument: "token id", reason: "\(token) at row \(i / length), t \(i % length) is outside 0..<\(config.vocabSize)")
+                argument: "token id",
+                reason: "\(token) at row \(i / length), t \(i % length) is outside 0..<\(config.vocabSize)")
         }
         for (i, p) in positions.enumerated() where p < 0 || Int(p) >= config.nPositions {
             throw .invalidInput(

@@ -29,7 +29,8 @@ public struct AdamW: Sendable, Equatable {
     /// Step number `step` (1 for the first update; torch increments its counter before using it) over
     /// `ranges` of the buffers, which share one layout.
     public func update(
-        parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>, firstMoment m: UnsafeMutablePointer<Float>,
+        parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>,
+        firstMoment m: UnsafeMutablePointer<Float>,
         secondMoment v: UnsafeMutablePointer<Float>, ranges: [Range<Int>], step: Int
     ) {
         // Scalars are formed in Double from the Python-float rate as torch does, then rounded once, as torch

@@ -6,7 +6,9 @@
 enum AttentionMath {
     /// dst[d·stride + s] = src[s·hd + d] for s < n: `[n, hd]` rows to `[hd, stride]` columns.
     @inlinable
-    static func transpose(_ dst: UnsafeMutablePointer<Float>, stride: Int, _ src: UnsafePointer<Float>, rows n: Int, hd: Int) {
+    static func transpose(
+        _ dst: UnsafeMutablePointer<Float>, stride: Int, _ src: UnsafePointer<Float>, rows n: Int, hd: Int
+    ) {
         for s in 0..<n {
             let row = src + s * hd
             for d in 0..<hd { dst[d * stride + s] = row[d] }
@@ -16,7 +18,8 @@ enum AttentionMath {
     /// out[s] = Σ_d x[d]·kt[d·stride + s] for s < n (n rounded up to 16; `stride` must allow it).
     @inlinable
     static func scores(
-        _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ kt: UnsafePointer<Float>, stride: Int, n: Int, hd: Int
+        _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ kt: UnsafePointer<Float>, stride: Int, n: Int,
+        hd: Int
     ) {
         var s = 0
         // Four vectors (64 keys) per pass: four independent FMA chains hide the FMA latency.

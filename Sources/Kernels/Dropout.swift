@@ -51,7 +51,7 @@ public struct DropoutMask: Sendable, Equatable {
     public func apply(_ x: UnsafeMutablePointer<Float>, count: Int, firstIndex first: Int = 0) {
         let mask = self
         nonisolated(unsafe) let x = x
-        Parallel.chunks(count, work: count * 16) { _, range in
+        Parallel.forEachBlock(count, size: 16_384, work: count * 16) { range in
             for i in range { x[i] = mask.keeps(first + i) ? x[i] * mask.scale : 0 }
         }
     }

@@ -1,6 +1,10 @@
 /// Layer normalisation over the last axis (torch `nn.LayerNorm`, biased variance), llm.c
 /// `layernorm_forward`/`layernorm_backward`.
 public enum LayerNorm {
+    /// Rows per block of the backward's parameter-gradient sums: each block sums its rows in order, and the
+    /// blocks' partial sums are added in block order, so the result depends on the row count only.
+    static let rowsPerBlock = 64
+
     /// out[N, C] = (inp − mean) · rstd · weight + bias, row by row; `mean[N]` and `rstd[N]` (1/σ) are
     /// saved for the backward when given.
     public static func forward(
@@ -8,7 +12,7 @@ public enum LayerNorm {
         inp: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
         rows n: Int, channels c: Int, epsilon: Float
     ) {
-        Parallel.chunks(n, work: n * c * 8) { _, rows in
+        Parallel.forEachBlock(n, size: rowsPerBlock, work: n * c * 8) { rows in
             for r in rows {
                 let x = inp + r * c
                 let y = out + r * c
@@ -54,14 +58,14 @@ public enum LayerNorm {
         mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>, rows n: Int, channels c: Int
     ) {
         let wantParams = dweight != nil || dbias != nil
-        let chunkCount = Parallel.chunkCount(n, work: n * c * 12)
-        // Each chunk sums its rows' parameter gradients privately; the partials are added at the end so
-        // the result does not depend on thread timing.
-        let partial = UnsafeMutablePointer<Float>.allocate(capacity: wantParams ? chunkCount * 2 * c : 1)
+        let blocks = Parallel.blockCount(n, size: rowsPerBlock)
+        // Each block of rows sums its parameter gradients privately; the partials are added in block order at
+        // the end, so neither the thread count nor thread timing changes a bit.
+        let partial = UnsafeMutablePointer<Float>.allocate(capacity: wantParams ? blocks * 2 * c : 1)
         defer { partial.deallocate() }
-        if wantParams { partial.initialize(repeating: 0, count: chunkCount * 2 * c) }
-        Parallel.chunks(n, work: n * c * 12) { chunk, rows in
-            let pw = partial + chunk * 2 * c
+        if wantParams { partial.initialize(repeating: 0, count: blocks * 2 * c) }
+        Parallel.forEachBlock(n, size: rowsPerBlock, work: n * c * 12) { rows in
+            let pw = partial + rows.lowerBound / rowsPerBlock * 2 * c
             let pb = pw + c
             for r in rows {
                 let x = inp + r * c
@@ -119,9 +123,9 @@ public enum LayerNorm {
             }
         }
         guard wantParams else { return }
-        for chunk in 0..<chunkCount {
-            if let dweight { addInPlace(dweight, partial + chunk * 2 * c, c) }
-            if let dbias { addInPlace(dbias, partial + chunk * 2 * c + c, c) }
+        for block in 0..<blocks {
+            if let dweight { addInPlace(dweight, partial + block * 2 * c, c) }
+            if let dbias { addInPlace(dbias, partial + block * 2 * c + c, c) }
         }
     }
 }

@@ -1,6 +1,5 @@
-import CBLAS
-
-/// Fully connected layer: the only caller of BLAS in the package.
+/// Fully connected layer; its products of more than `SmallBatchLinear.maxRows` rows go through
+/// `GEMMBlocks` (the only BLAS caller), whose results do not depend on the thread count.
 ///
 /// GPT-2's Conv1D stores its weight `[in, out]` (`.inputMajor`); the tied LM head uses the token
 /// embedding `[V, C]`, i.e. `[out, in]` (`.outputMajor`, torch `nn.Linear`). Both are row-major.
@@ -36,7 +35,6 @@ public enum Linear {
             if beta == 0 { out.update(repeating: 0, count: n * oc) }
             return
         }
-        let n32 = Int32(n), c32 = Int32(c), oc32 = Int32(oc)
         if n > 1, n <= SmallBatchLinear.maxRows {
             switch layout {
             case .inputMajor:
@@ -62,12 +60,10 @@ public enum Linear {
             }
             return
         }
-        switch layout {
-        case .inputMajor:
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n32, oc32, c32, 1, inp, c32, weight, oc32, beta, out, oc32)
-        case .outputMajor:
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n32, oc32, c32, 1, inp, c32, weight, c32, beta, out, oc32)
-        }
+        // out[N, OC] = inp[N, C] · W, with W stored [C, OC] (input-major) or [OC, C] (output-major, transposed).
+        GEMMBlocks.sgemm(
+            c: out, ldc: oc, a: inp, lda: c, transA: false, b: weight, ldb: layout == .inputMajor ? oc : c,
+            transB: layout == .outputMajor, rows: n, columns: oc, depth: c, beta: beta)
     }
 
     /// The mirror of `forward`: adds ∂L/∂inp = dout · Wᵀ into `dinp`, ∂L/∂W into `dweight` and
@@ -83,22 +79,23 @@ public enum Linear {
     ) {
         precondition(dweight == nil || inp != nil, "Linear.backward: a weight gradient needs the layer input")
         guard n > 0, c > 0, oc > 0 else { return }
-        let n32 = Int32(n), c32 = Int32(c), oc32 = Int32(oc)
         if let dinp {
-            let beta: Float = accumulateInput ? 1 : 0
-            switch layout {
-            case .inputMajor:  // dinp[N, C] += dout[N, OC] · W[C, OC]ᵀ
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n32, c32, oc32, 1, dout, oc32, weight, oc32, beta, dinp, c32)
-            case .outputMajor:  // dinp[N, C] += dout[N, OC] · W[OC, C]
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n32, c32, oc32, 1, dout, oc32, weight, c32, beta, dinp, c32)
-            }
+            // dinp[N, C] (+)= dout[N, OC] · W[C, OC]ᵀ (input-major), or · W[OC, C] (output-major).
+            GEMMBlocks.sgemm(
+                c: dinp, ldc: c, a: dout, lda: oc, transA: false, b: weight, ldb: layout == .inputMajor ? oc : c,
+                transB: layout == .inputMajor, rows: n, columns: c, depth: oc, beta: accumulateInput ? 1 : 0)
         }
         if let dweight, let inp {
+            // The sum over the N rows is each element's depth, never split: only the output is cut into blocks.
             switch layout {
             case .inputMajor:  // dW[C, OC] += inp[N, C]ᵀ · dout[N, OC]
-                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, c32, oc32, n32, 1, inp, c32, dout, oc32, 1, dweight, oc32)
+                GEMMBlocks.sgemm(
+                    c: dweight, ldc: oc, a: inp, lda: c, transA: true, b: dout, ldb: oc, transB: false, rows: c,
+                    columns: oc, depth: n, beta: 1)
             case .outputMajor:  // dW[OC, C] += dout[N, OC]ᵀ · inp[N, C]
-                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, oc32, c32, n32, 1, dout, oc32, inp, c32, 1, dweight, c32)
+                GEMMBlocks.sgemm(
+                    c: dweight, ldc: c, a: dout, lda: oc, transA: true, b: inp, ldb: c, transB: false, rows: oc,
+                    columns: c, depth: n, beta: 1)
             }
         }
         if let dbias {

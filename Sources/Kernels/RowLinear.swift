@@ -6,18 +6,25 @@
 /// (2 vCPUs), for both layouts. These loops split the weights over the cores and read 4–8 separate rows at
 /// once in each: 20–25 GB/s measured on the same shapes (see eval/BENCHMARKS.md, "Generation").
 ///
-/// The sums run in a different order from `sgemv`'s, so results differ from it in the last bits.
+/// The sums run in a different order from `sgemv`'s, so results differ from it in the last bits. The work is
+/// cut into blocks of fixed size (weight rows here, whatever the thread count), so the order is the same on
+/// any number of threads.
 enum RowLinear {
-    /// Rows of `W[OC, C]` read together per core (far apart: one from each quarter of the core's range).
+    /// Rows of `W[OC, C]` read together per block (far apart: one from each quarter of the block).
     static let outputStreams = 4
+    /// Rows of `W[OC, C]` per block of `outputMajor` (each block's rows are dotted independently).
+    static let outputRowsPerBlock = 256
+    /// Rows of `W[C, OC]` (input features) per block of `inputMajor`, whose partial sums are added in block
+    /// order: 4 blocks for GPT-2's 768 features, 16 for its 3072.
+    static let inputRowsPerBlock = 192
 
     /// out[o] = inp · W[o, :] (+ out when `accumulate`) for W `[OC, C]` (`nn.Linear`, the tied LM head).
     static func outputMajor(
         out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
         inFeatures c: Int, outFeatures oc: Int, accumulate: Bool
     ) {
-        Parallel.chunks(oc, work: 2 * c * oc) { _, range in
-            // Rows o, o+q, o+2q, o+3q go together: four streams from four distant parts of the range.
+        Parallel.forEachBlock(oc, size: outputRowsPerBlock, work: 2 * c * oc) { range in
+            // Rows o, o+q, o+2q, o+3q go together: four streams from four distant parts of the block.
             let q = range.count / outputStreams
             let first = range.lowerBound
             for o in first..<(first + q) {
@@ -29,7 +36,7 @@ enum RowLinear {
                 y3.pointee = accumulate ? y3.pointee + s3 : s3
             }
             for o in (first + outputStreams * q)..<range.upperBound {
-                let s = dot(inp, weight + o * c, c)  // at most three rows per core: SIMDMath's plain dot
+                let s = dot(inp, weight + o * c, c)  // at most three rows per block: SIMDMath's plain dot
                 out[o] = accumulate ? out[o] + s : s
             }
         }
@@ -37,19 +44,18 @@ enum RowLinear {
 
     /// out[o] = Σ_i inp[i] · W[i, o] (+ out when `accumulate`) for W `[C, OC]` (Hugging Face `Conv1D`).
     ///
-    /// Each core takes a contiguous block of the input rows and sums its share of the product into its own
-    /// partial vector (kept in L1: at most a few thousand floats); the partials are added at the end in chunk
-    /// order, so the result does not depend on thread timing.
+    /// Each block of `inputRowsPerBlock` input rows sums its share of the product into its own partial vector
+    /// (kept in L1: at most a few thousand floats); the partials are added at the end in block order, so the
+    /// result depends on neither the thread count nor thread timing.
     static func inputMajor(
         out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
         inFeatures c: Int, outFeatures oc: Int, accumulate: Bool
     ) {
-        let work = 2 * c * oc
-        let parts = Parallel.chunkCount(c, work: work)
+        let parts = Parallel.blockCount(c, size: inputRowsPerBlock)
         let partial = UnsafeMutablePointer<Float>.allocate(capacity: parts * oc)
         defer { partial.deallocate() }
-        Parallel.chunks(c, work: work) { chunk, rows in
-            let y = partial + chunk * oc
+        Parallel.forEachBlock(c, size: inputRowsPerBlock, work: 2 * c * oc) { rows in
+            let y = partial + rows.lowerBound / inputRowsPerBlock * oc
             y.initialize(repeating: 0, count: oc)
             // Four distant segments of the rows, two adjacent rows from each per pass: four long streams.
             let q = rows.count / 8 * 2

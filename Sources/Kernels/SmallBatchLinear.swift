@@ -8,7 +8,8 @@
 /// in the 16 AVX2 registers, and later groups re-read the few weight rows of a pass from L1.
 ///
 /// The sums run in a different order from sgemm's, so results differ from it in the last bits; the order is
-/// fixed (per-core partials are added in chunk order), so they do not depend on thread timing.
+/// fixed by the shapes (blocks of fixed size, partial sums added in block order), so they depend on neither
+/// the thread count nor thread timing.
 enum SmallBatchLinear {
     /// Rows up to which `Linear.forward` uses these loops instead of sgemm: up to 40 = beam 5 × 8 prompts.
     /// Measured on GPT-2 small's shapes (eval/BENCHMARKS.md, "Generation"), best of 15, load ~1.8: the 48
@@ -17,25 +18,30 @@ enum SmallBatchLinear {
     /// 28–35 at 8 rows, 30–34 against 57 at 40, 42 against 49 at 64 (sgemm packs the 154 MB `wte` per call).
     static let maxRows = 40
 
-    /// Rows of `W[OC, C]` read together per core (far apart: one from each quarter of the core's range).
+    /// Rows of `W[OC, C]` read together per block (far apart: one from each quarter of the block).
     static let outputStreams = 4
+    /// Rows of `W[OC, C]` per block of `outputMajor`.
+    static let outputRowsPerBlock = 256
+    /// Rows of `W[C, OC]` (input features) per block of `inputMajor`: 2 blocks for GPT-2's 768 features, 8 for
+    /// its 3072. Larger than `RowLinear`'s because every block keeps a partial `[n, OC]`, which is written
+    /// once and added once.
+    static let inputRowsPerBlock = 384
 
     /// out[r, :] = inp[r, :] · W (+ out when `accumulate`) for W `[C, OC]` (Hugging Face `Conv1D`), r < n.
     ///
-    /// As in `RowLinear.inputMajor`, each core takes a block of the weight rows (input features) and sums
-    /// its share into its own partial `[n, OC]` (in L2: at most 8 × 3072 floats for GPT-2), reading two
-    /// adjacent weight rows from each of four segments of its block per pass; the partials are added in
-    /// chunk order at the end.
+    /// As in `RowLinear.inputMajor`, each block of `inputRowsPerBlock` weight rows (input features) sums its
+    /// share into its own partial `[n, OC]` (in L2: at most 8 × 3072 floats for GPT-2), reading two adjacent
+    /// weight rows from each of four segments of the block per pass; the partials are added in block order at
+    /// the end.
     static func inputMajor(
         out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>, rows n: Int,
         inFeatures c: Int, outFeatures oc: Int, accumulate: Bool
     ) {
-        let work = 2 * n * c * oc
-        let parts = Parallel.chunkCount(c, work: work)
+        let parts = Parallel.blockCount(c, size: inputRowsPerBlock)
         let partial = UnsafeMutablePointer<Float>.allocate(capacity: parts * n * oc)
         defer { partial.deallocate() }
-        Parallel.chunks(c, work: work) { chunk, features in
-            let y = partial + chunk * n * oc
+        Parallel.forEachBlock(c, size: inputRowsPerBlock, work: 2 * n * c * oc) { features in
+            let y = partial + features.lowerBound / inputRowsPerBlock * n * oc
             y.initialize(repeating: 0, count: n * oc)
             let q = features.count / 8 * 2
             for i in stride(from: features.lowerBound, to: features.lowerBound + q, by: 2) {
@@ -46,7 +52,8 @@ enum SmallBatchLinear {
             }
             for i in (features.lowerBound + 4 * q)..<features.upperBound {
                 forEachGroup(n) { g, size in
-                    axpyRows(y + g * oc, inp + g * c + i, c, weight + i * oc, oc, (0, 0, 0, 0, 0, 0, 0, 0),
+                    axpyRows(
+                        y + g * oc, inp + g * c + i, c, weight + i * oc, oc, (0, 0, 0, 0, 0, 0, 0, 0),
                         rows: size, weightRows: 1)
                 }
             }
@@ -57,14 +64,14 @@ enum SmallBatchLinear {
 
     /// out[r, o] = inp[r, :] · W[o, :] (+ out when `accumulate`) for W `[OC, C]` (the tied LM head), r < n.
     ///
-    /// Each core takes a block of the weight rows and reads four far-apart ones at once (as
+    /// Each block of `outputRowsPerBlock` weight rows reads four far-apart ones at once (as
     /// `RowLinear.outputMajor`), dotting them with two input rows at a time (8 accumulators); the other
     /// row pairs re-read the four weight rows (a few KB) from L1.
     static func outputMajor(
         out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>, rows n: Int,
         inFeatures c: Int, outFeatures oc: Int, accumulate: Bool
     ) {
-        Parallel.chunks(oc, work: 2 * n * c * oc) { _, range in
+        Parallel.forEachBlock(oc, size: outputRowsPerBlock, work: 2 * n * c * oc) { range in
             let q = range.count / outputStreams
             let first = range.lowerBound
             func emit(_ o: Int, _ r: Int, _ s: (Float, Float, Float, Float), _ streams: Int, _ stride: Int) {
@@ -118,7 +125,9 @@ enum SmallBatchLinear {
         _ n: Int, _ offsets: (Int, Int, Int, Int, Int, Int, Int, Int), rows: Int, weightRows m: Int
     ) {
         let o = offsets
-        let ws = (w + o.0 * n, w + o.1 * n, w + o.2 * n, w + o.3 * n, w + o.4 * n, w + o.5 * n, w + o.6 * n, w + o.7 * n)
+        let ws = (
+            w + o.0 * n, w + o.1 * n, w + o.2 * n, w + o.3 * n, w + o.4 * n, w + o.5 * n, w + o.6 * n, w + o.7 * n
+        )
         let (x0, x1, x2, x3) = (x, x + xStride, x + 2 * xStride, x + 3 * xStride)
         let (y0, y1, y2, y3) = (y, y + n, y + 2 * n, y + 3 * n)
         // One weight vector into the accumulators of every row (x read by broadcast inside the loop: hoisting

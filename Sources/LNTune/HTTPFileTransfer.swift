@@ -1,4 +1,5 @@
 import Foundation
+import TextIO
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -112,7 +113,9 @@ final class HTTPFileTransfer: NSObject, URLSessionDataDelegate, @unchecked Senda
                 return
             }
         } catch {
-            failure = (error as? LNTuneError) ?? .io(path: partial.path, reason: error.localizedDescription)
+            failure =
+                (error as? LNTuneError)
+                ?? .io(path: partial.path, reason: FileProblem.reason(error, path: partial.path, writing: true))
             completionHandler(.cancel)
             return
         }
@@ -124,7 +127,7 @@ final class HTTPFileTransfer: NSObject, URLSessionDataDelegate, @unchecked Senda
         do {
             try handle.write(contentsOf: data)
         } catch {
-            failure = .io(path: partial.path, reason: error.localizedDescription)
+            failure = .io(path: partial.path, reason: FileProblem.reason(error, path: partial.path, writing: true))
             dataTask.cancel()
             return
         }
@@ -156,7 +159,8 @@ final class HTTPFileTransfer: NSObject, URLSessionDataDelegate, @unchecked Senda
                 try handle.close()
             } catch {
                 if case .complete = outcome {
-                    outcome = .failed(.io(path: partial.path, reason: error.localizedDescription))
+                    outcome = .failed(
+                        .io(path: partial.path, reason: FileProblem.reason(error, path: partial.path, writing: true)))
                 }
             }
         }

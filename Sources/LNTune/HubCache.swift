@@ -98,7 +98,7 @@ public struct HubRepo: Sendable, Equatable, CustomStringConvertible {
 /// The cache layout: `models--ORG--NAME/refs/<revision>` holds a commit hash, `snapshots/<commit>/` the files.
 public enum HubCache {
     /// A git revision (`main`, a tag, `refs/pr/1`, a commit hash) safe to use as a path below `refs/`.
-    static func validateRevision(_ revision: String) throws(LNTuneError) {
+    public static func validateRevision(_ revision: String) throws(LNTuneError) {
         let parts = revision.split(separator: "/", omittingEmptySubsequences: false)
         guard !revision.isEmpty,
             parts.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }),

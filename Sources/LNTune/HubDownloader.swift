@@ -1,4 +1,5 @@
 import Foundation
+import TextIO
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -142,7 +143,9 @@ public struct HubDownloader: Sendable {
                 do {
                     try FileManager.default.moveItem(at: partial, to: destination)
                 } catch {
-                    throw .io(path: destination.path, reason: error.localizedDescription)
+                    throw .io(
+                        path: destination.path, reason: FileProblem.reason(error, path: destination.path, writing: true)
+                    )
                 }
                 return true
             case .restart:
@@ -165,7 +168,7 @@ public struct HubDownloader: Sendable {
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         } catch {
-            throw .io(path: url.path, reason: error.localizedDescription)
+            throw .io(path: url.path, reason: FileProblem.reason(error, path: url.path, writing: true))
         }
     }
 
@@ -173,7 +176,7 @@ public struct HubDownloader: Sendable {
         do {
             try data.write(to: url, options: .atomic)
         } catch {
-            throw .io(path: url.path, reason: error.localizedDescription)
+            throw .io(path: url.path, reason: FileProblem.reason(error, path: url.path, writing: true))
         }
     }
 }

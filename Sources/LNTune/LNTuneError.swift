@@ -1,4 +1,5 @@
 import GPT2
+import TextIO
 import Tokenizers
 import Tuning
 
@@ -21,6 +22,15 @@ public enum LNTuneError: Error, Equatable, CustomStringConvertible {
     case lineTooLong(file: String, line: Int, tokens: Int, limit: Int, hint: String)
     /// A local file or folder could not be read or written.
     case io(path: String, reason: String)
+    /// An output that is one of the inputs (`output` and `input` name the flags and paths, or standard output):
+    /// writing it would destroy what is being read.
+    case sameFile(output: String, input: String)
+    /// The run would need more memory than the machine has left (`parts` lists the big buffers).
+    case notEnoughMemory(what: String, needed: Int, available: Int, parts: String, hint: String)
+    /// An input with nothing a command can work on (`lntune perplexity` on an empty or blank-only file).
+    case nothingToScore(file: String, reason: String)
+    /// The model gives a loss that is not a number or infinite (broken weights or adapter).
+    case nonFiniteLoss(file: String, line: Int)
     /// Finding a model by name or downloading it from the Hugging Face hub.
     case hub(Hub)
     /// What can stop `lntune train` before or during a run.
@@ -38,6 +48,16 @@ public enum LNTuneError: Error, Equatable, CustomStringConvertible {
             return
                 "\(file):\(line): \(tokens) positions, but only \(limit) fit in the model's context (n_positions); \(hint)"
         case let .io(path, reason): return "\(path): \(reason)"
+        case let .sameFile(output, input):
+            return "\(output) is the same file as \(input); writing one would destroy the other: choose another output"
+        case let .notEnoughMemory(what, needed, available, parts, hint):
+            return "\(what) needs about \(NumberText.bytes(needed)) (\(parts)) but only \(NumberText.bytes(available)) "
+                + "of memory is available; \(hint)"
+        case let .nothingToScore(file, reason):
+            return "\(file): nothing to score: \(reason)"
+        case let .nonFiniteLoss(file, line):
+            return "\(file):\(line): the model's loss on this line is not a finite number; the model or adapter "
+                + "weights are broken (NaN or infinite values): check them, or retrain the adapter"
         case let .hub(failure): return failure.description
         case let .training(failure): return failure.description
         case let .generation(failure): return failure.description
@@ -94,8 +114,18 @@ public enum LNTuneError: Error, Equatable, CustomStringConvertible {
         case nothingToResume(path: String, reason: String)
         /// `--resume` with settings or data that differ from the interrupted run's (`run.json`).
         case resumeMismatch(path: String, differences: [String])
-        /// Nothing left to train on after bad rows were skipped.
-        case noData(file: String, skipped: Int)
+        /// Nothing to train on: no examples, or all of them skipped (bad rows, too long) or filtered by the
+        /// format's rules (WebNLG entries with only `toFix` texts).
+        case noData(file: String, skipped: Int, filtered: Int)
+        /// Examples without any reference (an inputs-only file): nothing to train or evaluate on.
+        case noReferences(file: String, examples: Int, of: Int, first: String)
+        /// Another `lntune train` holds the run folder's lock.
+        case runInProgress(path: String, holder: String)
+        /// A loss, gradient norm or value became NaN or infinite at `step`. `kept` says what of the run is
+        /// intact (nothing is saved from the diverged state), `hint` what to change.
+        case diverged(step: Int, quantity: String, value: Double, kept: String, hint: String)
+        /// The run stopped with an error after `step` steps; `recovery` says what was saved and how to go on.
+        case runFailed(step: Int, error: String, recovery: String)
 
         public var description: String {
             switch self {
@@ -103,17 +133,46 @@ public enum LNTuneError: Error, Equatable, CustomStringConvertible {
                 return "invalid --\(name) '\(value)': \(hint)"
             case let .outputExists(path, files):
                 let shown = files.prefix(5).joined(separator: ", ") + (files.count > 5 ? ", …" : "")
-                return "\(path) already holds files (\(shown)); pass --resume to continue that run, --overwrite to"
+                // Only a checkpoint makes a run resumable; suggesting --resume without one sends the user into
+                // a second error.
+                let resume =
+                    files.contains("checkpoint.safetensors")
+                    ? "pass --resume to continue the interrupted run there, "
+                    : "there is no checkpoint.safetensors, so nothing to --resume; pass "
+                return "\(path) already holds files (\(shown)); \(resume)--overwrite to"
                     + " replace the files a run writes there (run.json, train_log.jsonl, checkpoint.safetensors, final/,"
-                    + " best/; nothing else is touched), or choose another --out"
+                    + " best/, tensorboard/; nothing else is touched), or choose another --out"
             case let .nothingToResume(path, reason):
                 return "cannot resume in \(path): \(reason)"
             case let .resumeMismatch(path, differences):
                 return "cannot resume in \(path): this command differs from the run recorded in run.json ("
                     + differences.joined(separator: "; ")
                     + "); resume with the same settings and data, or start a new run with another --out"
-            case let .noData(file, skipped):
-                return "\(file): no usable examples (\(skipped) skipped); check --task and --max-length"
+            case let .noData(file, skipped, filtered):
+                if skipped == 0 && filtered == 0 {
+                    return "\(file): no examples at all (an empty file, or one of another format than --task?)"
+                }
+                var why: [String] = []
+                if skipped > 0 {
+                    why.append("\(skipped) skipped as bad rows or too long: check --task and --max-length")
+                }
+                if filtered > 0 {
+                    why.append("\(filtered) left out by the format's rules (WebNLG's toFix-only entries)")
+                }
+                return "\(file): no usable examples (" + why.joined(separator: "; ") + ")"
+            case let .noReferences(file, examples, total, first):
+                return "\(file): \(examples) of \(total) examples have no reference text (the first at \(first)):"
+                    + " training and dev files need targets; is this an inputs-only file such as E2E's"
+                    + " testset.csv?"
+            case let .runInProgress(path, holder):
+                return "\(path) is in use by another lntune train (\(holder)); wait for it to finish, or choose"
+                    + " another --out (two runs in one folder would mix their files)"
+            case let .diverged(step, quantity, value, kept, hint):
+                let when = step == 0 ? "before the first step" : "at step \(step)"
+                return "training diverged \(when): the \(quantity) is \(value). Nothing was saved from the"
+                    + " diverged state (no NaN adapter); \(kept). \(hint)"
+            case let .runFailed(step, error, recovery):
+                return "training stopped after step \(step): \(error). \(recovery)"
             }
         }
     }
@@ -129,6 +188,14 @@ public enum LNTuneError: Error, Equatable, CustomStringConvertible {
         case outputExists(path: String)
         /// The data file has no example to generate for.
         case noExamples(file: String)
+        /// The predictions of an interrupted run are there, and neither `--resume` nor `--overwrite` was given.
+        case journalExists(path: String)
+        /// `--resume` without the predictions of an interrupted run to continue.
+        case nothingToResume(path: String)
+        /// `--resume` with settings that differ from the interrupted run's.
+        case resumeMismatch(path: String, differences: [String])
+        /// A line of the interrupted run's predictions that cannot be read or does not belong to the input.
+        case badJournal(path: String, line: Int, reason: String)
 
         public var description: String {
             switch self {
@@ -137,12 +204,26 @@ public enum LNTuneError: Error, Equatable, CustomStringConvertible {
             case let .emptyPrompt(source):
                 return "\(source): the prompt is empty (give at least one character of text to continue)"
             case let .promptTooLong(source, tokens, available, maxNewTokens):
-                return "\(source): the prompt has \(tokens) tokens but only \(available) fit in the model's context "
+                return
+                    "\(source): the prompt has \(NumberText.count(tokens, "token")) but only \(NumberText.grouped(available)) fit in the model's context "
                     + "with --max-new-tokens \(maxNewTokens) (shorten the prompt or lower --max-new-tokens)"
             case let .outputExists(path):
                 return "\(path) exists; pass --overwrite to replace it, or choose another file"
             case let .noExamples(file):
                 return "\(file): no examples to generate for"
+            case let .journalExists(path):
+                return "\(path) holds the predictions of an interrupted run; pass --resume to continue it, or "
+                    + "--overwrite to start over"
+            case let .nothingToResume(path):
+                return
+                    "--resume: \(path) does not exist, so there is no interrupted run to continue; run without --resume"
+            case let .resumeMismatch(path, differences):
+                return "--resume: this command differs from the interrupted run in \(path) ("
+                    + differences.joined(separator: "; ") + "); resume with the same settings, or pass --overwrite "
+                    + "instead of --resume to start over"
+            case let .badJournal(path, line, reason):
+                return "\(path):\(line): \(reason); the file is not the predictions of an interrupted run of this "
+                    + "command: pass --overwrite instead of --resume to start over"
             }
         }
     }

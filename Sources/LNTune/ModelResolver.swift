@@ -12,7 +12,8 @@ public enum ModelResolver {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: expanded, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else {
-                throw .io(path: expanded, reason: "is a file; pass the folder that holds config.json and model.safetensors")
+                throw .io(
+                    path: expanded, reason: "is a file; pass the folder that holds config.json and model.safetensors")
             }
             return URL(fileURLWithPath: expanded, isDirectory: true).standardizedFileURL
         }

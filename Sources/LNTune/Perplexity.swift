@@ -1,5 +1,6 @@
 import Foundation
 import GPT2
+import TextIO
 import Tokenizers
 
 /// Per-line and corpus perplexity of a text file under a model (with an adapter, if any): `lntune perplexity`.
@@ -54,7 +55,8 @@ public enum Perplexity {
     /// Tokenizes `lines` with the model's tokenizer (special tokens in the text are recognised, as HF tokenizers
     /// do) and scores them.
     public static func evaluate(
-        lines: [String], source: String, model: LoadedModel, options: Options = Options()
+        lines: [String], source: String, model: LoadedModel, options: Options = Options(),
+        progress: (_ scored: Int, _ total: Int) -> Void = { _, _ in }
     ) throws(LNTuneError) -> Report {
         let encoded: [[Int]]
         do {
@@ -64,12 +66,14 @@ public enum Perplexity {
         }
         return try score(
             encoded.map { $0.map { Int32($0) } }, source: source, model: model,
-            endOfText: options.prependEndOfText ? Int32(model.endOfText) : nil, options: options)
+            endOfText: options.prependEndOfText ? Int32(model.endOfText) : nil, options: options, progress: progress)
     }
 
     /// Scores token sequences, one per line; `endOfText` nil means the first token of each line is not scored.
+    /// `progress` is called after each batch with the lines scored so far and the lines to score.
     public static func score(
-        _ sequences: [[Int32]], source: String, model: LoadedModel, endOfText: Int32?, options: Options = Options()
+        _ sequences: [[Int32]], source: String, model: LoadedModel, endOfText: Int32?, options: Options = Options(),
+        progress: (_ scored: Int, _ total: Int) -> Void = { _, _ in }
     ) throws(LNTuneError) -> Report {
         let limit = model.maxSequenceLength
         let head: [Int32] = endOfText.map { [$0] } ?? []
@@ -86,26 +90,45 @@ public enum Perplexity {
         var lines = sequences.indices.map { Line(line: $0 + 1, tokens: 0, loss: 0, perplexity: nil) }
         // Longest first, so each batch pads little; lines with nothing to score skip the model.
         let order = inputs.indices.filter { inputs[$0].count >= 2 }.sorted { inputs[$0].count > inputs[$1].count }
+        // "perplexity 1.0000" for a file with nothing in it would read as a perfect model.
+        guard !order.isEmpty else {
+            throw .nothingToScore(
+                file: source,
+                reason: sequences.isEmpty
+                    ? "the input has no lines; give text, one sequence per line"
+                    : "no line has a token to score (blank lines"
+                        + (endOfText == nil ? ", or one-token lines without the leading <|endoftext|>" : "")
+                        + "); give text, one sequence per line")
+        }
         let batchSize = max(options.batchSize, 1)
+        let longest = inputs[order[0]].count
+        try MemoryEstimate([
+            (
+                "activations",
+                MemoryEstimate.activations(
+                    model.config, rows: min(batchSize, order.count), length: longest,
+                    keys: longest + (model.prefix?.length ?? 0), training: false)
+            )
+        ]).check(
+            "scoring \(NumberText.count(min(batchSize, order.count), "line")) of up to "
+                + "\(NumberText.count(longest, "token")) at once", hint: "lower --batch-size")
         for start in stride(from: 0, to: order.count, by: batchSize) {
             let members = Array(order[start..<min(start + batchSize, order.count)])
             let rows = members.map { inputs[$0] }
+            let losses: [Double]
             do {
-                let batch = try TokenBatch(rows: rows, padding: .right)
-                var labels = [Int32](repeating: LossOptions.defaultIgnoreIndex, count: batch.tokens.count)
-                for (b, row) in rows.enumerated() {
-                    for t in 1..<row.count { labels[b * batch.length + t] = row[t] }
-                }
-                let result = try model.model.loss(
-                    batch, labels: labels, options: LossOptions(reduction: .sum), prefix: model.prefix)
-                for (b, index) in members.enumerated() {
-                    lines[index].tokens = rows[b].count - 1
-                    lines[index].loss = result.sequenceLosses[b]
-                    lines[index].perplexity = Foundation.exp(result.sequenceLosses[b] / Double(rows[b].count - 1))
-                }
+                losses = try sequenceLosses(rows, model: model)
             } catch {
                 throw .model(error)
             }
+            for (b, index) in members.enumerated() {
+                // A NaN loss would print as "nan" (or fail the JSON encoder); it means broken weights.
+                guard losses[b].isFinite else { throw .nonFiniteLoss(file: source, line: index + 1) }
+                lines[index].tokens = rows[b].count - 1
+                lines[index].loss = losses[b]
+                lines[index].perplexity = Foundation.exp(losses[b] / Double(rows[b].count - 1))
+            }
+            progress(min(start + batchSize, order.count), order.count)
         }
         let tokens = lines.reduce(0) { $0 + $1.tokens }
         let loss = lines.reduce(0.0) { $0 + $1.loss }
@@ -113,5 +136,17 @@ public enum Perplexity {
         return Report(
             lines: lines, tokens: tokens, loss: loss, meanLoss: mean, perplexity: Foundation.exp(mean),
             prependedEndOfText: endOfText != nil)
+    }
+
+    /// Σ token losses of each row (every token after the first is a label), one forward over the batch.
+    static func sequenceLosses(_ rows: [[Int32]], model: LoadedModel) throws(GPT2Error) -> [Double] {
+        let batch = try TokenBatch(rows: rows, padding: .right)
+        var labels = [Int32](repeating: LossOptions.defaultIgnoreIndex, count: batch.tokens.count)
+        for (b, row) in rows.enumerated() {
+            for t in 1..<row.count { labels[b * batch.length + t] = row[t] }
+        }
+        return try model.model.loss(
+            batch, labels: labels, options: LossOptions(reduction: .sum), prefix: model.prefix
+        ).sequenceLosses
     }
 }

@@ -21,6 +21,8 @@ public enum MetricsError: Error, CustomStringConvertible, Equatable, TextInputRe
     case lineCountMismatch(path: String, lines: Int, expectedPath: String, expected: Int)
     /// A line whose content does not fit the file's format.
     case malformedLine(path: String, line: Int, reason: String)
+    /// A hypothesis and reference too long for an alignment metric's table (`Corpus.maximumAlignmentCells`).
+    case segmentTooLong(segment: Int, metric: MetricName, hypothesisTokens: Int, referenceTokens: Int)
     /// An internal invariant of a ported algorithm failed (the Python reference would raise here too).
     case internalInconsistency(String)
 
@@ -39,10 +41,17 @@ public enum MetricsError: Error, CustomStringConvertible, Equatable, TextInputRe
         case let .emptyFile(path):
             return "\(path): the file is empty; expected one segment per line"
         case let .lineCountMismatch(path, lines, expectedPath, expected):
-            return "\(path) has \(lines) segments but \(expectedPath) has \(expected); "
+            return
+                "\(path) has \(NumberText.count(lines, "segment")) but \(expectedPath) has \(NumberText.grouped(expected)); "
                 + "hypotheses and references must pair up line by line"
         case let .malformedLine(path, line, reason):
             return "\(path):\(line): \(reason)"
+        case let .segmentTooLong(segment, metric, hypothesisTokens, referenceTokens):
+            return
+                "segment \(segment + 1): \(metric == .rouge ? "ROUGE-L" : "TER") would align \(NumberText.count(hypothesisTokens, "hypothesis token")) "
+                + "with \(NumberText.count(referenceTokens, "reference token")), more than it can in reasonable time and "
+                + "memory (\(NumberText.grouped(Corpus.maximumAlignmentCells)) pairs of tokens); a segment is one line: "
+                + "check the input, or leave \(metric.rawValue) out of --metrics"
         case let .internalInconsistency(message):
             return "internal error in a metric: \(message)"
         }

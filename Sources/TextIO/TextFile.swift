@@ -27,11 +27,13 @@ public struct TextFile: Sendable {
     }
 
     private init(url: URL, name: String) throws(TextInputError) {
+        // A folder, a pipe or a missing file is named before Foundation answers with its own texts.
+        if let problem = FileProblem.forReading(url.path) { throw .unreadable(file: name, reason: problem) }
         let data: Data
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw .unreadable(file: name, reason: Self.reason(error))
+            throw .unreadable(file: name, reason: FileProblem.reason(error, path: url.path, writing: false))
         }
         self.init(name: name, bytes: [UInt8](data))
     }
@@ -47,15 +49,6 @@ public struct TextFile: Sendable {
     }
 
     static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
-
-    /// The underlying reason without Foundation's long `NSError` wrapping.
-    static func reason(_ error: Error) -> String {
-        let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError {
-            return underlying.localizedDescription
-        }
-        return nsError.localizedDescription
-    }
 
     /// The 1-based line and byte column of `offset`, counting lines forward from `anchor`, an offset known
     /// to lie on line `anchorLine` (so a caller deep in a large file does not rescan it from the start).

@@ -1,4 +1,5 @@
 import Foundation
+import TextIO
 
 /// Loading the Hugging Face / OpenAI layout: `vocab.json` (token string → id) and `merges.txt`
 /// (`#version: …` header, then one `A B` merge per line; rank = order in the file).
@@ -85,9 +86,10 @@ extension BPEModel {
 
 /// The bytes of a file, or `unreadableFile` naming it.
 func readFile(_ url: URL) throws(TokenizerError) -> [UInt8] {
+    if let problem = FileProblem.forReading(url.path) { throw .unreadableFile(path: url.path, reason: problem) }
     do {
         return [UInt8](try Data(contentsOf: url))
     } catch {
-        throw .unreadableFile(path: url.path, reason: (error as NSError).localizedDescription)
+        throw .unreadableFile(path: url.path, reason: FileProblem.reason(error, path: url.path, writing: false))
     }
 }

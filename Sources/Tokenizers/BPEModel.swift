@@ -73,13 +73,8 @@ struct BPEModel: Sendable {
             }
         }
         starts.append(arena.count)
-        var byteIDs = [UInt32](repeating: 0, count: 256)
-        for byte in 0..<256 {
-            guard let id = table.value(for: [UInt8(byte)]) else {
-                throw .missingByteToken(path: source, byte: UInt8(byte))
-            }
-            byteIDs[byte] = UInt32(id)
-        }
+        // A byte without a token is dropped when encoding, as Hugging Face does (see BytePairMerger).
+        let byteIDs = (0..<256).map { table.value(for: [UInt8($0)]) ?? BytePairMerger.missing }
         self.vocabularySize = size
         self.tokenArena = arena
         self.tokenStart = starts

@@ -6,60 +6,73 @@
 /// the best pair left to right in one pass, gives the same result for BPE-trained merge lists.
 /// Short pieces use tiktoken's linear scan (fast for the usual < 20 bytes); long ones a heap, so a
 /// megabyte-long "word" costs O(n log n) instead of O(n²).
+///
+/// A vocabulary may lack some of the 256 byte tokens: a byte without one is dropped before merging, so its
+/// neighbours become adjacent — what HF `tokenizers` does for a character its BPE vocabulary lacks when no
+/// `unk_token` is set (GPT-2 sets none).
 struct BytePairMerger: Sendable {
-    /// `byteIDs[b]` is the token for the single byte `b`.
+    /// `byteIDs[b]` is the token for the single byte `b`, or `missing`.
     let byteIDs: [UInt32]
     let pairs: PairRankTable
+
+    /// The `byteIDs` entry of a byte the vocabulary has no token for.
+    static let missing = UInt32.max
 
     /// Pieces up to this many bytes use the quadratic scan.
     static let linearLimit = 128
 
     /// Appends the token ids of `bytes[0..<count]` to `out`.
     func merge(_ bytes: UnsafePointer<UInt8>, count: Int, into out: inout [UInt32]) {
-        if count == 1 {
-            out.append(byteIDs[Int(bytes[0])])
-        } else if count <= Self.linearLimit {
-            mergeLinear(bytes, count: count, into: &out)
-        } else {
-            mergeWithHeap(bytes, count: count, into: &out)
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: count) { parts in
+            var n = 0
+            for i in 0..<count {
+                let id = byteIDs[Int(bytes[i])]
+                parts[n] = id
+                n &+= id == Self.missing ? 0 : 1
+            }
+            if n == 1 {
+                out.append(parts[0])
+            } else if n > 1 && n <= Self.linearLimit {
+                mergeLinear(parts, count: n, into: &out)
+            } else if n > 1 {
+                mergeWithHeap(parts, count: n, into: &out)
+            }
         }
     }
 
-    private func mergeLinear(_ bytes: UnsafePointer<UInt8>, count: Int, into out: inout [UInt32]) {
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: count) { parts in
-            withUnsafeTemporaryAllocation(of: PairRankTable.Merge.self, capacity: count) { merges in
-                let none = PairRankTable.Merge(rank: .max, merged: 0)
-                for i in 0..<count { parts[i] = byteIDs[Int(bytes[i])] }
-                // merges[i] is the merge of parts[i] and parts[i + 1].
-                for i in 0..<(count - 1) { merges[i] = pairs.merge(parts[i], parts[i + 1]) ?? none }
-                var n = count
-                while n > 1 {
-                    var best = 0
-                    var bestRank = UInt32.max
-                    for i in 0..<(n - 1) where merges[i].rank < bestRank {
-                        bestRank = merges[i].rank
-                        best = i
-                    }
-                    if bestRank == .max { break }
-                    parts[best] = merges[best].merged
-                    // Remove parts[best + 1] and its merge slot.
-                    for i in (best + 1)..<(n - 1) {
-                        parts[i] = parts[i + 1]
-                        merges[i] = merges[i + 1]
-                    }
-                    n -= 1
-                    if best + 1 < n { merges[best] = pairs.merge(parts[best], parts[best + 1]) ?? none }
-                    if best > 0 { merges[best - 1] = pairs.merge(parts[best - 1], parts[best]) ?? none }
+    /// `parts[0..<count]`: the starting tokens, merged in place.
+    private func mergeLinear(_ parts: UnsafeMutableBufferPointer<UInt32>, count: Int, into out: inout [UInt32]) {
+        withUnsafeTemporaryAllocation(of: PairRankTable.Merge.self, capacity: count) { merges in
+            let none = PairRankTable.Merge(rank: .max, merged: 0)
+            // merges[i] is the merge of parts[i] and parts[i + 1].
+            for i in 0..<(count - 1) { merges[i] = pairs.merge(parts[i], parts[i + 1]) ?? none }
+            var n = count
+            while n > 1 {
+                var best = 0
+                var bestRank = UInt32.max
+                for i in 0..<(n - 1) where merges[i].rank < bestRank {
+                    bestRank = merges[i].rank
+                    best = i
                 }
-                out.append(contentsOf: UnsafeBufferPointer(start: parts.baseAddress, count: n))
+                if bestRank == .max { break }
+                parts[best] = merges[best].merged
+                // Remove parts[best + 1] and its merge slot.
+                for i in (best + 1)..<(n - 1) {
+                    parts[i] = parts[i + 1]
+                    merges[i] = merges[i + 1]
+                }
+                n -= 1
+                if best + 1 < n { merges[best] = pairs.merge(parts[best], parts[best + 1]) ?? none }
+                if best > 0 { merges[best - 1] = pairs.merge(parts[best - 1], parts[best]) ?? none }
             }
+            out.append(contentsOf: UnsafeBufferPointer(start: parts.baseAddress, count: n))
         }
     }
 
     /// The same rule with a doubly linked list of parts and a min-heap of (rank, position) candidates;
     /// stale candidates (a side already merged away, or the pair changed) are skipped when popped.
-    private func mergeWithHeap(_ bytes: UnsafePointer<UInt8>, count: Int, into out: inout [UInt32]) {
-        var ids = (0..<count).map { byteIDs[Int(bytes[$0])] }
+    private func mergeWithHeap(_ parts: UnsafeMutableBufferPointer<UInt32>, count: Int, into out: inout [UInt32]) {
+        var ids = Array(parts[0..<count])
         var next = (0..<count).map { $0 + 1 }  // `count` = none
         var previous = (0..<count).map { $0 - 1 }  // -1 = none
         var alive = [Bool](repeating: true, count: count)

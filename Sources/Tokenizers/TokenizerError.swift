@@ -9,8 +9,6 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible, TextInput
     case malformedFile(path: String, line: Int, reason: String)
     /// A merge rule names a token (either part or their concatenation) that `vocab.json` lacks.
     case mergeTokenNotInVocabulary(path: String, line: Int, token: String)
-    /// Byte-level BPE needs a token for every single byte; the vocabulary lacks this one.
-    case missingByteToken(path: String, byte: UInt8)
     /// A special token occurs in text encoded with `SpecialTokenPolicy.reject`.
     /// `text` is the index within a batch (nil for a single `encode`); `line` is 1-based within the text and
     /// `byteOffset` counts UTF-8 bytes from the start of that line.
@@ -34,9 +32,6 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible, TextInput
         case let .mergeTokenNotInVocabulary(path, line, token):
             return "\(path):\(line): merge uses token \(quoted(token)) that is not in the vocabulary "
                 + "(hint: vocab.json and merges.txt must come from the same tokenizer)"
-        case let .missingByteToken(path, byte):
-            return "\(path): no token for byte 0x\(String(byte, radix: 16, uppercase: true)) "
-                + "(hint: a byte-level BPE vocabulary holds all 256 single-byte tokens)"
         case let .disallowedSpecialToken(token, text, line, byteOffset):
             // A single-line text (a CLI input line, already located by `inInput`) needs only the byte.
             let place =

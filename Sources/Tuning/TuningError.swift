@@ -6,6 +6,8 @@ public enum TuningError: Error, Equatable, CustomStringConvertible {
     case invalidOption(name: String, value: String, hint: String)
     /// A command-line option no tuning method has.
     case unknownOption(name: String, hint: String)
+    /// An option of another method than the chosen one (`--ln-terms` with `--method bitfit`).
+    case optionOfAnotherMethod(name: String, owners: String, method: String)
     /// The model (forward, backward) or the safetensors layer underneath reported a problem.
     case model(GPT2Error)
     /// A file an adapter or checkpoint folder must contain is not there.
@@ -24,11 +26,18 @@ public enum TuningError: Error, Equatable, CustomStringConvertible {
     case outputExists(path: String)
     /// A training step was handed input it cannot train on.
     case invalidBatch(reason: String)
+    /// An adapter or checkpoint tensor holds NaN or infinity (read from a file, or about to be written).
+    case nonFiniteTensor(file: String, tensor: String, index: Int, value: Float, hint: String)
+    /// A training step produced a NaN or infinite loss, gradient norm or updated value: the run diverged.
+    /// `quantity` says which; the values before the step are intact unless it is an updated value.
+    case diverged(step: Int, quantity: String, value: Double)
 
     public var description: String {
         switch self {
         case let .invalidOption(name, value, hint):
             return "invalid --\(name) '\(value)': \(hint)"
+        case let .optionOfAnotherMethod(name, owners, method):
+            return "--\(name) needs --method \(owners); the method here is \(method)"
         case let .unknownOption(name, hint):
             return "unknown option '\(name.hasPrefix("-") ? name : "--" + name)': \(hint)"
         case let .model(error):
@@ -52,6 +61,10 @@ public enum TuningError: Error, Equatable, CustomStringConvertible {
             return "\(path) already exists; choose a new output folder (nothing was overwritten)"
         case let .invalidBatch(reason):
             return "invalid training batch: \(reason)"
+        case let .nonFiniteTensor(file, tensor, index, value, hint):
+            return "\(file): tensor '\(tensor)' holds \(value) at index \(index); \(hint)"
+        case let .diverged(step, quantity, value):
+            return "training diverged at step \(step): the \(quantity) is \(value)"
         }
     }
 }

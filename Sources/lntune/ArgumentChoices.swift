@@ -43,15 +43,16 @@ extension EarlyStopping: ExpressibleByArgument {
     public static var allValueStrings: [String] { ["true", "false", "never"] }
 }
 
-/// `--metrics bleu,rouge`: a comma-separated list of metric names.
+/// `--metrics bleu,rouge`: a comma-separated list of metric names. The parser keeps the text as given and
+/// `ScoreCommand.validate()` refuses a bad list with the reason (an empty list, an empty or unknown name, a name
+/// twice), which a failing `init?(argument:)` could not say.
 struct MetricList: ExpressibleByArgument {
-    var names: [MetricName]
+    var text: String
 
-    init(_ names: [MetricName]) { self.names = names }
-    init?(argument: String) {
-        guard let names = try? MetricName.parseList(argument), !names.isEmpty else { return nil }
-        self.names = names
-    }
+    init(_ names: [MetricName]) { text = names.map(\.rawValue).joined(separator: ",") }
+    init?(argument: String) { text = argument }
+    /// The metrics, or the reason the list is refused.
+    func names() throws -> [MetricName] { try MetricName.parseList(text) }
     static var allValueStrings: [String] { MetricName.allCases.map(\.rawValue) }
-    var defaultValueDescription: String { names.map(\.rawValue).joined(separator: ",") }
+    var defaultValueDescription: String { text }
 }

@@ -16,20 +16,26 @@ struct BenchDataCommand: ParsableCommand {
     @Option(help: "Data file (or WebNLG folder).")
     var file: String
 
-    @Option(help: "Sequences per batch.")
+    static let maxLengthBound = NumericBound("--max-length", 1...100_000)
+
+    @Option(parsing: .unconditional, help: SharedBounds.batchSize.help("Sequences per batch."))
     var batchSize: Int = 8
 
-    @Option(help: "Maximum sequence length in tokens (bytes with the byte encoder).")
+    @Option(
+        parsing: .unconditional,
+        help: maxLengthBound.help("Maximum sequence length in tokens (bytes with the byte encoder)."))
     var maxLength: Int = 1024
 
-    @Option(help: "Repetitions; the best time of each stage is reported.")
+    @Option(
+        parsing: .unconditional,
+        help: SharedBounds.repeats.help("Repetitions; the best time of each stage is reported."))
     var repeats: Int = 3
 
     func validate() throws {
-        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
-        guard maxLength >= 1 else { throw ValidationError("--max-length must be at least 1") }
-        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
-        guard FileManager.default.fileExists(atPath: file) else { throw ValidationError("no such file: \(file)") }
+        try SharedBounds.batchSize.check(batchSize)
+        try Self.maxLengthBound.check(maxLength)
+        try SharedBounds.repeats.check(repeats)
+        try PathFlags.refuseEmpty([("--file", file)])
     }
 
     func run() throws {

@@ -8,22 +8,44 @@ extension ModelBenchmark.ModelSize: ExpressibleByArgument {}
 struct ModelBenchOptions: ParsableArguments {
     @Option(help: "Model size: small (124M) or medium (355M); weights are random.")
     var config: ModelBenchmark.ModelSize = .small
-    @Option(help: "Rows per batch.")
+    static let seqLenBound = NumericBound("--seq-len", 2...1024, note: "at most the model's n_positions")
+
+    @Option(parsing: .unconditional, help: SharedBounds.batchSize.help("Rows per batch."))
     var batchSize: Int = 8
-    @Option(help: "Tokens per row.")
+    @Option(parsing: .unconditional, help: seqLenBound.help("Tokens per row."))
     var seqLen: Int = 128
-    @Option(help: "Timed runs (the best is reported) after one warm-up run.")
+    @Option(
+        parsing: .unconditional,
+        help: SharedBounds.repeats.help("Timed runs (the best is reported) after one warm-up run."))
     var repeats: Int = 3
     @Flag(help: "Print JSON lines (the CPU, then the result) instead of text (for eval/bench_forward.py).")
     var json = false
 
     func validate() throws {
-        guard batchSize > 0, seqLen > 1, repeats > 0 else {
-            throw ValidationError("--batch-size, --repeats must be positive, --seq-len > 1")
-        }
+        try SharedBounds.batchSize.check(batchSize)
+        try Self.seqLenBound.check(seqLen)
+        try SharedBounds.repeats.check(repeats)
         guard seqLen <= config.gpt2Config.nPositions else {
             throw ValidationError("--seq-len must be at most \(config.gpt2Config.nPositions) (n_positions)")
         }
+    }
+
+    /// Refuses a run whose activations (all positions' logits for a forward; every layer's inputs for a
+    /// training step) would not fit in memory.
+    func checkMemory(training: Bool) throws {
+        let c = config.gpt2Config
+        var budget = MemoryEstimate([
+            (
+                "activations",
+                MemoryEstimate.activations(c, rows: batchSize, length: seqLen, keys: seqLen, training: training)
+            )
+        ])
+        if !training {
+            budget.parts.append(("logits", MemoryEstimate.logits(c, rows: MemoryEstimate.multiply(batchSize, seqLen))))
+        }
+        try budget.check(
+            "\(training ? "a training step" : "a forward") over \(batchSize) × \(seqLen) tokens",
+            hint: "lower --batch-size or --seq-len")
     }
 
     /// The report of one benchmark, as text or JSON.
@@ -44,6 +66,7 @@ struct BenchForwardCommand: ParsableCommand {
     @OptionGroup var options: ModelBenchOptions
 
     func run() throws {
+        try options.checkMemory(training: false)
         print(CPUInfo.current().header(json: options.json))
         let model = try ModelBenchmark.randomModel(options.config.gpt2Config)
         let (b, t, repeats) = (options.batchSize, options.seqLen, options.repeats)

@@ -9,17 +9,22 @@ struct BenchGenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Greedy (batch 1 and N) and beam-search tokens/s on a model folder, EOS disabled.")
 
-    @Option(help: "Model folder or cached hub name (e.g. a random GPT-2 from eval/make_random_gpt2.py).")
-    var model: String
+    @Option(help: .model) var model: String
     @Option(help: "An adapter folder to decode with (a LoRA adapter runs beside the Linears unless --merge).")
     var adapter: String?
     @Flag(help: "Fold the adapter into the weights first (as lntune merge does), so decoding costs the base model's.")
     var merge = false
-    @Option(help: "Prompt length in tokens.") var promptLength = 16
-    @Option(help: "New tokens per sequence.") var newTokens = 32
-    @Option(help: "Prompts of the batched greedy run.") var batchSize = 8
-    @Option(help: "Beams of the beam-search run.") var numBeams = 5
-    @Option(help: "Repeats (the best is reported).") var repeats = 3
+    static let promptLengthBound = NumericBound(
+        "--prompt-length", 1...100_000, note: "with --new-tokens within n_positions")
+    static let newTokensBound = NumericBound("--new-tokens", 1...100_000)
+    static let numBeamsBound = NumericBound("--num-beams", 2...1000, note: "at most the vocabulary size")
+
+    @Option(parsing: .unconditional, help: promptLengthBound.help("Prompt length in tokens.")) var promptLength = 16
+    @Option(parsing: .unconditional, help: newTokensBound.help("New tokens per sequence.")) var newTokens = 32
+    @Option(parsing: .unconditional, help: SharedBounds.batchSize.help("Prompts of the batched greedy run."))
+    var batchSize = 8
+    @Option(parsing: .unconditional, help: numBeamsBound.help("Beams of the beam-search run.")) var numBeams = 5
+    @Option(parsing: .unconditional, help: SharedBounds.repeats.help("Repeats (the best is reported).")) var repeats = 3
     @Flag(help: "Print JSON lines (the CPU, then one per mode) instead of a table.") var json = false
     @Option(
         help: ArgumentHelp(
@@ -29,15 +34,18 @@ struct BenchGenerateCommand: ParsableCommand {
     @Argument(parsing: .allUnrecognized, help: .hidden) var methodArguments: [String] = []
 
     func validate() throws {
-        guard promptLength > 0, newTokens > 0, batchSize > 0, numBeams > 1, repeats > 0 else {
-            throw ValidationError("need positive lengths, batch size and repeats, and --num-beams > 1")
-        }
+        try Self.promptLengthBound.check(promptLength)
+        try Self.newTokensBound.check(newTokens)
+        try SharedBounds.batchSize.check(batchSize)
+        try Self.numBeamsBound.check(numBeams)
+        try SharedBounds.repeats.check(repeats)
+        try PathFlags.refuseEmpty([("--model", model), ("--adapter", adapter)])
         if merge && adapter == nil { throw ValidationError("--merge needs --adapter") }
         // A new adapter of --method replaces the model's hook-point module, so it cannot sit on a loaded one.
         if adapter != nil && method != nil {
             throw ValidationError("--adapter decodes a trained adapter, --method times a new one: give one of them")
         }
-        _ = try configuration()
+        try CommandFailure.usage { _ = try configuration() }
     }
 
     func configuration() throws -> TuningConfiguration? {
@@ -49,14 +57,27 @@ struct BenchGenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        print(CPUInfo.current().header(json: json))
         let gpt2 = try ModelLoader.loadWeights(
             ModelRequest(model: model, adapter: adapter), adapterUse: merge ? .merge : .apply
         ).makeModel()
-        let rows = try GenerateBenchmark.run(
+        let c = gpt2.config
+        let rows = max(batchSize, numBeams)
+        let slots = promptLength + newTokens
+        try MemoryEstimate([
+            ("key/value cache", MemoryEstimate.cache(c, rows: rows + 1, slots: slots)),
+            (
+                "activations",
+                MemoryEstimate.activations(c, rows: batchSize, length: promptLength, keys: slots, training: false)
+            ),
+            ("logits", MemoryEstimate.logits(c, rows: 3 * rows)),
+        ]).check(
+            "decoding \(batchSize) prompts or \(numBeams) beams of \(slots) tokens",
+            hint: "lower --batch-size, --num-beams, --prompt-length or --new-tokens")
+        print(CPUInfo.current().header(json: json))
+        let results = try GenerateBenchmark.run(
             model: gpt2, method: try configuration()?.method, promptLength: promptLength, newTokens: newTokens,
             batchSize: batchSize, numBeams: numBeams,
             repeats: repeats)
-        print(GenerateBenchmark.format(rows, json: json))
+        print(GenerateBenchmark.format(results, json: json))
     }
 }

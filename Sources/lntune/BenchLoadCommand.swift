@@ -9,17 +9,17 @@ struct BenchLoadCommand: ParsableCommand {
         commandName: "load",
         abstract: "Time GPT2Checkpoint.load (best and median of N) and, with --save-to, GPT2Checkpoint.save.")
 
-    @Option(help: "A model folder or a cached hub name.")
-    var model: String
+    @Option(help: .model) var model: String
 
-    @Option(help: "How many loads to time.")
+    @Option(parsing: .unconditional, help: SharedBounds.repeats.help("How many loads to time."))
     var repeats = 5
 
     @Option(help: "Also time saving the loaded checkpoint into this folder (config.json + model.safetensors).")
     var saveTo: String?
 
     func validate() throws {
-        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
+        try SharedBounds.repeats.check(repeats)
+        try PathFlags.refuseEmpty([("--model", model), ("--save-to", saveTo)])
     }
 
     func run() throws {

@@ -16,7 +16,7 @@ struct BenchScoreCommand: ParsableCommand {
     @Option(help: "The shared data folder (holding datasets/).")
     var shared: String = "../shared"
 
-    @Option(help: "Runs per measurement; the best is reported.")
+    @Option(parsing: .unconditional, help: SharedBounds.repeats.help("Runs per measurement; the best is reported."))
     var repeats: Int = 5
 
     @Flag(help: "Print JSON: one line with the CPU, then an array of rows (for eval/bench_metrics.py).")
@@ -26,7 +26,7 @@ struct BenchScoreCommand: ParsableCommand {
     var only: ScoreBenchmark.Metric?
 
     func validate() throws {
-        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
+        try SharedBounds.repeats.check(repeats)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: shared, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ValidationError("no shared data folder at \(shared); pass --shared PATH")

@@ -19,16 +19,21 @@ struct BenchTokenizeCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Input files.")
     var input: [String]
 
-    @Option(help: "Encoding threads: 1 (encode per text) or more (encodeBatch).")
+    static let threadsBound = NumericBound("--threads", 1...256)
+
+    @Option(
+        parsing: .unconditional, help: threadsBound.help("Encoding threads: 1 (encode per text) or more (encodeBatch).")
+    )
     var threads = 1
 
-    @Option(help: "Timed passes after the cold one.")
+    @Option(parsing: .unconditional, help: SharedBounds.repeats.help("Timed passes after the cold one."))
     var repeats = 5
 
     func validate() throws {
         guard !input.isEmpty else { throw ValidationError("give at least one --input file") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
+        try Self.threadsBound.check(threads)
+        try SharedBounds.repeats.check(repeats)
+        try PathFlags.refuseEmpty([("--tokenizer", tokenizer)] + input.map { ("--input", $0) })
     }
 
     func run() throws {

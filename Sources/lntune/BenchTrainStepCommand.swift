@@ -10,6 +10,7 @@ struct BenchTrainStepCommand: ParsableCommand {
     @OptionGroup var options: ModelBenchOptions
 
     func run() throws {
+        try options.checkMemory(training: true)
         print(CPUInfo.current().header(json: options.json))
         let model = try ModelBenchmark.randomModel(options.config.gpt2Config)
         let result = try ModelBenchmark.trainStep(

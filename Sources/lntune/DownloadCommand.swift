@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LNTune
+import TextIO
 
 /// `lntune download NAME`: fetches a GPT-2 model folder from the Hugging Face hub into the local cache, where
 /// `--model NAME` then finds it.
@@ -23,10 +24,9 @@ struct DownloadCommand: AsyncParsableCommand {
     var revision = "main"
 
     func validate() throws {
-        do {
+        try CommandFailure.usage {
             _ = try HubRepo(name)
-        } catch {
-            throw ValidationError("\(error)")
+            try HubCache.validateRevision(revision)
         }
     }
 
@@ -40,7 +40,8 @@ struct DownloadCommand: AsyncParsableCommand {
         printWarnings(loaded.warnings)
         let c = loaded.config
         print(
-            "\(name)@\(revision): \(loaded.model.parameters.count) parameters (\(c.nLayer) layers, n_embd \(c.nEmbd))")
+            "\(name)@\(revision): \(NumberText.count(loaded.model.parameters.count, "parameter")) "
+                + "(\(NumberText.count(c.nLayer, "layer")), n_embd \(NumberText.grouped(c.nEmbd)))")
         print(folder.path)
     }
 }

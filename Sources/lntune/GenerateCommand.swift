@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LNTune
+import TextIO
 
 /// `lntune generate`: continue one prompt, or predict for every example of a dataset file.
 struct GenerateCommand: ParsableCommand {
@@ -12,6 +13,10 @@ struct GenerateCommand: ParsableCommand {
             references) to --out (stdout without it) and, with --text, one prediction per line in the data \
             file's order. Predictions are cleaned as Li & Liang's run_generation.py does: cut at \
             <|endoftext|>, transformers' clean_up_tokenization, strip.
+            Every finished batch is appended at once to OUT.partial (TEXT.partial without --out); Ctrl-C or \
+            SIGTERM stops after the current batch (again to quit at once) and keeps that file, and the same \
+            command with --resume decodes only the rest. --out and --text are written when every example is \
+            done; an output that is one of the inputs is refused.
             """)
 
     @OptionGroup(title: "Model") var model: ModelOptions
@@ -20,40 +25,56 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Data file (or WebNLG folder) to predict for; CRLF reads as LF.") var input: String?
     @Option(help: "Task of --input.") var task: DatasetTask?
     @Option(help: "Prompt template file replacing the task's (see prompts/).") var promptTemplate: String?
-    @Option(help: "Prompts decoded together in dataset mode (grouped by length).") var batchSize = 8
+    @Option(
+        parsing: .unconditional,
+        help: SharedBounds.batchSize.help("Prompts decoded together in dataset mode (grouped by length)."))
+    var batchSize = 8
     @Option(help: "Predictions JSONL (dataset mode).") var out: String?
     @Option(help: "One prediction per line (dataset mode).") var text: String?
-    @Flag(help: "Replace existing --out / --text files.") var overwrite = false
+    @Flag(help: "Replace existing --out / --text files (and an interrupted run's OUT.partial).") var overwrite = false
+    @Flag(help: "Continue the interrupted dataset run whose predictions are in OUT.partial.") var resume = false
     @Flag(help: "With --prompt: one JSON record per output (text, token_ids, score).") var json = false
     @OptionGroup(title: "Decoding (transformers' names)") var decoding: DecodingOptions
 
     func validate() throws {
         guard (prompt == nil) != (input == nil) else { throw ValidationError("give either --prompt or --input") }
         if input != nil && task == nil { throw ValidationError("--input needs --task") }
-        if prompt != nil && (out != nil || text != nil || task != nil) {
-            throw ValidationError("--out, --text and --task belong to dataset mode (--input)")
+        if prompt != nil && (out != nil || text != nil || task != nil || resume) {
+            throw ValidationError("--out, --text, --task and --resume belong to dataset mode (--input)")
         }
         if json && input != nil { throw ValidationError("--json is for --prompt (dataset mode always writes JSONL)") }
-        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
-        if let out, out == text { throw ValidationError("--out and --text must be different files") }
+        try SharedBounds.batchSize.check(batchSize)
+        try PathFlags.refuseEmpty([
+            ("--input", input), ("--out", out), ("--text", text), ("--prompt-template", promptTemplate),
+        ])
+        if resume && overwrite { throw ValidationError("--resume and --overwrite exclude each other") }
+        if resume && out == nil && text == nil {
+            throw ValidationError("--resume needs --out or --text (the interrupted run's predictions are beside it)")
+        }
+        if let request = datasetRequest() {
+            try CommandFailure.usage { try SameFileCheck.check(outputs: request.outputs, inputs: request.inputs) }
+        }
+    }
+
+    private func datasetRequest() -> DatasetRunRequest? {
+        guard let input, let task else { return nil }
+        return DatasetRunRequest(
+            task: task, input: input, promptTemplate: promptTemplate, batchSize: batchSize, out: out, text: text,
+            overwrite: overwrite, resume: resume)
     }
 
     func run() throws {
+        // Outputs are checked before the model loads: a bad --out must not cost a model load, or a whole run.
+        try datasetRequest()?.checkOutputs()
         let loaded = try ModelLoader.load(model.request(adapter: adapter.adapter))
         printWarnings(loaded.warnings)
         let generator = Generator(loaded)
         let parameters = try generator.parameters(decoding.choice())
         if let prompt {
             try continuePrompt(prompt, generator: generator, parameters: parameters)
-            return
+        } else if let request = datasetRequest() {
+            try DatasetRun(request: request).run(generator: generator, parameters: parameters)
         }
-        guard let input, let task else { return }
-        let request = DatasetRunRequest(
-            task: task, input: input, promptTemplate: promptTemplate, batchSize: batchSize,
-            out: out, text: text, overwrite: overwrite)
-        let records = try request.run(
-            generator: generator, parameters: parameters, progress: GenerationProgress(total: 0))
-        if out == nil { print(try PredictionFiles.jsonLines(records), terminator: "") }
     }
 
     private func continuePrompt(_ prompt: String, generator: Generator, parameters: GenerateParameters) throws {
@@ -79,40 +100,7 @@ struct GenerateCommand: ParsableCommand {
         let seconds = Date().timeIntervalSince(start)
         FileHandle.standardError.write(
             Data(
-                (String(
-                    format: "%d new tokens in %.2f s: %.1f tokens/s", newTokens, seconds, Double(newTokens) / seconds)
-                    + "\n").utf8))
-    }
-}
-
-/// The decoding options, spelled as transformers names them (kebab case); unset ones keep the preset's value.
-struct DecodingOptions: ParsableArguments {
-    @Option(help: "Preset: sets every option below; the ones given override single settings.") var preset =
-        GenerationPreset.greedy
-    @Option(help: "Decoding mode (default: the preset's).") var decode: DecodingChoice.Mode?
-    @Option(help: "Beams (num_beams).") var numBeams: Int?
-    @Option(help: "Beam score = logprob / length ** this (length_penalty).") var lengthPenalty: Double?
-    @Option(help: "Beam stop rule (early_stopping).") var earlyStopping: EarlyStopping?
-    @Option(help: "No n-gram of this size repeats (no_repeat_ngram_size).") var noRepeatNgramSize: Int?
-    @Option(help: "CTRL repetition penalty (repetition_penalty).") var repetitionPenalty: Double?
-    @Option(help: "No <|endoftext|> before this many new tokens (min_new_tokens).") var minNewTokens: Int?
-    @Option(help: "New tokens at most (max_new_tokens).") var maxNewTokens: Int?
-    @Option(help: "Sampling temperature.") var temperature: Double?
-    @Option(help: "Sample among the k most likely tokens (top_k; 0 disables).") var topK: Int?
-    @Option(help: "Nucleus sampling mass (top_p).") var topP: Double?
-    @Option(help: "Sampler seed.") var seed: UInt64?
-    @Option(help: "Outputs per prompt (num_return_sequences).") var numReturnSequences: Int?
-    @Option(parsing: .upToNextOption, help: "Strings never to generate (tokenised; bad_words_ids).") var badWords:
-        [String] = []
-
-    func choice() -> DecodingChoice {
-        var c = DecodingChoice()
-        (c.preset, c.mode, c.earlyStopping, c.badWords) = (preset.name, decode, earlyStopping, badWords)
-        (c.numBeams, c.lengthPenalty, c.noRepeatNgramSize, c.repetitionPenalty) =
-            (numBeams, lengthPenalty, noRepeatNgramSize, repetitionPenalty)
-        (c.minNewTokens, c.maxNewTokens, c.temperature, c.topK, c.topP, c.seed) =
-            (minNewTokens, maxNewTokens, temperature, topK, topP, seed)
-        c.numReturnSequences = numReturnSequences
-        return c
+                (NumberText.count(newTokens, "new token")
+                    + String(format: " in %.2f s: %.1f tokens/s", seconds, Double(newTokens) / seconds) + "\n").utf8))
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LNTune
+import TextIO
 
 /// `lntune merge`: fold an LN-Tuning (or BitFit / full / LoRA) adapter into the base weights → a plain model folder.
 struct MergeCommand: ParsableCommand {
@@ -23,6 +24,7 @@ struct MergeCommand: ParsableCommand {
     var out: String
 
     func validate() throws {
+        try PathFlags.refuseEmpty([("--model", model), ("--adapter", adapter), ("--out", out)])
         if FileManager.default.fileExists(atPath: out) {
             throw ValidationError("--out \(out) already exists; choose a new folder (nothing is overwritten)")
         }
@@ -32,6 +34,8 @@ struct MergeCommand: ParsableCommand {
         let summary = try AdapterMerging.merge(model: model, adapter: adapter, output: URL(fileURLWithPath: out))
         printWarnings(summary.warnings)
         let files = summary.copiedFiles.isEmpty ? "" : "; copied \(summary.copiedFiles.joined(separator: ", "))"
-        print("merged a \(summary.method) adapter (\(summary.replacedTensors) tensors) into \(out)\(files)")
+        print(
+            "merged a \(summary.method) adapter (\(NumberText.count(summary.replacedTensors, "tensor"))) into \(out)\(files)"
+        )
     }
 }

@@ -7,6 +7,15 @@ struct ModelOptions: ParsableArguments {
     @Option(help: .model) var model: String
     @Option(help: .tokenizer) var tokenizer: String?
 
+    func validate() throws { try PathFlags.refuseEmpty([("--model", model), ("--tokenizer", tokenizer)]) }
+
+    /// The files `ModelLoader` reads for these options, which no output may replace.
+    func inputFiles(adapter: String? = nil) -> [SameFileCheck.Labeled] {
+        [("--model", model), ("--tokenizer", tokenizer), ("--adapter", adapter)].compactMap { flag, path in
+            path.map { SameFileCheck.Labeled(flag, $0) }
+        }
+    }
+
     /// What `ModelLoader` loads for these options and `adapter`.
     func request(adapter: String? = nil) -> ModelRequest {
         ModelRequest(model: model, tokenizer: tokenizer, adapter: adapter)
@@ -16,6 +25,8 @@ struct ModelOptions: ParsableArguments {
 /// `--adapter` where it is optional (`generate`, `perplexity`); `merge` requires it, with the same help.
 struct AdapterOptions: ParsableArguments {
     @Option(help: .adapter) var adapter: String?
+
+    func validate() throws { try PathFlags.refuseEmpty([("--adapter", adapter)]) }
 }
 
 extension ArgumentHelp {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LNTune
+import TextIO
 
 /// `lntune perplexity`: per-line loss and token count of a text file, and the corpus perplexity.
 struct PerplexityCommand: ParsableCommand {
@@ -13,7 +14,8 @@ struct PerplexityCommand: ParsableCommand {
             --no-prepend-endoftext a line's first token is context only. The corpus perplexity is \
             exp(total loss / total scored tokens). A line longer than the model's context (n_positions, minus \
             the leading <|endoftext|> and an adapter's prefix slots) is an error naming the line: nothing is \
-            truncated. Losses are natural-log nats.
+            truncated. An input with nothing to score (empty, or only blank lines) is an error. Losses are \
+            natural-log nats.
             """)
 
     @OptionGroup(title: "Model") var model: ModelOptions
@@ -22,7 +24,7 @@ struct PerplexityCommand: ParsableCommand {
     @Option(help: "Text file, one sequence per line (UTF-8; CRLF reads as LF); '-' reads standard input.")
     var input: String
 
-    @Option(help: "Lines per forward pass.")
+    @Option(parsing: .unconditional, help: SharedBounds.batchSize.help("Lines per forward pass."))
     var batchSize = 8
 
     @Flag(inversion: .prefixedNo, help: "Score every token after a leading <|endoftext|>.")
@@ -32,7 +34,13 @@ struct PerplexityCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1 (got \(batchSize))") }
+        try SharedBounds.batchSize.check(batchSize)
+        try PathFlags.refuseEmpty([("--input", input)])
+        try CommandFailure.usage {
+            try SameFileCheck.check(
+                outputs: [], inputs: [.init("--input", input)] + model.inputFiles(adapter: adapter.adapter),
+                standardOutput: true)
+        }
     }
 
     func run() throws {
@@ -40,24 +48,29 @@ struct PerplexityCommand: ParsableCommand {
         printWarnings(loaded.warnings)
         let (bytes, source) = try LineInput.read(path: input)
         let lines = try LineInput.textLines(bytes, source: source)
+        let progress = LineProgress(noun: "line")
         let report = try Perplexity.evaluate(
             lines: lines, source: source, model: loaded,
-            options: .init(batchSize: batchSize, prependEndOfText: prependEndoftext))
+            options: .init(batchSize: batchSize, prependEndOfText: prependEndoftext), progress: progress.update)
+        progress.finish()
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
+            // Losses are finite (checked); a perplexity can still overflow exp() on an absurdly bad model.
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(
+                positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
             return
         }
+        let decimal = { (x: Double) in NumberText.decimal(x, digits: 4) }
         print("line\ttokens\tloss\tperplexity")
         for line in report.lines {
-            let ppl = line.perplexity.map { String(format: "%.4f", $0) } ?? "-"
-            print("\(line.line)\t\(line.tokens)\t\(String(format: "%.4f", line.loss))\t\(ppl)")
+            print("\(line.line)\t\(line.tokens)\t\(decimal(line.loss))\t\(line.perplexity.map(decimal) ?? "-")")
         }
         let scoring =
             report.prependedEndOfText ? "every token scored after <|endoftext|>" : "first token of each line not scored"
         print(
-            "corpus: \(report.tokens) tokens, \(String(format: "%.4f", report.meanLoss)) nats/token, perplexity "
-                + String(format: "%.4f", report.perplexity) + " (\(scoring))")
+            "corpus: \(NumberText.count(report.tokens, "token")), \(decimal(report.meanLoss)) nats/token, "
+                + "perplexity \(decimal(report.perplexity)) (\(scoring))")
     }
 }

@@ -11,8 +11,9 @@ struct QuickstartCommand: ParsableCommand {
             By default it LN-tunes data/tiny-model (a 0.9M-parameter GPT-2 that LNTune pretrained on restaurant \
             descriptions, see data/README.md) on data/sample (meaning representation → sentence), prints the dev \
             loss before and after, generates for the test MRs with the untuned and the tuned model and scores \
-            both. --model gpt2 (after `lntune download gpt2`) runs the same on the real GPT-2. Outputs go to \
-            --out; the files a run writes there are replaced on each quickstart, nothing else.
+            both, then compares --study-methods in a small study (OUT/study/report.html). --model gpt2 (after \
+            `lntune download gpt2`) runs the same on the real GPT-2. Outputs go to --out; the files a run writes \
+            there are replaced on each quickstart, nothing else.
             """)
 
     @Option(help: "Model folder or downloaded hub name (default: the bundled data/tiny-model).")
@@ -24,23 +25,34 @@ struct QuickstartCommand: ParsableCommand {
     @Option(help: "Output folder.")
     var out = "quickstart-out"
 
-    @Option(help: "Training epochs.")
+    static let epochsBound = NumericBound("--epochs", 1...1000)
+    static let learningRateBound = NumericBound("--lr", above: 0.0, atMost: 1.0)
+    static let testExamplesBound = NumericBound("--test-examples", 1...1_000_000)
+
+    @Option(parsing: .unconditional, help: epochsBound.help("Training epochs."))
     var epochs = 4
 
-    @Option(name: .customLong("lr"), help: "Peak learning rate of LN-Tuning.")
+    @Option(
+        name: .customLong("lr"), parsing: .unconditional,
+        help: learningRateBound.help("Peak learning rate of LN-Tuning."))
     var learningRate = 1e-2
 
-    @Option(help: "Sequences per batch.")
+    @Option(parsing: .unconditional, help: SharedBounds.batchSize.help("Sequences per batch."))
     var batchSize = 8
 
-    @Option(help: "Generate for only the first N test MRs (default: all).")
+    @Option(
+        parsing: .unconditional, help: testExamplesBound.help("Generate for only the first N test MRs (default: all)."))
     var testExamples: Int?
 
+    @Option(help: "Methods the closing study compares (comma-separated; 'none' skips the study).")
+    var studyMethods = "ln,prefix,prefix+ln"
+
     func validate() throws {
-        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
-        guard learningRate > 0 else { throw ValidationError("--lr must be positive") }
-        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
-        guard (testExamples ?? 1) >= 1 else { throw ValidationError("--test-examples must be at least 1") }
+        try Self.epochsBound.check(epochs)
+        try Self.learningRateBound.check(learningRate)
+        try SharedBounds.batchSize.check(batchSize)
+        try Self.testExamplesBound.check(testExamples)
+        try PathFlags.refuseEmpty([("--model", model), ("--data", data), ("--out", out)])
     }
 
     func run() throws {
@@ -52,7 +64,8 @@ struct QuickstartCommand: ParsableCommand {
         defer { trap.uninstall() }
         let options = Quickstart.Options(
             model: model, data: data, out: out, epochs: epochs, learningRate: learningRate, batchSize: batchSize,
-            testExamples: testExamples)
+            testExamples: testExamples,
+            studyMethods: studyMethods == "none" ? [] : studyMethods.split(separator: ",").map(String.init))
         let result = try Quickstart(options: options).run(stop: stop)
         if result.training.status == .interrupted, let signal = trap.firstSignal {
             throw ExitCode(SignalTrap.exitStatus(signal))

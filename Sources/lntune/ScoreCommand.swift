@@ -44,10 +44,14 @@ struct ScoreCommand: ParsableCommand {
     @Flag(help: "Porter-stem tokens for ROUGE (rouge-score's use_stemmer).")
     var stem = false
 
-    @Option(help: "Bootstrap resamples for ROUGE confidence intervals (e.g. 1000).")
+    static let bootstrapBound = NumericBound("--bootstrap", 1...100_000, note: "rouge-score uses 1,000")
+
+    @Option(
+        parsing: .unconditional,
+        help: bootstrapBound.help("Bootstrap resamples for ROUGE confidence intervals (progress on stderr)."))
     var bootstrap: Int?
 
-    @Option(help: "Seed of the bootstrap resampling.")
+    @Option(parsing: .unconditional, help: SharedBounds.seed.help("Seed of the bootstrap resampling."))
     var seed: UInt64 = 0
 
     @Flag(help: "Print JSON instead of a table.")
@@ -66,13 +70,28 @@ struct ScoreCommand: ParsableCommand {
         } else if hypothesisPath == nil {
             throw ValidationError("--hyp is required with --ref or --refs-grouped")
         }
-        if let bootstrap, bootstrap < 1 { throw ValidationError("--bootstrap must be at least 1") }
+        try Self.bootstrapBound.check(bootstrap)
+        try CommandFailure.usage { _ = try metrics.names() }
+        let inputs =
+            [("--hyp", hypothesisPath), ("--refs-grouped", groupedPath), ("--jsonl", jsonlPath)]
+            + referencePaths.map { ("--ref", $0) }
+        try PathFlags.refuseEmpty(inputs)
+        if let (flag, _) = inputs.first(where: { $0.1 == "-" }) {
+            throw ValidationError("\(flag) -: score reads files, not standard input; save the text to a file first")
+        }
+        try CommandFailure.usage {
+            try SameFileCheck.check(
+                outputs: [], inputs: inputs.compactMap { flag, path in path.map { .init(flag, $0) } },
+                standardOutput: true)
+        }
     }
 
-    private func options() -> ScoringOptions {
-        ScoringOptions(
-            metrics: metrics.names, tokenizer: tokenize, lowercase: lowercase, smoothing: smooth, stem: stem,
+    private func options(progress: LineProgress) throws -> ScoringOptions {
+        var options = ScoringOptions(
+            metrics: try metrics.names(), tokenizer: tokenize, lowercase: lowercase, smoothing: smooth, stem: stem,
             perExample: perExample, bootstrapSamples: bootstrap, seed: seed)
+        options.bootstrapProgress = { progress.update($0, $1) }
+        return options
     }
 
     /// Errors from reading or scoring (a MetricsError naming file and line) print as `Error: …`, exit 1.
@@ -85,7 +104,9 @@ struct ScoreCommand: ParsableCommand {
         } else {
             corpus = try .parallel(hypothesisPath: hypothesisPath ?? "", referencePaths: referencePaths)
         }
-        let report = try Scorer.score(corpus, options: options())
+        let progress = LineProgress(noun: "bootstrap resample")
+        let report = try Scorer.score(corpus, options: try options(progress: progress))
+        progress.finish()
         print(json ? try report.json() : report.table())
     }
 }

@@ -26,6 +26,15 @@ struct TokenizeCommand: ParsableCommand {
     /// Lines encoded per batch: big enough to keep both cores busy, small enough to stream output.
     private static let batchLines = 4096
 
+    func validate() throws {
+        try PathFlags.refuseEmpty([("--tokenizer", tokenizer), ("--input", input)])
+        try CommandFailure.usage {
+            try SameFileCheck.check(
+                outputs: [], inputs: [.init("--tokenizer", tokenizer)] + (input.map { [.init("--input", $0)] } ?? []),
+                standardOutput: true)
+        }
+    }
+
     func run() throws {
         let tokenizer = try ModelLoader.loadTokenizer(URL(fileURLWithPath: self.tokenizer))
         let (bytes, source) = try LineInput.read(path: input)

@@ -10,10 +10,13 @@ struct TrainCommand: ParsableCommand {
         abstract: "Fine-tune GPT-2 (LN-Tuning, Prefix-Tuning, BitFit, full) and write adapters.",
         discussion: """
             Writes OUT/run.json (every setting, data SHA-256s, model config, result), OUT/train_log.jsonl, \
-            OUT/final/ and, with --dev, OUT/best/ (PEFT adapter folders). Ctrl-C or SIGTERM stops after the \
+            OUT/final/ and, with --dev, OUT/best/ (PEFT adapter folders), and TensorBoard events in \
+            OUT/tensorboard/. lntune report OUT draws the run. Ctrl-C or SIGTERM stops after the \
             current step and writes OUT/checkpoint.safetensors (a second Ctrl-C quits at once); the same \
             command with --resume continues to the result an uninterrupted run gives. An existing OUT is \
-            refused unless --overwrite, which replaces only the files listed above.
+            refused unless --overwrite, which replaces only the files listed above; a second run into an OUT \
+            another run is writing is refused. A run that diverges (NaN loss) or cannot save stops with an \
+            error naming the step and the checkpoint --resume continues from; no NaN adapter is written.
             """)
 
     @OptionGroup(title: "Model") var model: ModelOptions
@@ -27,17 +30,23 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Dev data file: dev loss, best adapter, early stopping; CRLF reads as LF.")
     var dev: String?
 
+    @Option(
+        parsing: .unconditional, help: "Evaluate on the first N examples of --dev only (a faster, rougher dev loss).")
+    var maxDevExamples: Int?
+
     @Option(help: "Prompt template file replacing the task's (see prompts/).")
     var promptTemplate: String?
 
     @Option(help: "Bad data rows: fail (stop with the error) or skip (leave out and count).")
     var onBadRow = OnBadRow.fail
 
-    @Option(help: "Longest sequence in tokens (default: the model's context minus the prefix).")
+    @Option(
+        parsing: .unconditional, help: "Longest sequence in tokens (default: the model's context minus the prefix).")
     var maxLength: Int?
 
     @OptionGroup(title: "Method") var method: MethodOptions
     @OptionGroup(title: "Optimisation") var optimization: OptimizationOptions
+    @OptionGroup(title: "Evaluation and logging") var evaluation: EvaluationOptions
 
     @Option(help: "Output folder.")
     var out: String
@@ -51,7 +60,7 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Evaluate the dev loss once before training.")
     var evalAtStart = false
 
-    @Option(help: "Without a terminal, print a progress line every N steps.")
+    @Option(parsing: .unconditional, help: "Without a terminal, print a progress line every N steps.")
     var logEvery = 10
 
     func validate() throws {
@@ -64,12 +73,14 @@ struct TrainCommand: ParsableCommand {
         let o = optimization
         return TrainingSettings(
             model: model.model, tokenizer: model.tokenizer, task: task.description, train: train, dev: dev,
-            promptTemplate: promptTemplate, onBadRow: onBadRow.rawValue, maxLength: maxLength,
+            maxDevExamples: maxDevExamples, promptTemplate: promptTemplate, onBadRow: onBadRow.rawValue,
+            maxLength: maxLength,
             method: try method.configuration(), epochs: o.epochs, maxSteps: o.maxSteps, learningRate: o.learningRate,
             schedule: o.schedule, batchSize: o.batchSize,
             gradientAccumulation: o.gradAccum, warmup: o.warmup, weightDecay: o.weightDecay, clip: o.clip, seed: o.seed,
             dropout: o.dropout == 0 ? nil : o.dropout, evalEvery: o.evalEvery, saveEvery: o.saveEvery,
-            earlyStoppingPatience: o.earlyStoppingPatience, out: out)
+            earlyStoppingPatience: o.earlyStoppingPatience, out: out,
+            devMetrics: evaluation.devMetrics(), reportTo: evaluation.reportTo)
     }
 
     func run() throws {
@@ -77,12 +88,13 @@ struct TrainCommand: ParsableCommand {
         let trainer = try Trainer(
             settings: try settings(), resume: resume, overwrite: overwrite, command: CommandLine.arguments)
         printWarnings(trainer.warnings)
+        for notice in trainer.notices { FileHandle.standardError.write(Data("note: \(notice)\n".utf8)) }
         let stop = StopRequest()
         let trap = SignalTrap(stop: stop) { signal in
             FileHandle.standardError.write(
                 Data(
-                    "\n\(SignalTrap.name(signal)): stopping after this step and writing a checkpoint (again to quit now)\n"
-                        .utf8))
+                    ("\n\(SignalTrap.name(signal)): stopping after this step or dev batch and writing a checkpoint"
+                        + " (again to quit now)\n").utf8))
         }
         defer { trap.uninstall() }
         let summary = try trainer.run(

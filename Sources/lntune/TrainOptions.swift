@@ -18,6 +18,15 @@ struct MethodOptions: ParsableArguments {
         try TuningMethods.configuration(named: method, arguments: methodArguments)
     }
 
+    /// A wrong method or method option is a usage error (exit 64), found before anything is loaded.
+    func validate() throws {
+        do {
+            _ = try configuration()
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
     /// Every method and its options, from the registry.
     static var methodHelp: String {
         let methods = TuningMethods.summaries.map { "  \($0.name): \($0.summary)" }
@@ -38,53 +47,61 @@ struct MethodOptions: ParsableArguments {
     }
 }
 
-/// Optimisation and schedule (`lntune train`).
+/// Optimisation and schedule (`lntune train`). The numeric options parse `.unconditional`ly, so a negative value
+/// (`--lr -1`) is read as the value and refused by the settings' check naming the flag, not as a missing value.
 struct OptimizationOptions: ParsableArguments {
-    @Option(help: "Epochs over the training data.")
+    @Option(parsing: .unconditional, help: "Epochs over the training data.")
     var epochs = 1
 
-    @Option(help: "Stop after this many optimizer steps (the schedule spans them; overrides --epochs).")
+    @Option(
+        parsing: .unconditional,
+        help: "Stop after this many optimizer steps (the schedule spans them; overrides --epochs).")
     var maxSteps: Int?
 
     @Option(
-        name: .customLong("lr"),
+        name: .customLong("lr"), parsing: .unconditional,
         help: "Peak learning rate (default: 1e-3 ln, bitfit; 2e-4 lora; 1e-4 adapters, mam; 5e-5 prefix, full).")
     var learningRate: Double?
 
     @Option(help: "Learning-rate schedule after warm-up (linear decays to 0).")
     var schedule = LearningRateShape.linear
 
-    @Option(help: "Sequences per micro-batch.")
+    @Option(parsing: .unconditional, help: "Sequences per micro-batch.")
     var batchSize = 8
 
-    @Option(help: "Micro-batches per optimizer step (gradient accumulation).")
+    @Option(parsing: .unconditional, help: "Micro-batches per optimizer step (gradient accumulation).")
     var gradAccum = 1
 
-    @Option(help: "Warm-up steps (learning rate rising linearly from 0).")
+    @Option(parsing: .unconditional, help: "Warm-up steps (learning rate rising linearly from 0).")
     var warmup = 0
 
-    @Option(help: "AdamW weight decay (HF rule: never on biases and LayerNorm weights).")
+    @Option(parsing: .unconditional, help: "AdamW weight decay (HF rule: never on biases and LayerNorm weights).")
     var weightDecay: Float = 0
 
-    @Option(help: "Clip the global gradient norm at this value (0 = off).")
+    @Option(parsing: .unconditional, help: "Clip the global gradient norm at this value (0 = off).")
     var clip: Float = 1
 
-    @Option(help: "Seed of the data order, the prefix initialisation and the dropout masks.")
+    @Option(parsing: .unconditional, help: "Seed of the data order, the prefix initialisation and the dropout masks.")
     var seed: UInt64 = 42
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
             "GPT-2's dropout probability while training (embeddings, attention probabilities, residual branches).",
             discussion: "0 (the default) trains without dropout, as Li & Liang's scripts do; 0.1 is what "
                 + "transformers applies to GPT-2 in train mode (embd_pdrop, attn_pdrop, resid_pdrop)."))
     var dropout: Float = 0
 
-    @Option(help: "Evaluate the dev loss every N steps (it is always evaluated at each epoch end and the last step).")
+    @Option(
+        parsing: .unconditional,
+        help: "Evaluate the dev loss every N steps (it is always evaluated at each epoch end and the last step).")
     var evalEvery: Int?
 
-    @Option(help: "Write a resumable checkpoint every N steps (Ctrl-C and SIGTERM always write one).")
+    @Option(
+        parsing: .unconditional,
+        help: "Write a resumable checkpoint every N steps (Ctrl-C and SIGTERM always write one).")
     var saveEvery: Int?
 
-    @Option(help: "Stop after N evaluations in a row without a better dev loss.")
+    @Option(parsing: .unconditional, help: "Stop after N evaluations in a row without a better dev loss.")
     var earlyStoppingPatience: Int?
 }

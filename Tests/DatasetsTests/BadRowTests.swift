@@ -151,7 +151,58 @@ let badRowCases: [BadRowCase] = [
             + "<mtriple>Oslo | country</mtriple>\n</modifiedtripleset>\n"
             + "<lex comment=\"good\">x</lex>\n</entry>\n</entries></benchmark>\n",
         kind: "badValue", line: 4, remaining: 0),
+    // An empty subject, property or object linearises to a fact without its value; like an empty E2E slot
+    // value it is a row problem in every triple format (it used to become an empty field silently).
+    BadRowCase(
+        "WebNLG empty triple object", .webnlg, "w.xml",
+        webnlgEntries("<mtriple>Oslo | country | </mtriple>", "<mtriple>Oslo | country | Norway</mtriple>"),
+        kind: "emptyField", line: 4, remaining: 1),
+    BadRowCase(
+        "WebNLG dev.json empty subject", .webnlg, "dev.json",
+        "{\"entries\": [\n{\"1\": {\"modifiedtripleset\": [{\"subject\": \" \", \"property\": \"p\", \"object\": \"o\"}],"
+            + " \"lexicalisations\": [{\"comment\": \"good\", \"lex\": \"T.\"}]}},\n"
+            + "{\"2\": {\"modifiedtripleset\": [{\"subject\": \"s\", \"property\": \"p\", \"object\": \"o\"}],"
+            + " \"lexicalisations\": [{\"comment\": \"good\", \"lex\": \"T.\"}]}}\n]}\n",
+        kind: "emptyField", line: 2, remaining: 1),
+    BadRowCase(
+        "DART empty triple object", .dart, "d.json",
+        "[\n {\"tripleset\": [[\"a\", \"B\", \"\"]], \"annotations\": [{\"source\": \"x\", \"text\": \"T.\"}]},\n"
+            + " {\"tripleset\": [[\"a\", \"B\", \"c\"]], \"annotations\": [{\"source\": \"x\", \"text\": \"T.\"}]}\n]\n",
+        kind: "emptyField", line: 2, remaining: 1),
+    BadRowCase(
+        "DART XML empty property", .dart, "d.xml",
+        webnlgEntries("<mtriple>Oslo |  | Norway</mtriple>", "<mtriple>Oslo | country | Norway</mtriple>"),
+        kind: "emptyField", line: 4, remaining: 1),
+    // Foundation's XMLParser on Linux drops the text of an entity a DTD declares (and the text after it)
+    // without an error; the benchmark files use only XML's predefined entities.
+    BadRowCase(
+        "WebNLG entity declared in a DTD", .webnlg, "w.xml",
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE benchmark [<!ENTITY land \"Norway\">]>\n"
+            + webnlgEntries("<mtriple>Oslo | country | &land;</mtriple>", "<mtriple>Oslo | is | big</mtriple>"),
+        kind: "malformed", line: 6, fatal: true),
+    BadRowCase(
+        "DART external entity", .dart, "d.xml",
+        "<!DOCTYPE benchmark [<!ENTITY x SYSTEM \"x.txt\">]>\n"
+            + webnlgEntries("<mtriple>Oslo | country | Norway</mtriple>", "<mtriple>Oslo | is | &x;</mtriple>"),
+        kind: "malformed", line: 9, fatal: true),
+    BadRowCase(
+        "JSONL empty references", .jsonl, "d.jsonl", "{\"source\": \"b : 2\", \"references\": []}\n" + jsonlGood,
+        kind: "emptyField", line: 1, remaining: 1),
+    BadRowCase(
+        "DialogSum summary after an inputs-only first record", .dialogsum, "d.jsonl",
+        "{\"fname\": \"t0\", \"dialogue\": \"#Person1#: hi\"}\n"
+            + "{\"fname\": \"t1\", \"dialogue\": \"#Person1#: yo\", \"summary\": \"C\"}\n",
+        kind: "badValue", line: 2, remaining: 1),
 ]
+
+/// Two WebNLG entries, each with one good lexicalisation, holding the given `<mtriple>` elements: the first on
+/// line 4, the second on line 8.
+private func webnlgEntries(_ first: String, _ second: String) -> String {
+    "<benchmark><entries>\n<entry category=\"City\" eid=\"Id1\" size=\"1\">\n<modifiedtripleset>\n\(first)\n"
+        + "</modifiedtripleset><lex comment=\"good\">x</lex></entry>\n"
+        + "<entry category=\"City\" eid=\"Id2\" size=\"1\">\n<modifiedtripleset>\n\(second)\n"
+        + "</modifiedtripleset><lex comment=\"good\">y</lex></entry>\n</entries></benchmark>\n"
+}
 
 /// Under the default policy every bad row throws a typed error naming the file and the physical line.
 @Test(arguments: badRowCases)

@@ -24,7 +24,8 @@ func backwardMatchesTorchAutograd(_ which: RequestCase) throws {
     case .everythingInFixture: request = GradientRequest(tensors: Set(fixtureTensors), prefix: true)
     case .layerNormsOnly: request = .layerNorms(model.config)
     case .prefixOnly: request = .prefixOnly
-    case .upperLayerOnly: request = GradientRequest(tensors: [.block(1, .mlpProjWeight), .block(1, .ln2Bias), .finalNormBias])
+    case .upperLayerOnly:
+        request = GradientRequest(tensors: [.block(1, .mlpProjWeight), .block(1, .ln2Bias), .finalNormBias])
     case .embeddingsOnly: request = GradientRequest(tensors: [.tokenEmbedding, .positionEmbedding])
     }
     let batch = try f.batch()

@@ -55,6 +55,7 @@ extension GradientFixture {
     #expect(error <= 1e-4, "prefix: scaled error \(error)")
 
     // Without dropout the same batch gives another loss: the masks were really applied.
-    let plain = try model.loss(batch, labels: f.labels, options: LossOptions(labelSmoothing: f.label_smoothing), prefix: prefix)
+    let plain = try model.loss(
+        batch, labels: f.labels, options: LossOptions(labelSmoothing: f.label_smoothing), prefix: prefix)
     #expect(abs(plain.loss - result.loss) > 1e-3)
 }

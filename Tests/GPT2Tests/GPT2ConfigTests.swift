@@ -12,7 +12,8 @@ import GPT2
 
 /// A config.json from transformers decodes, and unsupported settings are rejected with the key named.
 @Test func configDecodingAndValidation() throws {
-    let config = try JSONDecoder().decode(GPT2Config.self, from: Data(contentsOf: Fixtures.url("tiny-gpt2/config.json")))
+    let config = try JSONDecoder().decode(
+        GPT2Config.self, from: Data(contentsOf: Fixtures.url("tiny-gpt2/config.json")))
     try config.validate(source: "config.json")
     var bad = config
     bad.activationFunction = "relu"

@@ -110,11 +110,14 @@ func attentionBackwardMatchesFiniteDifferences(queries: Int, headDim: Int) {
     Attention.backward(
         dq: dq.pointer, dkeys: dk.pointer, dvalues: dv.pointer, dout: dout.readOnly, probs: probs.readOnly,
         q: c.q.readOnly, keys: c.k.readOnly, values: c.v.readOnly, shape: s)
-    let loss = { run(); return FiniteDifference.weightedSum(out.readOnly, w) }
+    let loss = {
+        run(); return FiniteDifference.weightedSum(out.readOnly, w)
+    }
     for (name, x, grad) in [("q", c.q, dq), ("k", c.k, dk), ("v", c.v, dv)] {
         // A spread-out sample of ~250 entries keeps the debug-build test fast; every slot and head is hit.
         let sample = Array(stride(from: 0, to: x.count, by: max(1, x.count / 250)))
-        let report = FiniteDifference.check(x.pointer, count: x.count, analytic: grad.array, indices: sample, loss: loss)
+        let report = FiniteDifference.check(
+            x.pointer, count: x.count, analytic: grad.array, indices: sample, loss: loss)
         #expect(report.maxError < 2e-2, "d\(name): \(report)")
     }
     // Slots beyond the filled ones, and masked slots, receive no gradient.

@@ -47,7 +47,8 @@ func crossEntropyLossAndGradient(labelSmoothing eps: Float) {
     let (rows, cols) = (3, 21)
     var values = rng.normals(rows * cols, std: 4)
     for i in 0..<cols { values[2 * cols + i] = -.infinity }
-    let inp = TestBuffer(values), out = TestBuffer<Float>(zeros: rows * cols), logOut = TestBuffer<Float>(zeros: rows * cols)
+    let inp = TestBuffer(values), out = TestBuffer<Float>(zeros: rows * cols),
+        logOut = TestBuffer<Float>(zeros: rows * cols)
     Softmax.forward(out: out.pointer, inp: inp.readOnly, rows: rows, cols: cols)
     Softmax.logForward(out: logOut.pointer, inp: inp.readOnly, rows: 2, cols: cols)
     for r in 0..<2 {

@@ -31,13 +31,16 @@ func layerNormForwardBackward(rows n: Int, channels c: Int) {
 
     let w = rng.normals(n * c)
     let dout = TestBuffer(w)
-    let dinp = TestBuffer<Float>(zeros: n * c), dweight = TestBuffer<Float>(zeros: c), dbias = TestBuffer<Float>(zeros: c)
+    let dinp = TestBuffer<Float>(zeros: n * c), dweight = TestBuffer<Float>(zeros: c),
+        dbias = TestBuffer<Float>(zeros: c)
     // Pre-filled gradients check that the backward adds rather than overwrites.
     dinp.pointer.update(repeating: 0.5, count: n * c)
     LayerNorm.backward(
         dinp: dinp.pointer, dweight: dweight.pointer, dbias: dbias.pointer, dout: dout.readOnly, inp: inp.readOnly,
         weight: weight.readOnly, mean: mean.readOnly, rstd: rstd.readOnly, rows: n, channels: c)
-    let loss = { run(); return FiniteDifference.weightedSum(out.readOnly, w) }
+    let loss = {
+        run(); return FiniteDifference.weightedSum(out.readOnly, w)
+    }
     let rInp = FiniteDifference.check(inp.pointer, count: n * c, analytic: dinp.array.map { $0 - 0.5 }, loss: loss)
     let rW = FiniteDifference.check(weight.pointer, count: c, analytic: dweight.array, loss: loss)
     let rB = FiniteDifference.check(bias.pointer, count: c, analytic: dbias.array, loss: loss)

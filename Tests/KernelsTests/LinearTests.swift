@@ -35,7 +35,9 @@ func linearForwardBackward(rows n: Int, layout: Linear.WeightLayout) {
     Linear.backward(
         dinp: dinp.pointer, dweight: dweight.pointer, dbias: dbias.pointer, dout: dout.readOnly, inp: inp.readOnly,
         weight: weight.readOnly, rows: n, inFeatures: c, outFeatures: oc, layout: layout)
-    let loss = { run(); return FiniteDifference.weightedSum(out.readOnly, g) }
+    let loss = {
+        run(); return FiniteDifference.weightedSum(out.readOnly, g)
+    }
     for (name, x, grad) in [("inp", inp, dinp), ("weight", weight, dweight), ("bias", bias, dbias)] {
         let report = FiniteDifference.check(x.pointer, count: x.count, analytic: grad.array, loss: loss)
         #expect(report.maxError < 1e-2, "d\(name): \(report)")
@@ -46,7 +48,8 @@ func linearForwardBackward(rows n: Int, layout: Linear.WeightLayout) {
 @Test func linearAccumulatesIntoOutput() {
     var rng = SeededRandom(seed: 22)
     let (n, c, oc) = (5, 8, 6)
-    let inp = TestBuffer(rng.normals(n * c)), weight = TestBuffer(rng.normals(c * oc)), bias = TestBuffer(rng.normals(oc))
+    let inp = TestBuffer(rng.normals(n * c)), weight = TestBuffer(rng.normals(c * oc)),
+        bias = TestBuffer(rng.normals(oc))
     let residual = rng.normals(n * oc)
     let fresh = TestBuffer<Float>(zeros: n * oc), summed = TestBuffer(residual)
     Linear.forward(
@@ -63,8 +66,10 @@ func linearForwardBackward(rows n: Int, layout: Linear.WeightLayout) {
 @Test func linearPartialBackward() {
     var rng = SeededRandom(seed: 23)
     let (n, c, oc) = (6, 16, 12)
-    let inp = TestBuffer(rng.normals(n * c)), weight = TestBuffer(rng.normals(c * oc)), dout = TestBuffer(rng.normals(n * oc))
-    let fullIn = TestBuffer<Float>(zeros: n * c), fullW = TestBuffer<Float>(zeros: c * oc), fullB = TestBuffer<Float>(zeros: oc)
+    let inp = TestBuffer(rng.normals(n * c)), weight = TestBuffer(rng.normals(c * oc)),
+        dout = TestBuffer(rng.normals(n * oc))
+    let fullIn = TestBuffer<Float>(zeros: n * c), fullW = TestBuffer<Float>(zeros: c * oc),
+        fullB = TestBuffer<Float>(zeros: oc)
     Linear.backward(
         dinp: fullIn.pointer, dweight: fullW.pointer, dbias: fullB.pointer, dout: dout.readOnly, inp: inp.readOnly,
         weight: weight.readOnly, rows: n, inFeatures: c, outFeatures: oc)
@@ -92,7 +97,8 @@ func linearFewRowsMatchesSgemm(layout: Linear.WeightLayout) {
     let inp = TestBuffer(rng.normals(48 * c))
     let reference = TestBuffer<Float>(zeros: 48 * oc)
     Linear.forward(
-        out: reference.pointer, inp: inp.readOnly, weight: weight.readOnly, bias: bias.readOnly, rows: 48, inFeatures: c,
+        out: reference.pointer, inp: inp.readOnly, weight: weight.readOnly, bias: bias.readOnly, rows: 48,
+        inFeatures: c,
         outFeatures: oc, layout: layout)  // 48 rows: sgemm
     for n in 2...41 {
         let out = TestBuffer<Float>(repeating: .nan, count: n * oc)

@@ -5,10 +5,7 @@ import Testing
 
 /// The `lntune` commands list each option's choices from code in `--help`, refuse a wrong value while parsing
 /// (exit status 64, the choices named), and report a loader refusal as an error (status 1).
-@Suite(
-    .enabled(
-        if: lntuneExecutable() != nil,
-        "no lntune executable beside the test runner (\(CommandLine.arguments[0])); run `swift build` first"))
+@Suite(needsLNTune)
 struct CommandLineChoiceTests {
     /// `--help` text of `command` and the choices it must list, as ArgumentParser prints them.
     static let expectedChoices: [(command: String, lists: [String])] = [

@@ -1,8 +1,7 @@
 import Foundation
 import Testing
 
-/// The `lntune` executable built beside the test runner, or nil (the tests that run it are then skipped by
-/// their `.enabled(if:)` trait, with the reason).
+/// The `lntune` executable built beside the test runner, or nil (the test is then skipped by its trait).
 func lntuneExecutable() -> URL? {
     let candidates = [
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
@@ -11,14 +10,22 @@ func lntuneExecutable() -> URL? {
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
 }
 
-/// Runs `lntune` with `arguments`; `whenOutput` is called with everything printed so far until it returns
-/// true (e.g. to send a signal once a step has been printed). Returns the exit status and the output.
+/// The trait of tests that run the `lntune` executable: skipped, with the reason, when it is not built.
+let needsLNTune = ConditionTrait.enabled(
+    if: lntuneExecutable() != nil,
+    "no lntune executable beside the test runner (\(CommandLine.arguments[0])); run `swift build` first")
+
+/// Runs `lntune` with `arguments`, and `environment` added to this process's; `whenOutput` is called with
+/// everything printed so far until it returns true (e.g. to send a signal once a step has been printed).
+/// Returns the exit status and the output.
 func runLNTune(
-    _ executable: URL, _ arguments: [String], whenOutput: ((String, Process) -> Bool)? = nil
+    _ executable: URL, _ arguments: [String], environment: [String: String] = [:],
+    whenOutput: ((String, Process) -> Bool)? = nil
 ) throws -> (status: Int32, output: String) {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     let pipe = Pipe()
     process.standardOutput = pipe
     process.standardError = pipe

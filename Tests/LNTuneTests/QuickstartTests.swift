@@ -11,15 +11,7 @@ import Tuning
     _ = try #require(
         TrainingFixture.bundledModel, "data/tiny-model is missing; rebuild it with eval/make_tiny_model.py")
     let folder = try TemporaryFolder()
-    let data = folder.url.appendingPathComponent("data")
-    try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-    // test.csv keeps each MR's 2–3 references together, so 6 rows hold at least 2 MRs.
-    for (name, rows) in [("train.csv", 8), ("dev.csv", 4), ("test.csv", 6)] {
-        let text = try String(contentsOf: TrainingFixture.sample.appendingPathComponent(name), encoding: .utf8)
-        let lines = text.split(whereSeparator: \.isNewline).prefix(rows + 1)
-        try (lines.joined(separator: "\n") + "\n").write(
-            to: data.appendingPathComponent(name), atomically: true, encoding: .utf8)
-    }
+    let data = try TrainingFixture.quickstartData(in: folder.url)
     let log = folder.url.appendingPathComponent("quickstart.log")
     FileManager.default.createFile(atPath: log.path, contents: nil)
     let handle = try FileHandle(forWritingTo: log)

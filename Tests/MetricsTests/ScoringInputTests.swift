@@ -140,4 +140,45 @@ struct ScoringInputTests {
         #expect(throws: MetricsError.self) { try MetricName.parseList("bleu,meteor") }
         #expect(try MetricName.parseList("bleu, ROUGE,chrf++") == [.bleu, .rouge, .chrfPlusPlus])
     }
+
+    /// A metric list that would run something other than what was asked is refused with the reason: empty,
+    /// an empty name between commas, a name twice (in any letter case).
+    @Test(arguments: ["", "  ", "bleu,,rouge", "bleu,", ",bleu", "bleu,BLEU", "rouge, rouge"])
+    func metricListsThatMisleadAreRefused(list: String) {
+        #expect {
+            try MetricName.parseList(list)
+        } throws: { error in
+            guard case .invalidOption(_, _, let hint)? = error as? MetricsError else { return false }
+            return hint.contains("empty") || hint.contains("twice")
+        }
+    }
+
+    /// A pair too long for an alignment table (ROUGE-L, TER) is refused naming the segment and the metric,
+    /// instead of running for hours and allocating terabytes; the linear metrics still score it.
+    @Test func segmentsTooLongToAlignAreRefused() throws {
+        let long = Array(repeating: "word", count: 8000).joined(separator: " ")
+        let corpus = try ScoringCorpus(hypotheses: ["short", long], references: [["short"], [long]])
+        for metric in [MetricName.rouge, .ter] {
+            #expect(
+                throws: MetricsError.segmentTooLong(
+                    segment: 1, metric: metric, hypothesisTokens: 8000, referenceTokens: 8000)
+            ) {
+                try Scorer.score(corpus, options: ScoringOptions(metrics: [metric]))
+            }
+        }
+        let linear = try Scorer.score(corpus, options: ScoringOptions(metrics: [.bleu, .chrf]))
+        #expect(linear.metrics.count == 2)
+    }
+
+    /// The bootstrap reports its progress, ending at the total.
+    @Test func bootstrapReportsProgress() throws {
+        var seen: [Int] = []
+        _ = try Bootstrap.interval(
+            [[1], [0], [1]], samples: 250,
+            progress: { done, total in
+                #expect(total == 250)
+                seen.append(done)
+            })
+        #expect(seen.last == 250 && seen == seen.sorted() && seen.count <= 250 && seen.count >= 100)
+    }
 }

@@ -51,14 +51,6 @@ func garbledVocabularyNamesLine(text: String, line: Int, reason: String) throws 
     expectMalformed(loadError(try tinyCopy(in: folder, vocab: text)), suffix: "vocab.json", line: line, reason: reason)
 }
 
-/// A vocabulary without all 256 byte tokens cannot do byte-level BPE and says which byte is missing.
-@Test func missingByteTokenIsNamed() throws {
-    let folder = try TemporaryFolder()
-    let error = try #require(loadError(try tinyCopy(in: folder, vocab: smallVocab, merges: "#version: 0.2\n")))
-    #expect(error == .missingByteToken(path: error.path, byte: 0))
-    #expect(error.description.contains("0x0"))
-}
-
 /// Broken merges.txt lines are rejected with their line number (the header counts as line 1).
 @Test(arguments: [
     ("#version: 0.2\nĠ t\nĠ a b\n", 3, "two tokens"),
@@ -122,7 +114,7 @@ extension TokenizerError {
     /// The file a load error names (for comparisons that do not care about the temp path).
     var path: String {
         switch self {
-        case let .missingByteToken(path, _), let .malformedFile(path, _, _), let .unreadableFile(path, _),
+        case let .malformedFile(path, _, _), let .unreadableFile(path, _),
             let .mergeTokenNotInVocabulary(path, _, _):
             path
         default: ""

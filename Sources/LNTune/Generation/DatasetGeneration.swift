@@ -49,7 +49,8 @@ public struct DatasetGeneration {
     /// input (table-to-text) fail on a source too long for the context; dialogues lose their first words.
     public func prompts(for examples: [Example], template: PromptTemplate, overflow: OverflowPolicy) throws -> [[Int]] {
         let encoder = try SequenceEncoder(
-            template: template, encoder: generator.tokenizer, maxLength: generator.maxSequenceLength, overflow: overflow)
+            template: template, encoder: generator.tokenizer, maxLength: generator.maxSequenceLength, overflow: overflow
+        )
         let budget = generator.maxSequenceLength - parameters.maxNewTokens
         guard budget >= 1 else {
             throw LNTuneError.generation(
@@ -57,7 +58,17 @@ public struct DatasetGeneration {
                     name: "max-new-tokens", value: String(parameters.maxNewTokens),
                     hint: "leaves no room for a prompt in the model's \(generator.maxSequenceLength) positions"))
         }
-        return try examples.map { try encoder.encodePrompt($0, budget: budget).tokens.map(Int.init) }
+        return try examples.map { example in
+            do {
+                return try encoder.encodePrompt(example, budget: budget).tokens.map(Int.init)
+            } catch DatasetError.tooLong(let id, let tokens, _, _) {
+                // The loader's hint (raise the maximum length) is not a generate option; the new tokens are.
+                throw LNTuneError.generation(
+                    .promptTooLong(
+                        source: "example \(id)", tokens: tokens - parameters.maxNewTokens, available: budget,
+                        maxNewTokens: parameters.maxNewTokens))
+            }
+        }
     }
 
     /// Indices of `lengths` grouped into batches of at most `size`, longest first (stable among equal lengths),
@@ -71,30 +82,52 @@ public struct DatasetGeneration {
     public func run(
         examples: [Example], prompts: [[Int]], progress: (_ examples: Int, _ newTokens: Int) -> Void = { _, _ in }
     ) throws -> [PredictionRecord] {
+        var outputs = [PredictionRecord?](repeating: nil, count: examples.count)
+        var (done, tokens) = (0, 0)
+        _ = try decode(examples: examples, prompts: prompts) { batch, newTokens in
+            for (index, record) in batch { outputs[index] = record }
+            done += batch.count
+            tokens += newTokens
+            progress(done, tokens)
+        }
+        return outputs.compactMap { $0 }
+    }
+
+    /// Decodes the examples whose indices are in `pending` (all by default), batch by batch, and hands each
+    /// finished batch to `batchDone` with its records and new tokens (`<|endoftext|>` counted), so a caller can
+    /// write it before the next batch starts. The batches are `lengthBatches` over *all* prompts with the done
+    /// examples left out, so a resumed run decodes the same batches as an uninterrupted one. Between batches it
+    /// checks `stop` and returns false when asked to stop; true when every pending example is done.
+    public func decode(
+        examples: [Example], prompts: [[Int]], pending: Set<Int>? = nil, stop: StopRequest? = nil,
+        batchDone: (_ records: [(index: Int, record: PredictionRecord)], _ newTokens: Int) throws -> Void
+    ) throws -> Bool {
         guard examples.count == prompts.count else {
             throw LNTuneError.generation(
                 .invalidSetting(
                     name: "prompts", value: String(prompts.count), hint: "need one per example (\(examples.count))"))
         }
-        var outputs = [GeneratedSequence?](repeating: nil, count: prompts.count)
-        var done = 0
-        var tokens = 0
         for batch in Self.lengthBatches(prompts.map(\.count), size: batchSize) {
-            let results = try generator.generate(batch.map { prompts[$0] }, parameters: parameters)
-            for (row, index) in batch.enumerated() {
-                let sequence = results[row][0]
-                outputs[index] = sequence
+            let members = pending.map { pending in batch.filter { pending.contains($0) } } ?? batch
+            guard !members.isEmpty else { continue }
+            if stop?.isRequested == true { return false }
+            let results = try generator.generate(members.map { prompts[$0] }, parameters: parameters)
+            var tokens = 0
+            let records = try zip(members, results).map { index, sequences in
+                let sequence = sequences[0]
                 tokens += sequence.tokens.count + (sequence.endedWithEOS ? 1 : 0)
+                return (index, try record(examples[index], tokens: sequence.tokens))
             }
-            done += batch.count
-            progress(done, tokens)
+            try batchDone(records, tokens)
         }
-        return try zip(examples, outputs).map { example, output in
-            let ids = output?.tokens ?? []
-            return PredictionRecord(
-                id: example.id, source: example.source,
-                prediction: PredictionText.prediction(try generator.tokenizer.decode(ids), cleanUpSpaces: cleanUpSpaces),
-                tokenIDs: ids, references: example.references)
-        }
+        return true
+    }
+
+    /// The record of `example` for its new tokens.
+    func record(_ example: Example, tokens: [Int]) throws -> PredictionRecord {
+        PredictionRecord(
+            id: example.id, source: example.source,
+            prediction: PredictionText.prediction(try generator.tokenizer.decode(tokens), cleanUpSpaces: cleanUpSpaces),
+            tokenIDs: tokens, references: example.references)
     }
 }

@@ -61,6 +61,7 @@ public final class Generator {
 
     /// A token-by-token stream for one prompt (greedy or sampling, one sequence).
     public func stream(_ prompt: [Int], parameters: GenerateParameters) throws -> TokenStream<GPT2LanguageModel> {
-        try Generation.stream(languageModel, prompt: prompt, parameters: parameters)
+        try checkMemory(prompts: [prompt], batchSize: 1, parameters: parameters)
+        return try Generation.stream(languageModel, prompt: prompt, parameters: parameters)
     }
 }

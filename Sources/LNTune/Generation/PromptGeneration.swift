@@ -31,6 +31,7 @@ extension Generator {
     /// `num_return_sequences` continuations of one prompt text (best first for beam search).
     public func continuations(of text: String, parameters: GenerateParameters) throws -> [PromptOutput] {
         let prompt = try encodePrompt(text, maxNewTokens: parameters.maxNewTokens)
+        try checkMemory(prompts: [prompt], batchSize: 1, parameters: parameters)
         return try generate([prompt], parameters: parameters)[0].map {
             PromptOutput(text: try tokenizer.decode($0.tokens), tokenIDs: $0.tokens, score: $0.score)
         }

@@ -53,6 +53,7 @@ public enum ModelLoader {
         throws(LNTuneError) -> AdaptedCheckpoint
     {
         let folder = try ModelResolver.resolve(request.model, revision: request.revision, settings: request.hub)
+        try LoaderFileCheck.check(folder)
         let checkpoint: GPT2Checkpoint
         do {
             checkpoint = try GPT2Checkpoint.load(directory: folder)
@@ -62,6 +63,7 @@ public enum ModelLoader {
         guard let adapterPath = request.adapter else {
             return AdaptedCheckpoint(checkpoint: checkpoint, adapter: nil, folder: folder, warnings: [])
         }
+        try LoaderFileCheck.check(URL(fileURLWithPath: adapterPath))
         let adapter: Adapter
         do {
             adapter = try AdapterFiles.read(from: URL(fileURLWithPath: adapterPath), modelConfig: checkpoint.config)

@@ -46,13 +46,31 @@ public final class ProgressPrinter {
             } else if s.step % lineEvery == 0 || s.step == s.totalSteps || s.step == 1 {
                 line(text)
             }
+        case let .evaluating(p):
+            // A dev evaluation can take minutes: show it like the steps, never as silence.
+            let text =
+                "eval  step \(p.step) | batch \(p.batches)/\(p.totalBatches) | ETA \(Self.duration(p.etaSeconds))"
+            if interactive {
+                write("\r\u{1B}[K" + text)
+                lineOpen = true
+            } else if p.batches % max(lineEvery, p.totalBatches / 10) == 0 && p.batches < p.totalBatches {
+                line(text)  // at most about ten lines per evaluation in a log file
+            }
         case let .evaluation(e):
+            let best =
+                e.bestMetricName.map { "\($0) \(String(format: "%.4f", e.bestMetric ?? .nan))" }
+                ?? String(format: "%.4f", e.bestDevLoss ?? .nan)
             let tag =
                 e.step == 0
                 ? " (before training)"
                 : e.isBest
-                    ? " (best)" : " (best \(String(format: "%.4f", e.bestDevLoss ?? .nan)) at step \(e.bestStep ?? 0))"
-            line(String(format: "eval  step %d | epoch %.2f | dev loss %.4f", e.step, e.epoch, e.devLoss) + tag)
+                    ? " (best)" : " (best \(best) at step \(e.bestStep ?? 0))"
+            let metrics = e.metrics.sorted { $0.key < $1.key }.map {
+                " | \($0.key) \(String(format: "%.4f", $0.value))"
+            }
+            line(
+                String(format: "eval  step %d | epoch %.2f | dev loss %.4f", e.step, e.epoch, e.devLoss)
+                    + metrics.joined() + tag)
         case let .checkpoint(step, file):
             line("checkpoint after step \(step): \(file)")
         }
@@ -67,6 +85,8 @@ public final class ProgressPrinter {
         case .interrupted:
             line("interrupted after step \(s.completedSteps) of \(s.totalSteps); checkpoint: \(s.checkpoint ?? "-")")
             line("continue with the same command plus --resume")
+        case .diverged, .failed:
+            line("\(s.status.rawValue) after step \(s.completedSteps) of \(s.totalSteps): \(s.error ?? "-")")
         case .running: break
         }
         let f = { (x: Double?) in x.map { String(format: "%.4f", $0) } ?? "-" }
@@ -107,6 +127,7 @@ public final class ProgressPrinter {
             "\(c.examples) examples", "\(c.sequences) sequences",
             "\(grouped(c.tokens)) tokens (\(grouped(c.targetTokens)) target)",
         ]
+        if let inFile = c.examplesInFile { parts[0] = "\(c.examples) of \(inFile) examples (--max-dev-examples)" }
         if c.skippedRows > 0 { parts.append("\(c.skippedRows) bad rows skipped") }
         if c.skippedTooLong > 0 { parts.append("\(c.skippedTooLong) too long, skipped") }
         if c.truncated > 0 { parts.append("\(c.truncated) sources truncated") }

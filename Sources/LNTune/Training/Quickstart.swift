@@ -25,10 +25,15 @@ public struct Quickstart {
         /// Test MRs to generate for (nil = all).
         public var testExamples: Int?
         public var maxNewTokens: Int
+        /// The closing study (`lntune study` in small): these methods, one seed each; empty = no study.
+        public var studyMethods: [String]
+        /// Optimizer steps of each study run.
+        public var studySteps: Int
 
         public init(
             model: String? = nil, data: String? = nil, out: String = "quickstart-out", epochs: Int = 4,
-            learningRate: Double = 1e-2, batchSize: Int = 8, testExamples: Int? = nil, maxNewTokens: Int = 64
+            learningRate: Double = 1e-2, batchSize: Int = 8, testExamples: Int? = nil, maxNewTokens: Int = 64,
+            studyMethods: [String] = [], studySteps: Int = 20
         ) {
             self.model = model
             self.data = data
@@ -38,6 +43,8 @@ public struct Quickstart {
             self.batchSize = batchSize
             self.testExamples = testExamples
             self.maxNewTokens = maxNewTokens
+            self.studyMethods = studyMethods
+            self.studySteps = studySteps
         }
     }
 
@@ -47,6 +54,8 @@ public struct Quickstart {
         /// Corpus BLEU (0–100) and ROUGE-L F (0–1) on the test MRs, untuned and tuned.
         public var untuned: (bleu: Double, rougeL: Double)
         public var tuned: (bleu: Double, rougeL: Double)
+        /// The closing study, when `studyMethods` named any.
+        public var study: StudyOutcome?
     }
 
     public let options: Options
@@ -147,10 +156,17 @@ public struct Quickstart {
         printer.line(
             "  predictions: \(out.path)/predictions_{untuned,tuned}.jsonl; adapter: \(RunFolder(settings.out).best.path)"
         )
-        return Result(training: summary, untuned: u, tuned: t)
+        var result = Result(training: summary, untuned: u, tuned: t)
+        if !options.studyMethods.isEmpty {
+            step(6, "compare methods: " + options.studyMethods.joined(separator: " vs ") + " (lntune study)")
+            result.study = try study(model: model, files: files, stop: stop)
+        }
+        return result
     }
 
-    private func step(_ n: Int, _ text: String) { printer.line("\n[\(n)/5] \(text)") }
+    func step(_ n: Int, _ text: String) {
+        printer.line("\n[\(n)/\(options.studyMethods.isEmpty ? 5 : 6)] \(text)")
+    }
 
     /// Greedy continuations of each example's prompt up to `<|endoftext|>`, decoded and trimmed, with the model
     /// `request` names (loaded here and released on return, so the untuned and tuned copies never coexist).

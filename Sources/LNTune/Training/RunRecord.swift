@@ -59,7 +59,8 @@ public struct RunRecord: Codable, Sendable {
     func differences(from recorded: RunRecord) -> [String] {
         var out: [String] = []
         let mine = Self.fields(settings), theirs = Self.fields(recorded.settings)
-        for key in Set(mine.keys).union(theirs.keys).sorted() where mine[key] != theirs[key] {
+        // Where the scalars also go changes no result: a run may resume with another --report-to.
+        for key in Set(mine.keys).union(theirs.keys).sorted() where mine[key] != theirs[key] && key != "reportTo" {
             out.append("\(key): \(theirs[key] ?? "unset") in run.json, \(mine[key] ?? "unset") now")
         }
         for path in Set(dataSHA256.keys).union(recorded.dataSHA256.keys).sorted()

@@ -23,11 +23,23 @@ public struct StepSchedule: Sendable {
         self.maxSteps = maxSteps
     }
 
-    public var stepsPerEpoch: Int { (batcher.batchesPerEpoch + accumulation - 1) / accumulation }
+    /// Steps per epoch, rounded up (written so that `--grad-accum` near `Int.max` cannot overflow).
+    public var stepsPerEpoch: Int {
+        let batches = batcher.batchesPerEpoch
+        return batches / accumulation + (batches % accumulation == 0 ? 0 : 1)
+    }
 
     /// Optimizer steps of the whole run: the epochs, cut at `--max-steps` (which may also extend a run past
-    /// `--epochs`, as in HF Trainer, where max_steps overrides num_train_epochs).
-    public var totalSteps: Int { maxSteps ?? epochs * stepsPerEpoch }
+    /// `--epochs`, as in HF Trainer, where max_steps overrides num_train_epochs). Nil when `--epochs` asks for
+    /// more steps than an `Int` counts.
+    public var countedSteps: Int? {
+        if let maxSteps { return maxSteps }
+        let (product, overflow) = epochs.multipliedReportingOverflow(by: stepsPerEpoch)
+        return overflow ? nil : product
+    }
+
+    /// `countedSteps`, saturating at `Int.max` (the trainer refuses such a run before its first step).
+    public var totalSteps: Int { countedSteps ?? Int.max }
 
     /// The cursor of the first micro-batch of 0-based step `step`.
     public func cursor(ofStep step: Int) -> BatchCursor {
@@ -38,36 +50,8 @@ public struct StepSchedule: Sendable {
     public mutating func batches(at cursor: BatchCursor) -> (batches: [Batch], endsEpoch: Bool) {
         if plan?.epoch != cursor.epoch { plan = (cursor.epoch, batcher.plan(epoch: cursor.epoch)) }
         let rows = plan?.batches ?? []
-        let end = min(cursor.index + accumulation, rows.count)
+        let end = cursor.index + max(0, min(accumulation, rows.count - cursor.index))
         let batches = rows[min(cursor.index, end)..<end].map { batcher.assemble($0) }
         return (batches, end == rows.count)
-    }
-}
-
-/// The dev loss: Σ token losses / Σ target tokens over the whole dev split (token mean, the training
-/// objective's reduction), with the current trainable values. Batches are formed once, rows sorted by
-/// length so little padding is computed.
-public struct DevEvaluator: Sendable {
-    public let batches: [TrainingBatch]
-    public let targetTokens: Int
-
-    public init(sequences: [EncodedSequence], batchSize: Int, padID: Int32) throws {
-        let batcher = try Batcher(sequences: sequences, batchSize: batchSize, seed: 0, padID: padID)
-        let order = sequences.indices.sorted { sequences[$0].tokens.count > sequences[$1].tokens.count }
-        batches = try stride(from: 0, to: order.count, by: batchSize).map { start in
-            try TrainingBatch(batcher.assemble(Array(order[start..<min(start + batchSize, order.count)])))
-        }
-        targetTokens = sequences.reduce(0) { $0 + $1.tokens.count - $1.targetStart }
-    }
-
-    public func loss(_ tuner: Tuner) throws -> Double {
-        var sum = 0.0
-        var count = 0
-        for batch in batches {
-            let result = try tuner.loss(batch, options: LossOptions(reduction: .sum))
-            sum += result.loss
-            count += result.targetCount
-        }
-        return count == 0 ? .nan : sum / Double(count)
     }
 }

@@ -19,12 +19,18 @@ public final class Trainer {
     public let tokenizerFolder: URL
     /// What the loader noticed without refusing (the caller shows them; the library never prints).
     public let warnings: [LoadWarning]
+    /// What the run did or found besides (leftover files removed, an unverifiable checkpoint).
+    public let notices: [TrainingNotice]
     public internal(set) var times: PhaseTimes
     var schedule: StepSchedule
     let evaluator: DevEvaluator?
     var state: TrainerState
     var record: RunRecord
     let log: TrainingLog
+    /// Held from the first change to the folder until the trainer goes away.
+    let lock: RunLock
+    /// Dev evaluations of this session and their seconds, for the ETA.
+    var evaluationClock = (count: 0, seconds: 0.0)
 
     /// Prepares a run: checks the output folder, loads and validates everything, and writes `run.json` (a new
     /// run) or restores the checkpoint (`resume`). Nothing in the folder changes until all inputs have loaded.
@@ -42,12 +48,7 @@ public final class Trainer {
         self.folder = folder
         if resume {
             guard FileManager.default.fileExists(atPath: folder.checkpoint.path) else {
-                let done = (try? RunRecord.read(from: folder.runRecord))?.result?.status
-                throw LNTuneError.training(
-                    .nothingToResume(
-                        path: folder.url.path,
-                        reason: done.map { "the run recorded there has status '\($0.rawValue)' and left no checkpoint" }
-                            ?? "no checkpoint.safetensors (was the run started with this --out?)"))
+                throw LNTuneError.training(.nothingToResume(path: folder.url.path, reason: folder.whyNotResumable()))
             }
         } else if !overwrite && !folder.contents().isEmpty {
             throw LNTuneError.training(.outputExists(path: folder.url.path, files: folder.contents()))
@@ -79,6 +80,14 @@ public final class Trainer {
         schedule = StepSchedule(
             batcher: batcher, accumulation: settings.gradientAccumulation, epochs: settings.epochs,
             maxSteps: settings.maxSteps)
+        guard schedule.countedSteps != nil else {
+            throw LNTuneError.training(
+                .invalidSetting(
+                    name: "epochs", value: String(settings.epochs),
+                    hint: "\(schedule.stepsPerEpoch) steps per epoch make more steps than can be counted;"
+                        + " give fewer epochs or --max-steps"))
+        }
+        try settings.validate(totalSteps: schedule.totalSteps)
         tuner = try Tuner(
             model: model, method: settings.method.method,
             options: settings.tunerOptions(totalSteps: schedule.totalSteps))
@@ -99,6 +108,9 @@ public final class Trainer {
             dev: data.dev.map(SplitCounts.init),
             platform: RunRecord.platformDescription, startedAt: RunRecord.timestamp())
 
+        // All inputs have loaded: from here on the folder changes, under the lock.
+        lock = try RunLock(folder: folder.url)
+        var notices: [TrainingNotice] = []
         if resume {
             let recorded = try RunRecord.read(from: folder.runRecord)
             let differences = record.differences(from: recorded)
@@ -106,6 +118,7 @@ public final class Trainer {
                 throw LNTuneError.training(.resumeMismatch(path: folder.url.path, differences: differences))
             }
             let saved = try TrainingCheckpoint.read(from: folder.checkpoint)
+            if saved.storedChecksum == nil { notices.append(.unverifiedCheckpoint(path: folder.checkpoint.path)) }
             guard let blob = saved.trainerState,
                 let trainerState = try? JSONDecoder().decode(TrainerState.self, from: blob),
                 trainerState.completedSteps == saved.state.completedSteps
@@ -119,6 +132,9 @@ public final class Trainer {
             record.startedAt = recorded.startedAt
             record.command = recorded.command
             log = try TrainingLog(url: folder.log, truncatingTo: trainerState.logLength)
+            if log.missingBytes > 0 {
+                notices.append(.shortLog(path: folder.log.path, missingBytes: log.missingBytes))
+            }
         } else {
             try folder.prepareForNewRun(overwrite: overwrite)
             state = TrainerState(
@@ -127,6 +143,9 @@ public final class Trainer {
             log = try TrainingLog(url: folder.log, truncatingTo: nil)
             try times.time(\.saving) { try record.write(to: folder.runRecord) }
         }
+        let leftovers = try folder.removeLeftovers()
+        if !leftovers.isEmpty { notices.append(.removedLeftovers(folder: folder.url.path, files: leftovers)) }
+        self.notices = notices
         self.record = record
         self.times = times
     }
@@ -141,7 +160,6 @@ public final class Trainer {
 
     /// The dev loss with the current trainable values (nil without a dev set).
     public func devLoss() throws -> Double? {
-        guard let evaluator else { return nil }
-        return try times.time(\.evaluation) { try evaluator.loss(tuner) }
+        try devLoss(stop: StopRequest(), observer: { _ in })
     }
 }

@@ -3,12 +3,23 @@ import ResourceUsage
 import Tuning
 
 /// What a run reports while it trains, in order: `started`, then `step`s with `evaluation`s and
-/// `checkpoint`s among them. The trainer calls its observer synchronously between steps.
+/// `checkpoint`s among them; each evaluation is preceded by `evaluating` after each of its dev batches. The
+/// trainer calls its observer synchronously between steps and batches.
 public enum TrainingEvent: Sendable {
     case started(TrainingOverview)
     case step(StepReport)
+    case evaluating(EvaluationProgress)
     case evaluation(EvaluationReport)
     case checkpoint(step: Int, file: String)
+}
+
+/// A dev evaluation under way: `batches` of `totalBatches` done.
+public struct EvaluationProgress: Sendable {
+    public var step: Int
+    public var batches: Int
+    public var totalBatches: Int
+    /// Estimated seconds to the end of this evaluation.
+    public var etaSeconds: Double
 }
 
 /// The run as planned, before the first step.
@@ -31,6 +42,8 @@ public struct TrainingOverview: Sendable {
 public struct SplitCounts: Sendable, Equatable, Codable {
     public var file: String
     public var examples: Int
+    /// The examples in the file when `--max-dev-examples` kept fewer (nil otherwise).
+    public var examplesInFile: Int?
     public var pairs: Int
     public var sequences: Int
     public var tokens: Int
@@ -42,6 +55,7 @@ public struct SplitCounts: Sendable, Equatable, Codable {
     public init(_ split: EncodedSplit) {
         file = split.file
         examples = split.examples
+        examplesInFile = split.examplesInFile
         pairs = split.pairs
         sequences = split.sequences.count
         tokens = split.tokens
@@ -53,6 +67,7 @@ public struct SplitCounts: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case file, examples, pairs, sequences, tokens
+        case examplesInFile = "examples_in_file"
         case targetTokens = "target_tokens"
         case skippedRows = "skipped_rows"
         case skippedTooLong = "skipped_too_long"
@@ -88,6 +103,11 @@ public struct EvaluationReport: Sendable {
     public var bestStep: Int?
     /// Evaluations in a row without improvement, counted for `--early-stopping-patience`.
     public var sinceImprovement: Int
+    /// `--eval-metrics` scores on the dev sample, by log key (`bleu`, `rougeL`, …).
+    public var metrics: [String: Double] = [:]
+    /// With `--metric-for-best-model`: its key and best value so far (`best/` is then chosen by it).
+    public var bestMetricName: String? = nil
+    public var bestMetric: Double? = nil
 }
 
 /// How a run ended.
@@ -98,6 +118,11 @@ public enum TrainingStatus: String, Codable, Sendable {
     case stoppedEarly = "stopped-early"
     /// Ctrl-C, SIGTERM or a stop request: a checkpoint was written, `--resume` continues.
     case interrupted
+    /// A loss, gradient or value became NaN or infinite; nothing was saved from the diverged state.
+    case diverged
+    /// Stopped by an error (a file that could not be written, …); `error` says which, and the checkpoint, if
+    /// one could be written, lets `--resume` continue.
+    case failed
 }
 
 /// The result of `Trainer.run`, also recorded in `run.json`.
@@ -122,9 +147,17 @@ public struct TrainingSummary: Codable, Sendable {
     public var finalAdapter: String?
     public var bestAdapter: String?
     public var checkpoint: String?
+    /// Why a `diverged` or `failed` run stopped.
+    public var error: String?
+    /// With `--metric-for-best-model`: the metric that chose `best/` and its value there (then `bestDevLoss`
+    /// is the dev loss of that adapter, not necessarily the lowest one seen).
+    public var bestMetricName: String? = nil
+    public var bestMetric: Double? = nil
+    /// The `--eval-metrics` scores of the last evaluation.
+    public var lastMetrics: [String: Double]? = nil
 
     enum CodingKeys: String, CodingKey {
-        case status
+        case status, error
         case completedSteps = "completed_steps"
         case totalSteps = "total_steps"
         case initialDevLoss = "initial_dev_loss"
@@ -140,6 +173,9 @@ public struct TrainingSummary: Codable, Sendable {
         case finalAdapter = "final_adapter"
         case bestAdapter = "best_adapter"
         case checkpoint
+        case bestMetricName = "best_metric_name"
+        case bestMetric = "best_metric"
+        case lastMetrics = "last_metrics"
     }
 }
 

@@ -12,6 +12,8 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     public var task: String
     public var train: String
     public var dev: String?
+    /// `--max-dev-examples`: evaluate on the first N examples of the dev file only; nil = all of them.
+    public var maxDevExamples: Int?
     public var promptTemplate: String?
     public var onBadRow: String
     /// Longest sequence in tokens; nil = the model's context minus the prefix length.
@@ -42,21 +44,26 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     /// Stop after this many evaluations in a row without a new best dev loss; nil = never.
     public var earlyStoppingPatience: Int?
     public var out: String
+    /// `--eval-metrics` and friends: generation metrics at each dev evaluation; nil = the dev loss only.
+    public var devMetrics: DevMetricSettings?
+    /// `--report-to`: nil (a run.json from before the option) = `tensorboard`.
+    public var reportTo: ReportDestination?
 
     public init(
         model: String, tokenizer: String? = nil, task: String, train: String, dev: String? = nil,
-        promptTemplate: String? = nil, onBadRow: String = "fail", maxLength: Int? = nil,
+        maxDevExamples: Int? = nil, promptTemplate: String? = nil, onBadRow: String = "fail", maxLength: Int? = nil,
         method: TuningConfiguration = .ln(LNTuningOptions()), epochs: Int = 1, maxSteps: Int? = nil,
         learningRate: Double? = nil, schedule: LearningRateSchedule.Shape = .linear, batchSize: Int = 8,
         gradientAccumulation: Int = 1, warmup: Int = 0, weightDecay: Float = 0, clip: Float = 1, seed: UInt64 = 42,
         dropout: Float? = nil, evalEvery: Int? = nil, saveEvery: Int? = nil, earlyStoppingPatience: Int? = nil,
-        out: String
+        out: String, devMetrics: DevMetricSettings? = nil, reportTo: ReportDestination? = nil
     ) {
         self.model = model
         self.tokenizer = tokenizer
         self.task = task
         self.train = train
         self.dev = dev
+        self.maxDevExamples = maxDevExamples
         self.promptTemplate = promptTemplate
         self.onBadRow = onBadRow
         self.maxLength = maxLength
@@ -76,7 +83,12 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
         self.saveEvery = saveEvery
         self.earlyStoppingPatience = earlyStoppingPatience
         self.out = out
+        self.devMetrics = devMetrics
+        self.reportTo = reportTo
     }
+
+    /// Whether the run writes TensorBoard event files (`OUT/tensorboard/`).
+    public var writesTensorBoard: Bool { (reportTo ?? .tensorboard) == .tensorboard }
 
     /// The peak learning rate this run uses.
     public var resolvedLearningRate: Double { learningRate ?? method.method.defaultLearningRate }
@@ -106,8 +118,11 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
         try require(batchSize >= 1, "batch-size", batchSize, "must be at least 1")
         try require(gradientAccumulation >= 1, "grad-accum", gradientAccumulation, "must be at least 1")
         try require(warmup >= 0, "warmup", warmup, "must be 0 or more steps")
-        try require(weightDecay >= 0, "weight-decay", weightDecay, "must be 0 or more")
-        try require(clip >= 0, "clip", clip, "must be 0 (off) or more")
+        // `>= 0` alone lets infinity through (and `inf` parses as a number): an infinite weight decay or
+        // clipping threshold trains to NaN, so each must be finite too.
+        try require(
+            weightDecay >= 0 && weightDecay.isFinite, "weight-decay", weightDecay, "must be a finite number, 0 or more")
+        try require(clip >= 0 && clip.isFinite, "clip", clip, "must be 0 (off) or a finite positive number")
         try require((evalEvery ?? 1) >= 1, "eval-every", evalEvery ?? 0, "must be at least 1 step")
         try require((saveEvery ?? 1) >= 1, "save-every", saveEvery ?? 0, "must be at least 1 step")
         try require(
@@ -117,8 +132,25 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
             earlyStoppingPatience == nil || dev != nil, "early-stopping-patience", earlyStoppingPatience ?? 0,
             "needs --dev")
         try require((maxLength ?? 2) >= 2, "max-length", maxLength ?? 0, "must be at least 2 tokens")
+        try require((maxDevExamples ?? 1) >= 1, "max-dev-examples", maxDevExamples ?? 0, "must be at least 1")
+        try require(maxDevExamples == nil || dev != nil, "max-dev-examples", maxDevExamples ?? 0, "needs --dev")
         try require((0..<1).contains(dropout ?? 0), "dropout", dropout ?? 0, "must be in [0, 1)")
         try require(!out.isEmpty, "out", out, "give an output folder")
+        if let devMetrics {
+            try require(dev != nil, "eval-metrics", devMetrics.metrics.joined(separator: ","), "needs --dev")
+            try devMetrics.validate()
+        }
+    }
+
+    /// Checks what needs the run's length in optimizer steps (known once the data is loaded).
+    func validate(totalSteps: Int) throws {
+        guard warmup == 0 || warmup < totalSteps else {
+            throw LNTuneError.training(
+                .invalidSetting(
+                    name: "warmup", value: String(warmup),
+                    hint: "the run has \(totalSteps) optimizer steps; the warm-up must end before the last one,"
+                        + " or the learning rate never reaches --lr"))
+        }
     }
 
     /// The tuner's options for a run of `totalSteps` optimizer steps.

@@ -93,7 +93,8 @@ enum MtevalPasses {
     }
 
     private static let entities: [([UInt32], [UInt32])] = [
-        (ascii("&quot;"), ascii("\"")), (ascii("&amp;"), ascii("&")), (ascii("&lt;"), ascii("<")), (ascii("&gt;"), ascii(">")),
+        (ascii("&quot;"), ascii("\"")), (ascii("&amp;"), ascii("&")), (ascii("&lt;"), ascii("<")),
+        (ascii("&gt;"), ascii(">")),
     ]
 
     /// `&quot;` `&amp;` `&lt;` `&gt;` unescaped by one `replace` each, in that order (so "&amp;lt;" → "<"),

@@ -17,8 +17,10 @@ public enum Bootstrap {
     }
 
     /// `_bootstrap_resample` on a (example × measure) matrix.
+    /// `progress` is called about a hundred times with the resamples done and `samples`.
     public static func interval(
-        _ rows: [[Double]], samples: Int = 1000, confidence: Double = 0.95, seed: UInt64 = 0
+        _ rows: [[Double]], samples: Int = 1000, confidence: Double = 0.95, seed: UInt64 = 0,
+        progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
     ) throws -> Interval {
         guard (0...1).contains(confidence) else {
             throw MetricsError.invalidOption(what: "confidence", value: "\(confidence)", hint: "use a value in [0, 1]")
@@ -37,6 +39,7 @@ public enum Bootstrap {
                 for k in 0..<width { sums[k] += row[k] }
             }
             for k in 0..<width { means[k][s] = sums[k] / Double(rows.count) }
+            if (s + 1) % max(1, samples / 100) == 0 || s + 1 == samples { progress(s + 1, samples) }
         }
         let delta = (1 - confidence) / 2
         let q = [100 * delta, 100 * 0.5, 100 * (1 - delta)]

@@ -70,10 +70,19 @@ public struct Rouge: Sendable {
         try validate()
         try Corpus.check(hypotheses: predictions, references: targets)
         let tokenizer = RougeTokenizer(useStemmer: useStemmer)
-        return zip(predictions, targets).map { prediction, refs in
-            let predictionSentences = tokenizer.sentences(prediction)
-            return scoreMulti(
-                targets: refs.map { tokenizer.sentences($0) }, prediction: predictionSentences)
+        let aligns = kinds.contains(.l) || kinds.contains(.lsum)
+        return try zip(predictions, targets).enumerated().map { segment, pair in
+            let predictionSentences = tokenizer.sentences(pair.0)
+            let targetSentences = pair.1.map { tokenizer.sentences($0) }
+            if aligns {
+                let predictionCount = predictionSentences.reduce(0) { $0 + $1.count }
+                for target in targetSentences {
+                    try Corpus.checkAlignment(
+                        segment: segment, metric: .rouge, hypothesis: predictionCount,
+                        reference: target.reduce(0) { $0 + $1.count })
+                }
+            }
+            return scoreMulti(targets: targetSentences, prediction: predictionSentences)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TextIO
 
 /// The result of a scoring run: corpus scores with their signatures, optionally per-example scores.
 /// Values are on each tool's own scale: BLEU, chrF and TER in [0, 100], ROUGE in [0, 1], NIST and CIDEr raw.
@@ -28,12 +29,15 @@ public struct ScoreReport: Codable, Equatable, Sendable {
     public func json() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        // Python's json spelling; no metric is expected to be non-finite, but a report must never fail to print.
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 
     /// A readable table: one row per metric, the breakdown below BLEU, then per-example rows if present.
     public func table() -> String {
-        var lines = ["\(segments) segments", ""]
+        var lines = [NumberText.count(segments, "segment"), ""]
         let width = Swift.max(8, metrics.map(\.name.count).max() ?? 0)
         lines.append(pad("metric", width) + "  " + pad("score", 9, left: true) + "  signature")
         for metric in metrics {
@@ -58,7 +62,7 @@ public struct ScoreReport: Codable, Equatable, Sendable {
         return lines.joined(separator: "\n")
     }
 
-    private func format(_ value: Double) -> String { String(format: "%.4f", value) }
+    private func format(_ value: Double) -> String { NumberText.decimal(value, digits: 4) }
 
     private func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
         let fill = String(repeating: " ", count: Swift.max(0, width - text.count))

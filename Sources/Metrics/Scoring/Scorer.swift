@@ -8,19 +8,31 @@ public enum MetricName: String, CaseIterable, Sendable {
     /// What runs when no metric is named: everything except chrF++ (a variant of chrF).
     public static let defaults: [MetricName] = [.bleu, .rouge, .nist, .cider, .ter, .chrf]
 
-    /// Parses a comma-separated list such as `bleu,rouge`.
+    /// Parses a comma-separated list such as `bleu,rouge` (any letter case, spaces around names allowed).
+    /// An empty list, an empty name between commas and a name given twice are refused: each would otherwise
+    /// run something other than what was asked, silently.
     public static func parseList(_ text: String) throws -> [MetricName] {
-        try text.split(separator: ",").map { part in
-            let name = part.trimmingCharacters(in: .whitespaces).lowercased()
-            guard let metric = MetricName(rawValue: name) else {
-                throw MetricsError.invalidOption(
-                    what: "metric", value: name,
-                    hint:
-                        "choose from \(allCases.map(\.rawValue).joined(separator: ", ")) (METEOR is not implemented yet)"
-                )
-            }
-            return metric
+        let choices = "choose from \(allCases.map(\.rawValue).joined(separator: ", ")) (METEOR is not implemented yet)"
+        guard !text.allSatisfy(\.isWhitespace) else {
+            throw MetricsError.invalidOption(what: "--metrics", value: text, hint: "the list is empty; " + choices)
         }
+        var names: [MetricName] = []
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let name = part.trimmingCharacters(in: .whitespaces).lowercased()
+            guard !name.isEmpty else {
+                throw MetricsError.invalidOption(
+                    what: "--metrics", value: text, hint: "a name between two commas is empty; " + choices)
+            }
+            guard let metric = MetricName(rawValue: name) else {
+                throw MetricsError.invalidOption(what: "metric", value: name, hint: choices)
+            }
+            guard !names.contains(metric) else {
+                throw MetricsError.invalidOption(
+                    what: "--metrics", value: text, hint: "\(name) is named twice; name each metric once")
+            }
+            names.append(metric)
+        }
+        return names
     }
 }
 
@@ -38,6 +50,8 @@ public struct ScoringOptions: Sendable {
     /// Bootstrap resamples for ROUGE confidence intervals (nil: none).
     public var bootstrapSamples: Int?
     public var seed: UInt64
+    /// Called during the bootstrap with the resamples done and the total (it can take minutes on a big corpus).
+    public var bootstrapProgress: @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }
 
     public init(
         metrics: [MetricName] = MetricName.defaults, tokenizer: BLEUTokenizer = .thirteenA, lowercase: Bool = false,
@@ -89,7 +103,7 @@ public enum Scorer {
                 let intervals = try options.bootstrapSamples.map { samples in
                     try Bootstrap.interval(
                         scores.map { $0.flatMap { [$0.precision, $0.recall, $0.fmeasure] } }, samples: samples,
-                        seed: options.seed)
+                        seed: options.seed, progress: options.bootstrapProgress)
                 }
                 for (k, kind) in rouge.kinds.enumerated() {
                     var details = [

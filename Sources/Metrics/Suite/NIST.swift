@@ -51,7 +51,8 @@ public struct NIST: Sendable {
         // information_weights: log2(count(w1…wn-1) / count(w1…wn)), math.log(x, 2) = log(x) / log(2).
         func weight(_ gram: NGram, order i: Int) -> Double {
             let count = Double(frequency[i - 1].count(of: gram))
-            let numerator = i == 1 ? Double(totalReferenceWords) : Double(frequency[i - 2].count(of: gram.droppingLast(i)))
+            let numerator =
+                i == 1 ? Double(totalReferenceWords) : Double(frequency[i - 2].count(of: gram.droppingLast(i)))
             return Foundation.log(numerator / count) / Foundation.log(2.0)
         }
         var hypCounts = NGramTable(), refCounts = NGramTable()

@@ -25,13 +25,14 @@ public struct TER: Sendable {
         try Corpus.check(hypotheses: hypotheses, references: references)
         var ids = TokenIDs()
         var statistics = [Statistics]()
-        for (hypothesis, refs) in zip(hypotheses, references) {
+        for (segment, (hypothesis, refs)) in zip(hypotheses, references).enumerated() {
             let hyp = ids.ids(splitting: tokenize(hypothesis))
             var best = Int(1e16)
             var referenceLengths = 0
             for reference in refs {
-                let (edits, length) = try TERAlignment.translationEditRate(
-                    hypothesis: hyp, reference: ids.ids(splitting: tokenize(reference)))
+                let ref = ids.ids(splitting: tokenize(reference))
+                try Corpus.checkAlignment(segment: segment, metric: .ter, hypothesis: hyp.count, reference: ref.count)
+                let (edits, length) = try TERAlignment.translationEditRate(hypothesis: hyp, reference: ref)
                 referenceLengths += length
                 best = Swift.min(best, edits)
             }

@@ -30,7 +30,6 @@ struct NGram: Equatable {
         w2 = NGram.empty
     }
 
-
     /// The (n−1)-gram prefix of this n-gram (`ngram[:-1]`).
     func droppingLast(_ n: Int) -> NGram {
         var copy = self

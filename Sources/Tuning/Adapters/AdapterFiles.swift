@@ -11,6 +11,7 @@ public enum AdapterFiles {
     /// Writes `adapter` into `directory` (created if needed). Weights are written before the config or
     /// manifest that points at them, each file atomically, so a reader never sees a config without its weights.
     public static func write(_ adapter: Adapter, to directory: URL) throws(TuningError) {
+        try adapter.requireFinite(writingTo: directory)
         try createFolder(directory)
         try adapter.configuration.method.writeAdapter(adapter, to: directory)
     }
@@ -78,13 +79,21 @@ public enum AdapterFiles {
         return try TuningError.wrapping { () throws(GPT2Error) in try SafeTensorsFile.open(url) }
     }
 
-    /// One tensor, after checking its shape.
+    /// One tensor, after checking its shape; every value must be finite (the one check of adapter and
+    /// checkpoint values at load, for every method but full fine-tuning, whose model folder the checkpoint
+    /// loader checks the same way: all of them read their tensors here).
     static func read(_ name: String, from file: SafeTensorsFile, expected: [Int]) throws(TuningError) -> [Float] {
         guard let info = file.info(name) else { throw .model(.missingTensor(file: file.url.path, tensor: name)) }
         guard info.shape == expected else {
             throw .adapterShapeMismatch(file: file.url.path, tensor: name, expected: expected, found: info.shape)
         }
-        return try TuningError.wrapping { () throws(GPT2Error) in try file.readFloat32(name) }
+        var values = [Float](repeating: 0, count: info.elementCount)
+        try TuningError.wrapping { () throws(GPT2Error) in
+            try values.withUnsafeMutableBufferPointer { buffer in
+                Result { () throws(GPT2Error) in try file.readFiniteFloat32(name, into: buffer) }
+            }.get()
+        }
+        return values
     }
 
     /// A safetensors file of float32 tensors with PyTorch's `format` metadata.

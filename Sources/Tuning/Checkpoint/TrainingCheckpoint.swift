@@ -10,6 +10,8 @@ import GPT2
 /// The file is written by `SafeTensorsWriter`: a temporary file in the same folder, fsync, rename over the
 /// final name, fsync of the folder — a crash leaves either the previous checkpoint or the new one, never a
 /// torn file. Loading restores every value bit for bit, so save → load → continue equals an uninterrupted run.
+/// A checksum over everything stored is verified on load (`CheckpointChecksum.swift`), and a state holding NaN
+/// or infinity is never written.
 ///
 /// Tensor names: `values/<segment>`, and `exp_avg/<segment>`, `exp_avg_sq/<segment>` (AdamW) or
 /// `momentum_buffer/<segment>` (SGD with momentum), where `<segment>` is an HF name
@@ -104,7 +106,8 @@ extension Tuner {
             throw .invalidCheckpoint(file: url.path, reason: "cannot encode the state: \(error)")
         }
         var metadata = [TrainingCheckpoint.stateKey: stateJSON]
-        if let trainerState { metadata[TrainingCheckpoint.trainerKey] = String(decoding: trainerState, as: UTF8.self) }
+        let trainerJSON = trainerState.map { String(decoding: $0, as: UTF8.self) }
+        if let trainerJSON { metadata[TrainingCheckpoint.trainerKey] = trainerJSON }
         var tensors: [(name: String, shape: [Int], data: UnsafeBufferPointer<Float>)] = []
         for s in segments {
             tensors.append((name: "values/" + s.name, shape: s.shape, data: UnsafeBufferPointer(s.valueBuffer)))
@@ -118,6 +121,18 @@ extension Tuner {
                     ))
             }
         }
+        // A diverged state must never replace the last good checkpoint.
+        for tensor in tensors {
+            if let bad = FiniteScan.firstNonFinite(tensor.data) {
+                throw .nonFiniteTensor(
+                    file: url.path, tensor: tensor.name, index: bad.index, value: bad.value,
+                    hint: "refusing to write a checkpoint that is not finite (the training diverged); the previous"
+                        + " checkpoint, if any, is kept")
+            }
+        }
+        metadata[TrainingCheckpoint.checksumKey] = TrainingCheckpoint.checksum(
+            state: stateJSON, trainer: trainerJSON, names: tensors.map(\.name)
+        ) { i, hash in hash.mix(tensors[i].data) }
         try TuningError.wrapping { () throws(GPT2Error) in
             try SafeTensorsWriter.write(tensors: tensors, metadata: metadata, to: url)
         }
@@ -158,39 +173,39 @@ extension Tuner {
         guard fingerprint == frozenFingerprint() else {
             throw refuse("the frozen weights differ from those of the base model it was trained on (another --model?)")
         }
-        // Read everything before changing anything, so a bad file leaves the tuner as it was.
-        var values: [(UnsafeMutablePointer<Float>, [Float])] = []
+        // Read (and verify) everything before changing anything, so a bad file leaves the tuner as it was.
+        var values: [(target: UnsafeMutablePointer<Float>, name: String, values: [Float])] = []
         for s in segments {
-            values.append(
-                (s.values, try AdapterFiles.read("values/" + s.name, from: checkpoint.file, expected: s.shape)))
-            for (name, buffer) in optimizer.moments {
+            let name = "values/" + s.name
+            values.append((s.values, name, try AdapterFiles.read(name, from: checkpoint.file, expected: s.shape)))
+            for (moment, buffer) in optimizer.moments {
+                let name = moment + "/" + s.name
                 values.append(
                     (
-                        buffer.base + s.stateOffset,
-                        try AdapterFiles.read(name + "/" + s.name, from: checkpoint.file, expected: s.shape)
+                        buffer.base + s.stateOffset, name,
+                        try AdapterFiles.read(name, from: checkpoint.file, expected: s.shape)
                     ))
             }
         }
-        for (target, source) in values { target.update(from: source, count: source.count) }
+        try checkpoint.verify(values.map { ($0.name, $0.values) })
+        for (target, _, source) in values { target.update(from: source, count: source.count) }
         completedSteps = state.completedSteps
         random = TuningRandom(state: randomState)
     }
 
     /// FNV-1a (64-bit) over the bit patterns of every value this run does not train.
     func frozenFingerprint() -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var hash = FNV1a64()
         var next = 0
         let base = model.parameters.base
         func mix(_ range: Range<Int>) {
-            for i in range {
-                hash = (hash ^ UInt64(base[i].bitPattern)) &* 0x0000_0100_0000_01b3
-            }
+            hash.mix(UnsafeBufferPointer(start: base + range.lowerBound, count: range.count))
         }
         for r in selection.ranges {
             mix(next..<r.lowerBound)
             next = r.upperBound
         }
         mix(next..<model.parameters.count)
-        return hash
+        return hash.value
     }
 }

@@ -45,6 +45,9 @@ extension LNTuning {
     {
         let file = try AdapterFiles.openWeights(directory)
         let tensors = try readLayerNorms(file, modelConfig: model)
+        try LNTargetModules.check(
+            peft.targetModules, held: Set(tensors.keys.compactMap(\.layerNormModule)), model: model,
+            configPath: directory.appendingPathComponent(PEFTAdapterConfig.fileName).path, recorded: peft.lntune != nil)
         let recorded = peft.lntune?.method.parts.lazy.compactMap { $0 as? LNTuning }.first
         return Adapter(
             configuration: TuningConfiguration(recorded ?? inferred(from: Set(tensors.keys), model)),

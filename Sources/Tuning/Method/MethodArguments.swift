@@ -51,8 +51,7 @@ public struct MethodArguments: Sendable, Equatable {
             let inline = body.contains("=") ? String(body.drop { $0 != "=" }.dropFirst()) : nil
             guard let option = allowed.first(where: { $0.name == name }) else {
                 if let owners = known[name] {
-                    throw .invalidOption(
-                        name: name, value: inline ?? "", hint: "needs --method \(owners), not \(method)")
+                    throw .optionOfAnotherMethod(name: name, owners: owners, method: method)
                 }
                 throw .unknownOption(name: name, hint: "see lntune train --help for the options")
             }

@@ -50,8 +50,10 @@ public struct OptimizerOptions: Equatable, Sendable, Codable {
         }
         try check((0..<1).contains(beta1), "adam-beta1", beta1, "must be in [0, 1)")
         try check((0..<1).contains(beta2), "adam-beta2", beta2, "must be in [0, 1)")
-        try check(epsilon >= 0, "adam-epsilon", epsilon, "must be 0 or more")
-        try check(weightDecay >= 0, "weight-decay", weightDecay, "must be 0 or more")
+        // `>= 0` alone lets infinity through, which turns every decayed value into NaN on the first step.
+        try check(epsilon >= 0 && epsilon.isFinite, "adam-epsilon", epsilon, "must be a finite number, 0 or more")
+        try check(
+            weightDecay >= 0 && weightDecay.isFinite, "weight-decay", weightDecay, "must be a finite number, 0 or more")
         try check(momentum >= 0 && momentum < 1, "momentum", momentum, "must be in [0, 1)")
     }
 

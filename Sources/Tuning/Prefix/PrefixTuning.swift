@@ -14,7 +14,10 @@ public struct PrefixTuning: TuningMethod, Equatable {
     public var defaultLearningRate: Double { 5e-5 }
     public var prefix: PrefixTuningOptions? { options }
 
-    public func validate(for config: GPT2Config) throws(TuningError) { try options.validate() }
+    public func validate(for config: GPT2Config) throws(TuningError) {
+        try options.validate()
+        try options.validateSize(config: config)
+    }
     public func trainableTensors(in layout: ParameterLayout) -> [GPT2Tensor] { [] }
 
     public func encodeOptions(to container: inout KeyedEncodingContainer<MethodJSONKey>) throws {

@@ -110,10 +110,11 @@ public struct TunerOptions: Equatable, Sendable, Codable {
         guard dropout >= 0, dropout < 1 else {
             throw .invalidOption(name: "dropout", value: "\(dropout)", hint: "must be in [0, 1)")
         }
-        guard maxGradientNorm >= 0 else {
-            throw .invalidOption(name: "max-grad-norm", value: "\(maxGradientNorm)", hint: "must be 0 (off) or more")
+        guard maxGradientNorm >= 0, maxGradientNorm.isFinite else {
+            throw .invalidOption(
+                name: "max-grad-norm", value: "\(maxGradientNorm)", hint: "must be 0 (off) or a finite positive number")
         }
-        guard schedule.peak > 0, schedule.totalSteps > 0, schedule.warmupSteps >= 0 else {
+        guard schedule.peak > 0, schedule.peak.isFinite, schedule.totalSteps > 0, schedule.warmupSteps >= 0 else {
             throw .invalidOption(
                 name: "learning-rate", value: "\(schedule.peak)",
                 hint: "the schedule needs a positive peak and step count (got \(schedule.totalSteps) steps)")

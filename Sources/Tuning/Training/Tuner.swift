@@ -6,10 +6,11 @@ import Randomness
 /// the method's selection, gradient buffers, optimizer moments for the trainable values only, the prefix
 /// encoder's parameters and the method's hook-point module (LoRA), which `model` runs.
 ///
-/// `step(batches:)` is one optimizer step over micro-batches: zero the trainable gradients → forward +
-/// backward per micro-batch (summed losses, accumulated gradients) → divide by the step's denominator
-/// (`TrainingObjective`) → prefix-encoder backward → clip the global norm → update at the schedule's
-/// learning rate. Frozen parameters are never written, so they stay bit-identical.
+/// `step(batches:)` is one optimizer step over micro-batches: cut them into shards (`GradientShards`) →
+/// forward + backward per shard, each from zero, folded in shard order (summed losses and gradients) → divide
+/// by the step's denominator (`TrainingObjective`) → prefix-encoder backward → clip the global norm → update at
+/// the schedule's learning rate. Frozen parameters are never written, so they stay bit-identical; no result
+/// depends on the thread count.
 ///
 /// Not for concurrent use: one step at a time (the model itself may serve other readers meanwhile, but
 /// they see the trainable values change between steps).
@@ -36,6 +37,12 @@ public final class Tuner: @unchecked Sendable {
     let prefixGradients: FloatBuffer?
     let extensionGradients: FloatBuffer?
     let request: GradientRequest
+    /// The step's gradient, the fold of its shards' (its parameter buffer is `gradients`, which the segments
+    /// view).
+    let stepGradient: ShardGradient
+    /// Where the shards after a step's first are computed before being added: made at the first step with two
+    /// shards (it holds the trained ranges only: for full fine-tuning, a second model-sized buffer).
+    var shardScratch: ShardGradient?
 
     /// A tuner for `method` on `model`, with a freshly initialised prefix and hook-point module (PEFT's
     /// initialisation, seeded by `options.seed`, prefix first) and zero optimizer state. The model's trainable
@@ -93,6 +100,9 @@ public final class Tuner: @unchecked Sendable {
         }
         self.segments = segments
         optimizer = OptimizerState(options: options.optimizer, trainableCount: offset)
+        stepGradient = ShardGradient(
+            parameters: gradients, prefix: prefix.map { PrefixSlots(config: config, length: $0.virtualTokens) },
+            extension: extensionGradients)
     }
 
     /// HF Trainer's rule: LayerNorm weights and biases are not decayed; embeddings and Linear weights are.
@@ -117,62 +127,75 @@ public final class Tuner: @unchecked Sendable {
     @discardableResult
     public func step(batches: [TrainingBatch]) throws(TuningError) -> StepResult {
         guard !batches.isEmpty else { throw .invalidBatch(reason: "a step needs at least one micro-batch") }
-        request.zero(gradients)
-        prefixGradients?.zero()
-        extensionGradients?.zero()
+        let shards = try GradientShards.split(batches, ignoreIndex: options.objective.ignoreIndex)
         let slots = prefixSlots()
-        let slotGradients = slots.map { PrefixSlots(config: model.config, length: $0.length) }
-        var lossSum = 0.0
-        var tokens = 0
-        var sequences = 0
-        for (i, batch) in batches.enumerated() {
-            do {
-                let result = try model.lossAndGradients(
-                    batch.tokens, labels: batch.labels, options: options.objective.microBatchOptions, prefix: slots,
-                    request: request, gradients: gradients, prefixGradients: slotGradients,
-                    extensionGradients: extensionGradients?.buffer,
-                    dropout: dropoutMask(step: completedSteps, microBatch: i),
-                    hookDropoutKey: dropoutKey(step: completedSteps, microBatch: i))
-                lossSum += result.loss
-                tokens += result.targetCount
-                sequences += batch.tokens.batchSize
-            } catch {
-                throw .invalidBatch(reason: "micro-batch \(i): \(error)")
+        for (i, shard) in shards.enumerated() {
+            if i == 0 {
+                try computeGradient(of: shard, index: i, slots: slots, into: stepGradient)
+            } else {
+                let scratch = shardScratch ?? makeShardGradient()
+                shardScratch = scratch
+                try computeGradient(of: shard, index: i, slots: slots, into: scratch)
+                add(scratch, into: stepGradient)
             }
         }
-        let denominator = options.objective.denominator(targetTokens: tokens, sequences: sequences)
-        guard tokens > 0, denominator > 0 else {
+        return try applyStep(stepGradient)
+    }
+
+    /// The optimizer step from the gradient of all the step's shards, folded in shard order (by `step`, or by
+    /// a caller that computed the shards elsewhere): divide by the step's denominator, prefix-encoder
+    /// backward, clip, update.
+    @discardableResult
+    public func applyStep(_ total: ShardGradient) throws(TuningError) -> StepResult {
+        let denominator = options.objective.denominator(targetTokens: total.targetTokens, sequences: total.sequences)
+        guard total.targetTokens > 0, denominator > 0 else {
             throw .invalidBatch(
-                reason: "no target tokens in \(batches.count) micro-batch(es): every label is ignore_index"
-                    + " \(options.objective.ignoreIndex) (are the labels shifted or masked by mistake?)")
+                reason: "no target tokens in the step: every label is ignore_index \(options.objective.ignoreIndex)"
+                    + " (are the labels shifted or masked by mistake?)")
+        }
+        if total !== stepGradient {
+            // The segments view the tuner's own buffers: bring the folded gradient there.
+            for range in request.ranges(in: gradients.layout) {
+                (gradients.base + range.lowerBound).update(
+                    from: total.parameters.base + range.lowerBound, count: range.count)
+            }
+            if let mine = stepGradient.prefix, let theirs = total.prefix {
+                mine.base.update(from: theirs.base, count: mine.count)
+            }
+            if let mine = stepGradient.extension, let theirs = total.extension {
+                mine.base.update(from: theirs.base, count: mine.count)
+            }
         }
         let scale = 1 / Float(denominator)
         for s in segments.prefix(selection.tensors.count) { scaleInPlace(s.gradientBuffer, scale) }
         if let extensionGradients { scaleInPlace(extensionGradients.buffer, scale) }
-        if let prefix, let slotGradients, let prefixGradients {
+        if let prefix, let prefixGradients, let slotGradients = stepGradient.prefix {
             scaleInPlace(slotGradients.buffer, scale)
+            prefixGradients.zero()
             prefix.backward(slotGradients: slotGradients, into: prefixGradients)
         }
         let norm = GradientClipping.clip(segments.map(\.gradientBuffer), maxNorm: options.maxGradientNorm)
+        try requireFinite(loss: total.lossSum / Double(denominator), gradientNorm: norm, step: completedSteps + 1)
         let learningRate = options.schedule.learningRate(atStep: completedSteps)
         optimizer.update(segments, step: completedSteps + 1, learningRate: learningRate)
+        try requireFiniteValues(step: completedSteps + 1)
         completedSteps += 1
         return StepResult(
-            step: completedSteps, loss: lossSum / Double(denominator), gradientNorm: norm, learningRate: learningRate,
-            targetTokens: tokens, sequences: sequences)
+            step: completedSteps, loss: total.lossSum / Double(denominator), gradientNorm: norm,
+            learningRate: learningRate, targetTokens: total.targetTokens, sequences: total.sequences)
     }
 
-    /// The dropout of one micro-batch: its key is a hash of the seed, the step and the micro-batch, so a
-    /// resumed run draws the masks of the uninterrupted one. Nil without dropout.
-    func dropoutMask(step: Int, microBatch: Int) -> DropoutMask? {
-        DropoutMask(rate: options.dropout, key: dropoutKey(step: step, microBatch: microBatch))
+    /// The dropout of one shard: its key is a hash of the seed, the step and the shard, so a resumed run
+    /// draws the masks of the uninterrupted one. Nil without dropout.
+    func dropoutMask(step: Int, shard: Int) -> DropoutMask? {
+        DropoutMask(rate: options.dropout, key: dropoutKey(step: step, shard: shard))
     }
 
-    /// The key of one micro-batch's dropout: GPT-2's sites and the hook-point module's (LoRA's own rate) derive
+    /// The key of one shard's dropout: GPT-2's sites and the hook-point module's (LoRA's own rate) derive
     /// theirs from it.
-    func dropoutKey(step: Int, microBatch: Int) -> UInt64 {
+    func dropoutKey(step: Int, shard: Int) -> UInt64 {
         let stepKey = SplitMix64.mix(options.seed &+ UInt64(step + 1) &* SplitMix64.increment)
-        return SplitMix64.mix(stepKey &+ UInt64(microBatch) &* SplitMix64.increment)
+        return SplitMix64.mix(stepKey &+ UInt64(shard) &* SplitMix64.increment)
     }
 
     /// The loss of `batch` with the current parameters and prefix (no gradients): validation.

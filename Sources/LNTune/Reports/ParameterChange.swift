@@ -1,0 +1,106 @@
+import Foundation
+import GPT2
+import Tuning
+
+/// What tuning did to the parameters, per layer — the LN-Tuning paper's view: for every LayerNorm (`ln_1`,
+/// `ln_2` of each block, `ln_f`) the mean absolute change of its gain γ and bias β from the base checkpoint to
+/// the adapter; for other base tensors an adapter replaces (BitFit's biases, full fine-tuning's weights) the
+/// mean absolute change per block; for a prefix the Frobenius norm of each layer's keys and values (a
+/// prefix has no "before").
+public struct ParameterChange: Sendable, Equatable {
+    public struct LayerNormDelta: Sendable, Equatable {
+        public var module: LayerNormModule
+        /// Mean |after − before| over the module's γ values, and over its β values.
+        public var gain: Double
+        public var bias: Double
+    }
+
+    public struct BlockDelta: Sendable, Equatable {
+        /// `h.3`, `embeddings` (wte, wpe) or `ln_f`.
+        public var name: String
+        public var meanAbsoluteChange: Double
+        /// Values the adapter replaces in this block (LayerNorms excluded).
+        public var values: Int
+    }
+
+    public struct PrefixNorm: Sendable, Equatable {
+        public var layer: Int
+        public var keys: Double
+        public var values: Double
+    }
+
+    /// The adapter folder compared with the base model.
+    public var adapterFolder: String
+    /// Every LayerNorm of the model, in layout order (`h.0.ln_1`, `h.0.ln_2`, …, `ln_f`); zero where the
+    /// adapter leaves it alone.
+    public var layerNorms: [LayerNormDelta]
+    /// Blocks with replaced tensors other than LayerNorms, in layout order (empty for LN-Tuning and prefixes).
+    public var blocks: [BlockDelta]
+    /// Per layer, for methods with a prefix.
+    public var prefixNorms: [PrefixNorm]
+
+    /// Whether any LayerNorm value moved.
+    public var changesLayerNorms: Bool { layerNorms.contains { $0.gain != 0 || $0.bias != 0 } }
+
+    /// The views a report shows of this change (a table and a figure each).
+    public enum View: Sendable { case layerNorms, prefix, blocks }
+
+    public var views: [View] {
+        (changesLayerNorms ? [.layerNorms] : []) + (prefixNorms.isEmpty ? [] : [.prefix])
+            + (blocks.isEmpty ? [] : [.blocks])
+    }
+
+    public init(base: GPT2Parameters, adapter: Adapter, adapterFolder: String) {
+        self.adapterFolder = adapterFolder
+        let config = base.config
+        func after(_ tensor: GPT2Tensor) -> [Float]? {
+            adapter.tensors[tensor] ?? adapter.fullParameters.map { Array($0[tensor]) }
+        }
+        func meanAbsoluteChange(_ tensor: GPT2Tensor) -> (sum: Double, count: Int)? {
+            guard let values = after(tensor) else { return nil }
+            let before = base[tensor]
+            guard values.count == before.count else { return nil }
+            var sum = 0.0
+            for i in values.indices { sum += Double(abs(values[i] - before[i])) }
+            return (sum, values.count)
+        }
+        func mean(_ tensor: GPT2Tensor) -> Double {
+            guard let (sum, count) = meanAbsoluteChange(tensor), count > 0 else { return 0 }
+            return sum / Double(count)
+        }
+        var norms = (0..<config.nLayer).flatMap { layer in
+            [LNModule.attn, .mlp].map { LayerNormModule(layer: layer, module: $0) }
+        }
+        norms.append(LayerNormModule(layer: nil, module: .final))
+        layerNorms = norms.map {
+            LayerNormDelta(module: $0, gain: mean($0.tensor(.gain)), bias: mean($0.tensor(.bias)))
+        }
+
+        var groups: [(name: String, tensors: [GPT2Tensor])] = [("embeddings", [.tokenEmbedding, .positionEmbedding])]
+        for layer in 0..<config.nLayer {
+            groups.append(("h.\(layer)", BlockTensor.allCases.filter { !$0.isLayerNorm }.map { .block(layer, $0) }))
+        }
+        blocks = groups.compactMap { group in
+            let parts = group.tensors.compactMap(meanAbsoluteChange)
+            let count = parts.reduce(0) { $0 + $1.count }
+            guard count > 0 else { return nil }
+            return BlockDelta(
+                name: group.name, meanAbsoluteChange: parts.reduce(0) { $0 + $1.sum } / Double(count), values: count)
+        }
+
+        prefixNorms =
+            adapter.prefix.map { prefix in
+                (0..<config.nLayer).map { layer in
+                    PrefixNorm(
+                        layer: layer, keys: Self.norm(prefix.keys(layer: layer), count: prefix.blockCount),
+                        values: Self.norm(prefix.values(layer: layer), count: prefix.blockCount))
+                }
+            } ?? []
+    }
+
+    private static func norm(_ values: UnsafeMutablePointer<Float>, count: Int) -> Double {
+        var sum = 0.0
+        for i in 0..<count { sum += Double(values[i]) * Double(values[i]) }
+        return sum.squareRoot()
+    }
+}
