@@ -54,7 +54,7 @@ private func message(_ body: () throws(TuningError) -> TuningConfiguration) -> S
 @Test func badBottleneckOptionsAreRefused() {
     #expect(
         message { () throws(TuningError) in try parse("adapter", "--adapter-reduction-factor", "0") }.contains(
-            "positive number"))
+            "out of range: use more than 0, at most 65,536"))
     #expect(
         message { () throws(TuningError) in try parse("adapter", "--adapter-non-linearity", "mish") }.contains(
             "expected one of relu, swish, gelu, gelu_new, tanh, leakyrelu"))

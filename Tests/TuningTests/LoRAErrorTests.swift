@@ -83,7 +83,7 @@ private func readError(_ folder: URL) -> String {
     #expect(message("--lora-r", "0").contains("--lora-r '0'"))
     #expect(message("--lora-alpha", "-1").contains("--lora-alpha"))
     #expect(message("--lora-alpha", "x").contains("expected a number"))
-    #expect(message("--lora-dropout", "1").contains("[0, 1)"))
+    #expect(message("--lora-dropout", "1").contains("at least 0, less than 1"))
     #expect(message("--lora-targets", "c_attn,,c_fc").contains("--lora-targets"))
     #expect(message("--prefix-length", "3").contains("needs --method prefix"))
     let wrong = try? TuningMethods.configuration(named: "lora", arguments: ["--lora-targets", "wte"])

@@ -95,10 +95,7 @@ public struct BottleneckOptions: Equatable, Sendable, CustomStringConvertible {
     }
 
     public func validate(layerCount: Int) throws(TuningError) {
-        guard reductionFactor.isFinite, reductionFactor > 0 else {
-            throw .invalidOption(
-                name: "adapter-reduction-factor", value: "\(reductionFactor)", hint: "must be a positive number")
-        }
+        try Self.reductionFactorBound.check(reductionFactor)
         guard scaling.isFinite else {
             throw .invalidOption(name: "adapter-scaling", value: "\(scaling)", hint: "must be a finite number")
         }
@@ -145,12 +142,7 @@ extension BottleneckOptions {
     /// The command-line options (`--adapter-reduction-factor`, `--adapter-non-linearity`) over `defaults`.
     init(arguments: MethodArguments, defaults: BottleneckOptions) throws(TuningError) {
         self = defaults
-        if let text = arguments.string("adapter-reduction-factor") {
-            guard let value = Double(text), value.isFinite, value > 0 else {
-                throw .invalidOption(name: "adapter-reduction-factor", value: text, hint: "expected a positive number")
-            }
-            reductionFactor = value
-        }
+        if let value = try Self.reductionFactorBound.read(arguments) { reductionFactor = value }
         if let text = arguments.string("adapter-non-linearity") {
             guard let value = Nonlinearity(adapterHubName: text) else {
                 throw .invalidOption(
@@ -161,10 +153,15 @@ extension BottleneckOptions {
         }
     }
 
+    /// A positive reduction factor; above n_embd the bottleneck is one unit wide (AdapterHub would make it 0).
+    static let reductionFactorBound = MethodBound(
+        "adapter-reduction-factor", from: 0, included: false, to: 65_536, included: true)
+
     static let commandLineOptions = [
         MethodOption(
             "adapter-reduction-factor", .value(placeholder: "X"),
-            help: "Bottleneck width = n_embd / X (AdapterHub's reduction_factor; default 16; par-adapter, mam 2)."),
+            help: reductionFactorBound.help(
+                "Bottleneck width = n_embd / X (AdapterHub's reduction_factor; default 16; par-adapter, mam 2).")),
         MethodOption(
             "adapter-non-linearity", .value(placeholder: "NAME"),
             help: "relu, swish, gelu, gelu_new, tanh or leakyrelu (default relu; adapter-houlsby swish)."),

@@ -81,15 +81,17 @@ public struct LoRAOptions: Equatable, Sendable, Codable, CustomStringConvertible
         }
     }
 
-    /// A positive rank and alpha, a dropout in [0, 1), at least one target.
+    /// The command-line bounds: a rank up to 4,096 (GPT-2 XL's widest Linear input is 1,600), a positive alpha,
+    /// a dropout in [0, 1).
+    static let rankBound = MethodBound("lora-r", 1...4096)
+    static let alphaBound = MethodBound("lora-alpha", from: 0, included: false, to: 1_000_000, included: true)
+    static let dropoutBound = MethodBound("lora-dropout", from: 0, included: true, to: 1, included: false)
+
+    /// A rank, alpha and dropout inside their bounds, at least one target.
     func validate() throws(TuningError) {
-        guard rank >= 1 else { throw .invalidOption(name: "lora-r", value: "\(rank)", hint: "must be at least 1") }
-        guard alpha > 0, alpha.isFinite else {
-            throw .invalidOption(name: "lora-alpha", value: "\(alpha)", hint: "must be a positive number")
-        }
-        guard dropout >= 0, dropout < 1 else {
-            throw .invalidOption(name: "lora-dropout", value: "\(dropout)", hint: "must be in [0, 1)")
-        }
+        try Self.rankBound.check(Double(rank))
+        try Self.alphaBound.check(alpha)
+        try Self.dropoutBound.check(Double(dropout))
         if case let .names(list) = targets, list.isEmpty {
             throw .invalidOption(name: "lora-targets", value: "", hint: "name at least one module")
         }

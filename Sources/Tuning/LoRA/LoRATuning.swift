@@ -28,12 +28,15 @@ public struct LoRATuning: TuningMethod, Equatable {
     static let entry = TuningMethodEntry(
         name: "lora", summary: "LoRA (Hu et al. 2021): low-rank updates beside the attention/MLP Linears",
         options: [
-            MethodOption("lora-r", .value(placeholder: "N"), help: "Rank of the update (default 8, PEFT's)."),
             MethodOption(
-                "lora-alpha", .value(placeholder: "X"), help: "lora_alpha; the update is scaled by alpha/r (default 8)."
-            ),
+                "lora-r", .value(placeholder: "N"),
+                help: LoRAOptions.rankBound.help("Rank of the update (default 8, PEFT's).")),
             MethodOption(
-                "lora-dropout", .value(placeholder: "P"), help: "Dropout on the input of the update (default 0)."),
+                "lora-alpha", .value(placeholder: "X"),
+                help: LoRAOptions.alphaBound.help("lora_alpha; the update is scaled by alpha/r (default 8).")),
+            MethodOption(
+                "lora-dropout", .value(placeholder: "P"),
+                help: LoRAOptions.dropoutBound.help("Dropout on the input of the update (default 0).")),
             MethodOption(
                 "lora-targets", .value(placeholder: "c_attn,c_proj,…"),
                 help:
@@ -55,13 +58,6 @@ extension LoRAOptions {
     /// The command-line form: `--lora-r`, `--lora-alpha`, `--lora-dropout`, `--lora-targets a,b`.
     init(arguments: MethodArguments) throws(TuningError) {
         let defaults = LoRAOptions()
-        func number(_ name: String) throws(TuningError) -> Double? {
-            guard let text = arguments.string(name) else { return nil }
-            guard let value = Double(text), value.isFinite else {
-                throw .invalidOption(name: name, value: text, hint: "expected a number")
-            }
-            return value
-        }
         var targets = defaults.targets
         if let text = arguments.string("lora-targets") {
             let names = text.split(separator: ",", omittingEmptySubsequences: false).map {
@@ -74,8 +70,9 @@ extension LoRAOptions {
             targets = .names(names)
         }
         self.init(
-            rank: try arguments.int("lora-r") ?? defaults.rank, alpha: try number("lora-alpha") ?? defaults.alpha,
-            dropout: Float(try number("lora-dropout") ?? Double(defaults.dropout)), targets: targets)
+            rank: try LoRAOptions.rankBound.read(arguments).map { Int($0) } ?? defaults.rank,
+            alpha: try LoRAOptions.alphaBound.read(arguments) ?? defaults.alpha,
+            dropout: Float(try LoRAOptions.dropoutBound.read(arguments) ?? Double(defaults.dropout)), targets: targets)
         // The targets are checked against the model by `validate(for:)`; the numbers can be checked now.
         try validate()
     }
