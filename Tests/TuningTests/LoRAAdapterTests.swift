@@ -86,7 +86,7 @@ func writeLoRAAdapterFixtures() throws {
     print("wrote \(root.path); now run ../venv/bin/python eval/reference/make_lora_fixtures.py")
 }
 
-/// LoRA's own dropout (`--lora-dropout`) keyed per micro-batch: its gradients match central differences of
+/// LoRA's own dropout (`--lora-dropout`) keyed per shard: its gradients match central differences of
 /// the loss under the same masks, and it changes the loss (so the masks are applied).
 @Test func loraDropoutGradientsMatchFiniteDifferences() throws {
     let options = LoRAOptions(rank: 3, alpha: 6, dropout: 0.3, targets: .names(["c_attn", "mlp.c_proj"]))
