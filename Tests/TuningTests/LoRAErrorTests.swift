@@ -92,3 +92,64 @@ private func readError(_ folder: URL) -> String {
         (try? TuningMethods.configuration(named: "lora+ln", arguments: ["--lora-r", "4", "--ln-terms", "bias"]))
             == .loraLN(lora: LoRAOptions(rank: 4), ln: LNTuningOptions(terms: [.bias])))
 }
+
+/// Rewrites a LoRA folder's weights through `change` (name → (shape, values)).
+private func editWeights(_ folder: URL, _ change: (inout [String: ([Int], [Float])]) -> Void) throws {
+    let url = folder.appendingPathComponent("adapter_model.safetensors")
+    let file = try SafeTensorsFile.open(url)
+    var tensors: [String: ([Int], [Float])] = [:]
+    for name in file.tensorNames { tensors[name] = (file.info(name)?.shape ?? [], try file.readFloat32(name)) }
+    change(&tensors)
+    try SafeTensorsWriter.write(
+        tensors: tensors.sorted { $0.key < $1.key }.map { (name: $0.key, shape: $0.value.0, data: $0.value.1) },
+        metadata: ["format": "pt"], to: url)
+}
+
+/// What the test above leaves out, each message naming the file (and the tensor where there is one): a
+/// pickle where the safetensors file should be, a misshapen B under a config that fits the other tensors, a
+/// non-finite value, an extra tensor PEFT would not write, a config that is not JSON, and no config at all.
+@Test func badLoRAFilesNameTheFileAndTensor() throws {
+    let folder = try TemporaryFolder()
+    let prefix = "base_model.model.transformer.h.1.attn.c_attn"
+
+    let pickle = try brokenCopy(in: folder)
+    let weights = pickle.appendingPathComponent("adapter_model.safetensors")
+    try FileManager.default.moveItem(at: weights, to: pickle.appendingPathComponent("adapter_model.bin"))
+    let pickleText = readError(pickle)
+    #expect(
+        pickleText.contains(weights.path) && pickleText.contains("only adapter_model.bin (a pickle)"), "\(pickleText)")
+
+    let reshaped = try brokenCopy(in: folder)
+    try editWeights(reshaped) { $0["\(prefix).lora_B.weight"] = ([96, 3], [Float](repeating: 0, count: 288)) }
+    let reshapedText = readError(reshaped)
+    #expect(
+        reshapedText.contains(reshaped.appendingPathComponent("adapter_model.safetensors").path)
+            && reshapedText.contains("'\(prefix).lora_B.weight' has shape [96, 3], but the model needs [96, 4]"),
+        "\(reshapedText)")
+
+    let infinite = try brokenCopy(in: folder)
+    try editWeights(infinite) { $0["\(prefix).lora_A.weight"]?.1[5] = .infinity }
+    let infiniteText = readError(infinite)
+    #expect(
+        infiniteText.contains("\(prefix).lora_A.weight") && infiniteText.contains("adapter_model.safetensors"),
+        "\(infiniteText)")
+
+    let extra = try brokenCopy(in: folder)
+    try editWeights(extra) { $0["\(prefix).lora_magnitude_vector"] = ([96], [Float](repeating: 1, count: 96)) }
+    let extraText = readError(extra)
+    #expect(extraText.contains("unexpected tensor '\(prefix).lora_magnitude_vector'"), "\(extraText)")
+
+    let notJSON = try brokenCopy(in: folder)
+    let config = notJSON.appendingPathComponent("adapter_config.json")
+    try Data("{\"peft_type\": \"LORA\", ".utf8).write(to: config)
+    let notJSONText = readError(notJSON)
+    #expect(notJSONText.contains(config.path), "\(notJSONText)")
+
+    let unknown = try brokenCopy(in: folder) { $0["lora_magic"] = 3 }
+    #expect(readError(unknown).contains(unknown.appendingPathComponent("adapter_config.json").path))
+
+    let bare = try brokenCopy(in: folder)
+    try FileManager.default.removeItem(at: bare.appendingPathComponent("adapter_config.json"))
+    let bareText = readError(bare)
+    #expect(bareText.contains(bare.path) && !bareText.isEmpty, "\(bareText)")
+}
