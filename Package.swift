@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "WorkerThreads"),
         .target(name: "Kernels", dependencies: ["CBLAS", "Randomness", "WorkerThreads"], swiftSettings: kernelFlags),
         .target(name: "Tokenizers", dependencies: ["CUTF8Proc", "TextIO"]),
-        .target(name: "GPT2", dependencies: ["Kernels"], swiftSettings: hostCPU),
+        .target(name: "GPT2", dependencies: ["Kernels", "Randomness"], swiftSettings: hostCPU),
         .target(name: "Tuning", dependencies: ["GPT2", "Kernels", "Randomness"], swiftSettings: hostCPU),
         .target(name: "Decoding", dependencies: ["GPT2", "Kernels", "Randomness"], swiftSettings: hostCPU),
         .target(name: "Metrics", dependencies: ["Randomness", "TextIO", "WorkerThreads"]),

@@ -2,6 +2,7 @@ import Decoding
 import Foundation
 import GPT2
 import LNTune
+import Tuning
 
 /// Decoding throughput of a real model (new tokens per second, prefill included): greedy on one prompt and on
 /// a batch, and beam search on one prompt, EOS disabled so every sequence runs to `newTokens`. For
@@ -24,15 +25,17 @@ public enum GenerateBenchmark {
         }
     }
 
+    /// `method` (nil: the model as it is) adds its decoding cost: a freshly initialised adapter of it — hook-point
+    /// modules and prefix slots cost the same whatever their values.
     public static func run(
-        model: GPT2Model, promptLength: Int = 16, newTokens: Int = 32, batchSize: Int = 8, numBeams: Int = 5,
-        repeats: Int = 3
+        model: GPT2Model, method: (any TuningMethod)? = nil, promptLength: Int = 16, newTokens: Int = 32,
+        batchSize: Int = 8, numBeams: Int = 5, repeats: Int = 3
     ) throws -> [Row] {
         try BenchmarkError.require("--prompt-length", promptLength, atLeast: 1)
         try BenchmarkError.require("--new-tokens", newTokens, atLeast: 1)
         try BenchmarkError.require("--batch-size", batchSize, atLeast: 1)
         try BenchmarkError.require("--num-beams", numBeams, atLeast: 2)
-        let languageModel = GPT2LanguageModel(model: model)
+        let languageModel = try method.map { try adapted(model, with: $0) } ?? GPT2LanguageModel(model: model)
         let vocabulary = max(model.config.vocabSize - 1, 1)
         // Deterministic prompts of ordinary token ids (no EOS, so every sequence runs to new-tokens).
         func prompts(_ count: Int) -> [[Int]] {
@@ -55,6 +58,17 @@ public enum GenerateBenchmark {
                 mode: name, prompts: count, newTokens: tokens, seconds: runs.bestWallSeconds,
                 tokensPerSecond: Double(tokens) / runs.bestWallSeconds)
         }
+    }
+
+    /// `model` running a new adapter of `method`: its hook-point module and its prefix, initialised as a run
+    /// starts them.
+    static func adapted(_ model: GPT2Model, with method: any TuningMethod) throws -> GPT2LanguageModel {
+        try method.validate(for: model.config)
+        var random = TuningRandom(seed: 1)
+        let prefix = method.prefix.map { PrefixParameters(config: model.config, options: $0, random: &random) }
+        let module = method.makeExtension(for: model.config)
+        module?.initialize(random: &random)
+        return GPT2LanguageModel(model: try model.extended(with: module), prefix: prefix?.slots())
     }
 
     /// The rows as JSON lines or as a Markdown table.

@@ -55,14 +55,17 @@ public enum TuneBenchmark {
         let request = tuner.selection.gradientRequest
         let prefix = tuner.prefixSlots()
         let prefixGradients = prefix.map { PrefixSlots(config: model.config, length: $0.length) }
+        // The tuner's model runs the method's hook-point module (LoRA), whose gradients the bare call also computes.
+        let extensionGradients = FloatBuffer(count: tuner.extensionModule?.parameterCount ?? 0)
 
         _ = try tuner.step(batches: [batch])  // warm-up: first-touch of activations and gradients
         var bare = TimedRuns(), step = TimedRuns()
         for _ in 0..<max(repeats, 1) {
             _ = try bare.time {
-                try model.lossAndGradients(
+                try tuner.model.lossAndGradients(
                     batch.tokens, labels: batch.labels, prefix: prefix, request: request, gradients: gradients,
-                    prefixGradients: prefixGradients)
+                    prefixGradients: prefixGradients,
+                    extensionGradients: tuner.extensionModule == nil ? nil : extensionGradients.buffer)
             }
             _ = try step.time { try tuner.step(batches: [batch]) }
         }

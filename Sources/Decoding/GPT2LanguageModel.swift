@@ -4,7 +4,8 @@ import GPT2
 /// step, rows selected in place for beam search (`KVCache.select` copies only rows that move).
 ///
 /// With Prefix-Tuning slots every row's cache starts with the prefix, and positions start after it (PEFT's
-/// offset), so the prefix uses up `prefix.length` of the model's `n_positions`.
+/// offset), so the prefix uses up `prefix.length` of the model's `n_positions` (AdapterHub's prefix, MAM's,
+/// uses none).
 public struct GPT2LanguageModel: CausalLanguageModel {
     public let model: GPT2Model
     public let prefix: PrefixSlots?
@@ -18,7 +19,7 @@ public struct GPT2LanguageModel: CausalLanguageModel {
 
     public var vocabularySize: Int { model.config.vocabSize }
 
-    public var maxSequenceLength: Int { model.config.nPositions - (prefix?.length ?? 0) }
+    public var maxSequenceLength: Int { model.config.nPositions - (prefix?.positionCount ?? 0) }
 
     public mutating func prefill(_ prompts: [[Int]], maxNewTokens: Int) throws -> [Float] {
         let width = prompts.map(\.count).max() ?? 0

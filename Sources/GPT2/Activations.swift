@@ -24,13 +24,17 @@ struct TrainingNeeds: Equatable {
 ///     probs     [L][B, NH, T, S]   softmax, saved for the backward (S = keys seen by the last query)
 ///     fch       [L][N, 4C]    MLP pre-activation; geluOut [L][N, 4C]
 ///     lnf [N, C], lnfMean/lnfRstd [N]
+///     hookWorkspace [W]      a `ModelExtension`'s own floats (W from the extension)
+///     branch, dhook [N, C]   with sublayer hooks: a sublayer's output h, and its hooks' stream-input gradient
 ///
 /// At inference every per-layer view has stride 0 (one buffer reused by all layers; residual and mid
 /// alias, updated in place) and no probabilities are kept. In training the Linear inputs are kept per
-/// layer only when that Linear's weight gradient is requested.
+/// layer only when that Linear's weight gradient is requested. Sublayer hooks read the stream into a
+/// sublayer while adding into the stream after it, so with them `mid` is a buffer of its own at inference too.
 final class Activations {
     let batch: Int, length: Int, keys: Int
     let needs: TrainingNeeds?
+    let extensionLayout: ExtensionLayout?
     let capacity: Int
     private var base: UnsafeMutablePointer<Float>?
 
@@ -46,15 +50,24 @@ final class Activations {
     /// `[chunk, C]` (kept here so a step does not fault in 25 MB of fresh pages).
     let headInput: UnsafeMutablePointer<Float>, headLogits: UnsafeMutablePointer<Float>
     let headInputGradient: UnsafeMutablePointer<Float>
+    /// The extension's workspace and sublayer buffers (zero-sized without them).
+    let hookWorkspace: UnsafeMutablePointer<Float>, branch: UnsafeMutablePointer<Float>
+    let dhook: UnsafeMutablePointer<Float>
+    /// The dropout key of the extension's hooks for the current call (a training step's), nil otherwise.
+    var hookDropoutKey: UInt64?
 
     /// Lays out the views for a `[batch, length]` forward whose last query sees `keys` slots, reusing
     /// `old`'s allocation when it is large enough (touching fresh pages every step would cost more than
     /// the small kernels).
-    init(config: GPT2Config, batch: Int, length: Int, keys: Int, needs: TrainingNeeds?, reusing old: Activations?) {
+    init(
+        config: GPT2Config, batch: Int, length: Int, keys: Int, needs: TrainingNeeds?,
+        extension hooks: ExtensionLayout? = nil, reusing old: Activations?
+    ) {
         self.batch = batch
         self.length = length
         self.keys = keys
         self.needs = needs
+        extensionLayout = hooks
         let (nl, c, h, nh) = (config.nLayer, config.nEmbd, config.innerSize, config.nHead)
         let n = batch * length
         let training = needs != nil
@@ -67,7 +80,8 @@ final class Activations {
             return (offset, perLayer ? stride : 0)
         }
         let rResidual = reserve(n * c, layers: nl + 1, perLayer: training)
-        let rMid = reserve(n * c * t, layers: nl, perLayer: training)
+        let ownMid = training || hooks?.sublayerBuffers == true
+        let rMid = reserve(ownMid ? n * c : 0, layers: nl, perLayer: training)
         let rLn1Out = reserve(n * c, layers: nl, perLayer: needs?.ln1Out ?? false)
         let rLn1Mean = reserve(n, layers: nl, perLayer: training)
         let rLn1Rstd = reserve(n, layers: nl, perLayer: training)
@@ -85,6 +99,9 @@ final class Activations {
         let rDk = reserve(batch * nh * keys * config.headDim * t), rDv = reserve(batch * nh * keys * config.headDim * t)
         let chunk = GPT2Model.headChunk
         let rHeadIn = reserve(chunk * c), rHeadLogits = reserve(chunk * config.vocabSize), rHeadDx = reserve(chunk * c)
+        let sublayer = hooks?.sublayerBuffers == true ? 1 : 0
+        let rHookWorkspace = reserve(hooks?.workspace ?? 0)
+        let rBranch = reserve(n * c * sublayer), rDhook = reserve(n * c * sublayer * t)
         let total = max(offset, 16)
 
         let p: UnsafeMutablePointer<Float>
@@ -102,7 +119,7 @@ final class Activations {
         residual = slab(rResidual)
         // At inference the residual stream is updated in place (mid aliases residual) and GELU runs in
         // place (geluOut aliases fch).
-        mid = training ? slab(rMid) : residual
+        mid = ownMid ? slab(rMid) : residual
         ln1Out = slab(rLn1Out)
         ln1Mean = slab(rLn1Mean)
         ln1Rstd = slab(rLn1Rstd)
@@ -118,12 +135,14 @@ final class Activations {
         (dresidual, dln, dqkv, datty) = (p + rDres.at, p + rDln.at, p + rDqkv.at, p + rDatty.at)
         (dfch, dgelu, dkeys, dvalues) = (p + rDfch.at, p + rDgelu.at, p + rDk.at, p + rDv.at)
         (headInput, headLogits, headInputGradient) = (p + rHeadIn.at, p + rHeadLogits.at, p + rHeadDx.at)
+        (hookWorkspace, branch, dhook) = (p + rHookWorkspace.at, p + rBranch.at, p + rDhook.at)
     }
 
     deinit { base?.deallocate() }
 
     /// Whether this layout serves a forward of the given kind as is.
-    func matches(batch: Int, length: Int, keys: Int, needs: TrainingNeeds?) -> Bool {
+    func matches(batch: Int, length: Int, keys: Int, needs: TrainingNeeds?, extension hooks: ExtensionLayout?) -> Bool {
         self.batch == batch && self.length == length && self.keys == keys && self.needs == needs
+            && extensionLayout == hooks
     }
 }

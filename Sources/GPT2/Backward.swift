@@ -4,11 +4,14 @@ extension GPT2Model {
     /// The training step's math: the loss of `batch` against `labels` (see `loss`) and its gradient with
     /// respect to what `request` names, ADDED into `gradients` (same layout as the parameters; zero the
     /// requested ranges once per step, e.g. `request.zero(gradients)`) and, for the prefix, into
-    /// `prefixGradients`. Nothing outside the request is written.
+    /// `prefixGradients`, for the model's extension into `extensionGradients` (`parameterCount` floats).
+    /// Nothing outside the request is written. `dropout` is GPT-2's; `hookDropoutKey` keys the extension's own
+    /// dropout (each hook site derives its key from it).
     public func lossAndGradients(
         _ batch: TokenBatch, labels: [Int32], options: LossOptions = LossOptions(), prefix: PrefixSlots? = nil,
         request: GradientRequest, gradients: GPT2Parameters, prefixGradients: PrefixSlots? = nil,
-        dropout: DropoutMask? = nil
+        extensionGradients: UnsafeMutableBufferPointer<Float>? = nil, dropout: DropoutMask? = nil,
+        hookDropoutKey: UInt64? = nil
     ) throws(GPT2Error) -> LossResult {
         try checkPrefix(prefix)
         guard gradients.config == config else {
@@ -23,14 +26,26 @@ extension GPT2Model {
                     reason: "the request trains the prefix: pass the prefix and a buffer of its shape")
             }
         }
-        guard let lowest = request.lowestStage else {
+        if request.extensionParameters {
+            guard let hooks, let extensionGradients, extensionGradients.count == hooks.modelExtension.parameterCount
+            else {
+                throw .invalidInput(
+                    argument: "extension gradients",
+                    reason: "the request trains the model's extension: the model needs one, and a buffer of its size")
+            }
+        }
+        let hookStage = request.extensionParameters ? hooks?.lowestStage : nil
+        guard let lowest = [request.lowestStage, hookStage].compactMap({ $0 }).min() else {
             return try loss(batch, labels: labels, options: options, prefix: prefix)
         }
+        var needs = request.trainingNeeds
+        if let hooks { needs.keepInputs(of: hooks.besideLinears) }
         let targets = try LossTargets(batch: batch, labels: labels, options: options, vocabSize: config.vocabSize)
         let p = prefix?.length ?? 0
         let keys = p + batch.length
         let cache = try KVCache(config: config, batchSize: batch.batchSize, slotCapacity: keys, prefix: prefix)
-        return try withActivations(batch: batch, keys: keys, needs: request.trainingNeeds) { acts throws(GPT2Error) in
+        return try withActivations(batch: batch, keys: keys, needs: needs) { acts throws(GPT2Error) in
+            acts.hookDropoutKey = hookDropoutKey
             let positions = try forward(batch, cache: cache, acts: acts, dropout: dropout)
             let n = batch.batchSize * batch.length
             acts.dln.update(repeating: 0, count: n * config.nEmbd)
@@ -40,7 +55,9 @@ extension GPT2Model {
                 gradients: (acts.dln, wantsWte ? gradients[.tokenEmbedding].baseAddress.unsafelyUnwrapped : nil))
             backward(
                 batch, positions: positions, cache: cache, acts: acts, request: request, lowest: lowest,
-                gradients: gradients, prefixGradients: request.prefix ? prefixGradients : nil, dropout: dropout)
+                gradients: gradients, prefixGradients: request.prefix ? prefixGradients : nil,
+                extensionGradients: request.extensionParameters ? extensionGradients?.baseAddress : nil,
+                dropout: dropout)
             return result
         }
     }
@@ -48,7 +65,8 @@ extension GPT2Model {
     /// The mirror of `forward`, from ∂loss/∂(ln_f output) in `acts.dln` down to the lowest trainable stage.
     private func backward(
         _ batch: TokenBatch, positions: [Int32], cache: KVCache, acts: Activations, request: GradientRequest,
-        lowest: BackwardStage, gradients: GPT2Parameters, prefixGradients: PrefixSlots?, dropout: DropoutMask?
+        lowest: BackwardStage, gradients: GPT2Parameters, prefixGradients: PrefixSlots?,
+        extensionGradients: UnsafeMutablePointer<Float>?, dropout: DropoutMask?
     ) {
         let (nl, c, h, nb, nt) = (config.nLayer, config.nEmbd, config.innerSize, batch.batchSize, batch.length)
         let n = nb * nt
@@ -68,34 +86,52 @@ extension GPT2Model {
         for l in stride(from: nl - 1, through: 0, by: -1) {
             // Whether the backward goes on below `step` of this block, i.e. needs that step's input gradient.
             func continuesBelow(_ step: BackwardStage.BlockStage) -> Bool { lowest < .block(l, step) }
-            guard lowest <= .block(l, .mlpProj) else { break }
+            guard lowest <= .block(l, .mlpOutput) else { break }
             let w = BlockWeights(parameters, layer: l)
             func g(_ t: BlockTensor) -> UnsafeMutablePointer<Float>? { grad(.block(l, t)) }
-            // x_{l+1} = mid + drop(mlp_proj(gelu(fc(ln_2(mid)))))
+            // The extension's backward at `point`, beside a Linear (`dinput` nil when the backward stops there).
+            func beside(
+                _ linear: BlockLinear, _ input: UnsafePointer<Float>, _ doutput: UnsafePointer<Float>,
+                _ dinput: UnsafeMutablePointer<Float>, below: BackwardStage.BlockStage
+            ) {
+                let (inWidth, outWidth) = linear.shape(config)
+                hookBackward(
+                    .beside(linear), layer: l, rows: n, input: input, inputWidth: inWidth, doutput: doutput,
+                    outputWidth: outWidth,
+                    dinput: continuesBelow(below) ? dinput : nil, gradients: extensionGradients, acts: acts)
+            }
+            // x_{l+1} = mid + drop(mlp_proj(gelu(fc(ln_2(mid))))) [+ afterMLP, parallelMLP hooks]
+            let dmlp = branchGradient(
+                dres, attention: false, layer: l, input: acts.mid.at(l), lowest: lowest,
+                extensionGradients: extensionGradients, acts: acts, dropout: dropout)
             Linear.backward(
                 dinp: continuesBelow(.mlpProj) ? acts.dgelu : nil, dweight: g(.mlpProjWeight), dbias: g(.mlpProjBias),
-                dout: droppedBranchGradient(dres, site: dropout?.site(3 + 3 * l), scratch: acts.dln, rows: n),
-                inp: acts.geluOut.at(l), weight: w.mlpProjWeight, rows: n, inFeatures: h, outFeatures: c,
+                dout: dmlp, inp: acts.geluOut.at(l), weight: w.mlpProjWeight, rows: n, inFeatures: h, outFeatures: c,
                 accumulateInput: false)
+            beside(.mlpProj, acts.geluOut.at(l), dmlp, acts.dgelu, below: .mlpProj)
             guard continuesBelow(.mlpProj) else { break }
             GELU.backward(dinp: acts.dfch, inp: acts.fch.at(l), dout: acts.dgelu, count: n * h, accumulate: false)
             Linear.backward(
                 dinp: continuesBelow(.fc) ? acts.dln : nil, dweight: g(.mlpFCWeight), dbias: g(.mlpFCBias),
                 dout: acts.dfch, inp: acts.ln2Out.at(l), weight: w.fcWeight, rows: n, inFeatures: c, outFeatures: h,
                 accumulateInput: false)
+            beside(.mlpFC, acts.ln2Out.at(l), acts.dfch, acts.dln, below: .fc)
             guard continuesBelow(.fc) else { break }
             LayerNorm.backward(
                 dinp: continuesBelow(.ln2) ? dres : nil, dweight: g(.ln2Weight), dbias: g(.ln2Bias), dout: acts.dln,
                 inp: acts.mid.at(l), weight: w.ln2Weight, mean: acts.ln2Mean.at(l), rstd: acts.ln2Rstd.at(l), rows: n,
                 channels: c)
             guard continuesBelow(.ln2) else { break }
-            // mid = x_l + drop(attn_proj(attention(qkv(ln_1(x_l)), prefix)))
+            if hooks?.hasSublayerHook(attention: false, layer: l) == true { addInPlace(dres, acts.dhook, n * c) }
+            // mid = x_l + drop(attn_proj(attention(qkv(ln_1(x_l)), prefix))) [+ afterAttention hooks]
+            let dattn = branchGradient(
+                dres, attention: true, layer: l, input: acts.residual.at(l), lowest: lowest,
+                extensionGradients: extensionGradients, acts: acts, dropout: dropout)
             Linear.backward(
                 dinp: continuesBelow(.attnProj) ? acts.datty : nil, dweight: g(.attnProjWeight),
-                dbias: g(.attnProjBias),
-                dout: droppedBranchGradient(dres, site: dropout?.site(2 + 3 * l), scratch: acts.dln, rows: n),
-                inp: acts.atty.at(l), weight: w.attnProjWeight, rows: n, inFeatures: c, outFeatures: c,
-                accumulateInput: false)
+                dbias: g(.attnProjBias), dout: dattn, inp: acts.atty.at(l), weight: w.attnProjWeight, rows: n,
+                inFeatures: c, outFeatures: c, accumulateInput: false)
+            beside(.attnProj, acts.atty.at(l), dattn, acts.datty, below: .attnProj)
             guard continuesBelow(.attnProj), let probs = acts.probs else { break }
             let storeCount = nb * config.nHead * shape.keys * config.headDim
             acts.dqkv.update(repeating: 0, count: n * 3 * c)
@@ -114,11 +150,15 @@ extension GPT2Model {
                 dinp: continuesBelow(.qkv) ? acts.dln : nil, dweight: g(.attnQKVWeight), dbias: g(.attnQKVBias),
                 dout: acts.dqkv, inp: acts.ln1Out.at(l), weight: w.qkvWeight, rows: n, inFeatures: c,
                 outFeatures: 3 * c, accumulateInput: false)
+            beside(.attnQKV, acts.ln1Out.at(l), acts.dqkv, acts.dln, below: .qkv)
             guard continuesBelow(.qkv) else { break }
             LayerNorm.backward(
                 dinp: continuesBelow(.ln1) ? dres : nil, dweight: g(.ln1Weight), dbias: g(.ln1Bias), dout: acts.dln,
                 inp: acts.residual.at(l), weight: w.ln1Weight, mean: acts.ln1Mean.at(l), rstd: acts.ln1Rstd.at(l),
                 rows: n, channels: c)
+            if continuesBelow(.ln1), hooks?.hasSublayerHook(attention: true, layer: l) == true {
+                addInPlace(dres, acts.dhook, n * c)
+            }
         }
         if lowest == .embeddings {
             dropout?.site(0).apply(dres, count: n * c)
@@ -133,15 +173,36 @@ extension GPT2Model {
         }
     }
 
-    /// ∂L/∂(branch output) for a residual branch whose output was dropped: `dres` through the branch's
-    /// mask, in `scratch` (`dres` itself still flows on along the skip connection); `dres` when no dropout.
-    private func droppedBranchGradient(
-        _ dres: UnsafeMutablePointer<Float>, site: DropoutMask?, scratch: UnsafeMutablePointer<Float>, rows n: Int
+    /// ∂L/∂(projection output) of the attention or MLP sublayer of block `layer`, from `dres` = ∂L/∂(stream
+    /// after it): `dres` itself without dropout or sublayer hooks. Otherwise, in `acts.dln` (free here; `dres`
+    /// still flows on along the skip connection): `dres`, plus what the sublayer hooks add for the output h they
+    /// read, through the branch's dropout mask. The hooks' stream-input gradient goes to `acts.dhook` (zeroed
+    /// here), which the caller adds into `dres` once the sublayer's own backward has reached its input.
+    private func branchGradient(
+        _ dres: UnsafeMutablePointer<Float>, attention: Bool, layer l: Int, input: UnsafePointer<Float>,
+        lowest: BackwardStage, extensionGradients: UnsafeMutablePointer<Float>?, acts: Activations,
+        dropout: DropoutMask?
     ) -> UnsafeMutablePointer<Float> {
-        guard let site else { return dres }
-        let count = n * config.nEmbd
-        scratch.update(from: dres, count: count)
-        site.apply(scratch, count: count)
+        let site = dropout?.site(attention ? 2 + 3 * l : 3 + 3 * l)
+        let sublayerHooks = hooks?.hasSublayerHook(attention: attention, layer: l) == true
+        guard site != nil || sublayerHooks else { return dres }
+        let (c, n) = (config.nEmbd, acts.batch * acts.length)
+        let scratch = acts.dln
+        scratch.update(from: dres, count: n * c)
+        if sublayerHooks {
+            // Below the output step the sublayer's backward needs ∂L/∂h; below its LayerNorm, ∂L/∂(stream input).
+            let output: BackwardStage.BlockStage = attention ? .attnOutput : .mlpOutput
+            let streamIn: BackwardStage.BlockStage = attention ? .ln1 : .ln2
+            let wantsInput = lowest < .block(l, streamIn)
+            if wantsInput { acts.dhook.update(repeating: 0, count: n * c) }
+            for point in HookTable.sublayerPoints(attention: attention) {
+                hookBackward(
+                    point, layer: l, rows: n, input: input, inputWidth: c, doutput: dres, outputWidth: c,
+                    dinput: wantsInput ? acts.dhook : nil, dbranch: lowest < .block(l, output) ? scratch : nil,
+                    gradients: extensionGradients, acts: acts)
+            }
+        }
+        site?.apply(scratch, count: n * c)
         return scratch
     }
 

@@ -17,9 +17,13 @@ enum BackwardStage: Comparable, Hashable, Sendable {
         /// Scaled dot-product attention over the cache, where the prefix slots enter.
         case attention
         case attnProj
+        /// The attention sublayer's output joining the stream (`afterAttention` hooks; no base tensor).
+        case attnOutput
         case ln2
         case fc
         case mlpProj
+        /// The MLP sublayer's output joining the stream (`afterMLP`, `parallelMLP` hooks; no base tensor).
+        case mlpOutput
     }
 
     /// The step whose weight gradient `tensor` is.

@@ -14,6 +14,8 @@ extension GPT2Model {
     ///
     /// `dropout` (training only) is GPT-2's: on the embeddings, the attention probabilities, and each
     /// residual branch's output before it is added (`DropoutMask.site` numbers the places).
+    ///
+    /// The model's `ModelExtension`, if any, adds its kernels at its hook points (`HookPoint`).
     @discardableResult
     func forward(
         _ batch: TokenBatch, cache: KVCache, acts: Activations, dropout: DropoutMask? = nil
@@ -64,6 +66,10 @@ extension GPT2Model {
                 out: acts.qkv.at(l), inp: acts.ln1Out.at(l), weight: w.qkvWeight, bias: w.qkvBias, rows: n,
                 inFeatures: c,
                 outFeatures: 3 * c)
+            hookForward(
+                .beside(.attnQKV), layer: l, rows: n, input: acts.ln1Out.at(l), inputWidth: c, output: acts.qkv.at(l),
+                outputWidth: 3 * c,
+                acts: acts)
             cache.store(layer: l, qkv: acts.qkv.at(l), batch: nb, length: nt, at: offset)
             Attention.forward(
                 out: acts.atty.at(l), probs: acts.probs?.at(l), q: acts.qkv.at(l), keys: cache.keys(layer: l),
@@ -71,7 +77,7 @@ extension GPT2Model {
             let mid = acts.mid.at(l)
             if mid != x { mid.update(from: x, count: n * c) }
             residualBranch(
-                into: mid, site: dropout?.site(2 + 3 * l), scratch: acts.dln, inp: acts.atty.at(l),
+                into: mid, from: x, attention: true, layer: l, dropout: dropout, acts: acts, inp: acts.atty.at(l),
                 weight: w.attnProjWeight, bias: w.attnProjBias, rows: n, inFeatures: c)
             LayerNorm.forward(
                 out: acts.ln2Out.at(l), mean: acts.ln2Mean.at(l), rstd: acts.ln2Rstd.at(l), inp: mid,
@@ -80,11 +86,16 @@ extension GPT2Model {
             Linear.forward(
                 out: acts.fch.at(l), inp: acts.ln2Out.at(l), weight: w.fcWeight, bias: w.fcBias, rows: n, inFeatures: c,
                 outFeatures: h)
+            hookForward(
+                .beside(.mlpFC), layer: l, rows: n, input: acts.ln2Out.at(l), inputWidth: c, output: acts.fch.at(l),
+                outputWidth: h,
+                acts: acts)
             GELU.forward(out: acts.geluOut.at(l), inp: acts.fch.at(l), count: n * h)
             let next = acts.residual.at(l + 1)
             if next != mid { next.update(from: mid, count: n * c) }
             residualBranch(
-                into: next, site: dropout?.site(3 + 3 * l), scratch: acts.dln, inp: acts.geluOut.at(l),
+                into: next, from: mid, attention: false, layer: l, dropout: dropout, acts: acts,
+                inp: acts.geluOut.at(l),
                 weight: w.mlpProjWeight, bias: w.mlpProjBias, rows: n, inFeatures: h)
         }
         LayerNorm.forward(
@@ -98,24 +109,40 @@ extension GPT2Model {
 }
 
 extension GPT2Model {
-    /// residual += proj(inp), the projection written straight into the residual stream; with dropout it
-    /// goes through `scratch` (`[rows, C]`, free during the forward) to be dropped before it is added.
+    /// residual += drop(proj(inp)) for the attention or MLP sublayer of block `layer`, `input` being the stream
+    /// before it. Without dropout or sublayer hooks the projection is written straight into the residual
+    /// stream; otherwise it goes through a scratch buffer (`acts.dln`, free during the forward, or the
+    /// sublayer hooks' `acts.branch`) to be dropped and shown to the hooks before it is added.
     fileprivate func residualBranch(
-        into residual: UnsafeMutablePointer<Float>, site: DropoutMask?, scratch: UnsafeMutablePointer<Float>,
-        inp: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, rows n: Int,
-        inFeatures: Int
+        into residual: UnsafeMutablePointer<Float>, from input: UnsafePointer<Float>, attention: Bool, layer l: Int,
+        dropout: DropoutMask?, acts: Activations, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+        bias: UnsafePointer<Float>, rows n: Int, inFeatures: Int
     ) {
         let c = config.nEmbd
-        guard let site else {
+        let site = dropout?.site(attention ? 2 + 3 * l : 3 + 3 * l)
+        let linear: HookPoint = .beside(attention ? .attnProj : .mlpProj)
+        let sublayerHooks = hooks?.hasSublayerHook(attention: attention, layer: l) == true
+        guard site != nil || sublayerHooks else {
             Linear.forward(
                 out: residual, inp: inp, weight: weight, bias: bias, rows: n, inFeatures: inFeatures, outFeatures: c,
                 accumulate: true)
+            hookForward(
+                linear, layer: l, rows: n, input: inp, inputWidth: inFeatures, output: residual, outputWidth: c,
+                acts: acts)
             return
         }
+        let branch = sublayerHooks ? acts.branch : acts.dln
         Linear.forward(
-            out: scratch, inp: inp, weight: weight, bias: bias, rows: n, inFeatures: inFeatures, outFeatures: c)
-        site.apply(scratch, count: n * c)
-        addInPlace(residual, scratch, n * c)
+            out: branch, inp: inp, weight: weight, bias: bias, rows: n, inFeatures: inFeatures, outFeatures: c)
+        hookForward(
+            linear, layer: l, rows: n, input: inp, inputWidth: inFeatures, output: branch, outputWidth: c, acts: acts)
+        site?.apply(branch, count: n * c)
+        for point in HookTable.sublayerPoints(attention: attention) {
+            hookForward(
+                point, layer: l, rows: n, input: input, inputWidth: c, branch: branch, output: residual, outputWidth: c,
+                acts: acts)
+        }
+        addInPlace(residual, branch, n * c)
     }
 }
 

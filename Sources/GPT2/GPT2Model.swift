@@ -12,23 +12,39 @@ import Kernels
 /// - `loss(_:labels:options:prefix:)` and `lossAndGradients(…)`: the training objective and its gradient
 ///   for any subset of parameters and the Prefix-Tuning slots (`GradientRequest`).
 ///
+/// A `ModelExtension` (LoRA, bottleneck adapters) runs its kernels at its hook points in every forward —
+/// one-shot, training and incremental decoding alike — and its backward in `lossAndGradients`.
+///
 /// The parameters are read, never written. Calls may run concurrently: each takes its own activation
 /// workspace (the last one is kept for reuse, since allocating and first-touching hundreds of MB per step
 /// would cost more than the small kernels).
 public final class GPT2Model: @unchecked Sendable {
     public let config: GPT2Config
     public let parameters: GPT2Parameters
+    /// Extra kernels at named hook points of every block, or nil for the plain model.
+    public var modelExtension: (any ModelExtension)? { hooks?.modelExtension }
+    let hooks: HookTable?
     private let lock = NSLock()
     private var spare: Activations?
 
-    /// A model over `parameters`, whose layout must be the one `config` implies.
-    public init(config: GPT2Config, parameters: GPT2Parameters) throws(GPT2Error) {
+    /// A model over `parameters`, whose layout must be the one `config` implies, with `extension`'s kernels at
+    /// its hook points (whose layers must exist in this model).
+    public init(config: GPT2Config, parameters: GPT2Parameters, extension: (any ModelExtension)? = nil)
+        throws(GPT2Error)
+    {
         try config.validate(source: "GPT2Model")
         guard parameters.config == config else {
             throw .invalidInput(argument: "parameters", reason: "laid out for a different config than the model's")
         }
         self.config = config
         self.parameters = parameters
+        hooks = try `extension`.map { e throws(GPT2Error) in try HookTable(e, config: config) }
+    }
+
+    /// This model's parameters (shared, not copied) with `extension` at its hook points instead of this
+    /// model's extension.
+    public func extended(with extension: (any ModelExtension)?) throws(GPT2Error) -> GPT2Model {
+        try GPT2Model(config: config, parameters: parameters, extension: `extension`)
     }
 
     public convenience init(checkpoint: GPT2Checkpoint) throws(GPT2Error) {
@@ -90,12 +106,17 @@ public final class GPT2Model: @unchecked Sendable {
         spare = nil
         lock.unlock()
         let acts: Activations
-        if let old, old.matches(batch: batch.batchSize, length: batch.length, keys: keys, needs: needs) {
+        let layout = hooks?.layout(rows: batch.batchSize * batch.length, training: needs != nil)
+        if let old,
+            old.matches(batch: batch.batchSize, length: batch.length, keys: keys, needs: needs, extension: layout)
+        {
             acts = old
         } else {
             acts = Activations(
-                config: config, batch: batch.batchSize, length: batch.length, keys: keys, needs: needs, reusing: old)
+                config: config, batch: batch.batchSize, length: batch.length, keys: keys, needs: needs,
+                extension: layout, reusing: old)
         }
+        acts.hookDropoutKey = nil
         defer {
             lock.lock()
             spare = acts

@@ -1,16 +1,19 @@
 /// Which gradients a training step needs: a set of parameter tensors (everything else is frozen: its
-/// weight gradients are never computed, only the activation gradients that flow through it) and
-/// whether the Prefix-Tuning slots train.
+/// weight gradients are never computed, only the activation gradients that flow through it), whether the
+/// Prefix-Tuning slots train, and whether the model's `ModelExtension` trains.
 ///
 /// The backward stops at the lowest stage holding something trainable: with only LayerNorms trainable it
-/// still has to reach `h.0.ln_1`, but with only `ln_f` it never enters a block.
+/// still has to reach `h.0.ln_1`, but with only `ln_f` it never enters a block. A training extension adds
+/// the stage of its lowest hook (the model knows where its hooks are).
 public struct GradientRequest: Sendable, Equatable {
     public var tensors: Set<GPT2Tensor>
     public var prefix: Bool
+    public var extensionParameters: Bool
 
-    public init(tensors: Set<GPT2Tensor> = [], prefix: Bool = false) {
+    public init(tensors: Set<GPT2Tensor> = [], prefix: Bool = false, extensionParameters: Bool = false) {
         self.tensors = tensors
         self.prefix = prefix
+        self.extensionParameters = extensionParameters
     }
 
     /// LN-Tuning: every `ln_1`, `ln_2` and `ln_f` gain and bias.
@@ -73,5 +76,15 @@ public struct GradientRequest: Sendable, Equatable {
         return TrainingNeeds(
             ln1Out: any(.attnQKVWeight), atty: any(.attnProjWeight), ln2Out: any(.mlpFCWeight),
             geluOut: any(.mlpProjWeight))
+    }
+}
+
+extension TrainingNeeds {
+    /// Also keeps the inputs of `linears` (those with a `beside` hook, whose backward reads them).
+    mutating func keepInputs(of linears: Set<BlockLinear>) {
+        ln1Out = ln1Out || linears.contains(.attnQKV)
+        atty = atty || linears.contains(.attnProj)
+        ln2Out = ln2Out || linears.contains(.mlpFC)
+        geluOut = geluOut || linears.contains(.mlpProj)
     }
 }

@@ -25,8 +25,10 @@ public final class KVCache: @unchecked Sendable {
     public private(set) var values: UnsafeMutablePointer<Float>
     /// `[batchCapacity][slotCapacity]`, nonzero where a slot holds a prefix entry or a real token.
     public private(set) var mask: UnsafeMutablePointer<UInt8>
-    /// Position id the next real token of each row gets (prefix length + real tokens so far).
+    /// Position id the next real token of each row gets (the prefix's positions + real tokens so far).
     public internal(set) var nextPosition: [Int32]
+    /// Position of a row's first token: the prefix length with PEFT's prefix, 0 with AdapterHub's.
+    let firstPosition: Int32
 
     /// An empty cache for `batchSize` rows of up to `slotCapacity` slots (prefix included), seeded with
     /// `prefix` in every row when given.
@@ -53,7 +55,8 @@ public final class KVCache: @unchecked Sendable {
         self.batchCapacity = batchSize
         self.batchSize = batchSize
         self.length = p
-        self.nextPosition = [Int32](repeating: Int32(p), count: batchSize)
+        self.firstPosition = Int32(prefix?.positionCount ?? 0)
+        self.nextPosition = [Int32](repeating: firstPosition, count: batchSize)
         (keys, values, mask) = Self.allocate(config: config, rows: batchSize, slots: slotCapacity)
         if let prefix { seed(prefix: prefix, rows: 0..<batchSize) }
     }
@@ -116,7 +119,7 @@ public final class KVCache: @unchecked Sendable {
                 reason: "\(prefix.length) slots for a cache made with a \(prefixLength)-slot prefix")
         }
         length = prefixLength
-        nextPosition = [Int32](repeating: Int32(prefixLength), count: batchSize)
+        nextPosition = [Int32](repeating: firstPosition, count: batchSize)
         if let prefix { seed(prefix: prefix, rows: 0..<batchSize) }
     }
 

@@ -7,19 +7,26 @@
 ///
 /// PEFT stores the prefix (without projection) as an embedding `[P, L·2·C]` viewed as
 /// `[P, L·2, NH, hd]`; `init(peftEmbedding:)` and `peftEmbedding()` convert.
+///
+/// PEFT's prefix takes up positions: it enters as `past_key_values`, so the first token's position is P.
+/// AdapterHub's is concatenated inside each attention layer, invisible to the position ids, which start at 0
+/// (`shiftsPositions` false).
 public final class PrefixSlots: @unchecked Sendable {
     public let config: GPT2Config
     public let length: Int
     public let base: UnsafeMutablePointer<Float>
+    /// Whether the tokens' positions start after the prefix (PEFT) or at 0 (AdapterHub).
+    public let shiftsPositions: Bool
 
     /// Floats in one (layer, key/value) block: NH·P·hd.
     public var blockCount: Int { config.nHead * length * config.headDim }
     public var count: Int { config.nLayer * 2 * blockCount }
 
     /// A zero-filled prefix of `length` slots.
-    public init(config: GPT2Config, length: Int) {
+    public init(config: GPT2Config, length: Int, shiftsPositions: Bool = true) {
         self.config = config
         self.length = max(length, 0)
+        self.shiftsPositions = shiftsPositions
         let n = max(config.nLayer * 2 * config.nHead * self.length * config.headDim, 1)
         base = UnsafeMutableRawPointer.allocate(byteCount: n * 4, alignment: 64).initializeMemory(
             as: Float.self, repeating: 0, count: n)
@@ -36,15 +43,19 @@ public final class PrefixSlots: @unchecked Sendable {
 
     public func zero() { base.update(repeating: 0, count: count) }
 
+    /// Positions the prefix takes from the model's `n_positions`: P with PEFT's convention, none with AdapterHub's.
+    public var positionCount: Int { shiftsPositions ? length : 0 }
+
     /// From PEFT's prompt-encoder embedding `[P, L·2·C]` (row p = all layers' keys and values of slot p).
-    public convenience init(config: GPT2Config, peftEmbedding: [Float]) throws(GPT2Error) {
+    public convenience init(config: GPT2Config, peftEmbedding: [Float], shiftsPositions: Bool = true) throws(GPT2Error)
+    {
         let perSlot = config.nLayer * 2 * config.nEmbd
         guard perSlot > 0, peftEmbedding.count % perSlot == 0 else {
             throw .invalidInput(
                 argument: "prefix embedding",
                 reason: "\(peftEmbedding.count) floats is not a multiple of n_layer·2·n_embd = \(perSlot)")
         }
-        self.init(config: config, length: peftEmbedding.count / perSlot)
+        self.init(config: config, length: peftEmbedding.count / perSlot, shiftsPositions: shiftsPositions)
         forEachPEFTIndex { mine, peft in base[mine] = peftEmbedding[peft] }
     }
 

@@ -3,7 +3,7 @@ import GPT2
 import Tuning
 
 /// `lntune merge`: a base model folder plus an adapter → a new, complete model folder with the adapter's
-/// LayerNorm values (and BitFit biases, or a full fine-tune's weights) folded in, which transformers'
+/// LayerNorm values (and BitFit biases, a full fine-tune's weights, or LoRA's W += scaling·(B·A)ᵀ) folded in, which transformers'
 /// `from_pretrained` loads as a plain GPT-2 (eval/reference/make_adapter_fixtures.py checks one).
 ///
 /// A prefix cannot be merged (it is extra attention slots, not a change of weights): such adapters fail with
@@ -58,7 +58,10 @@ public enum AdapterMerging {
             if let error = error as? GPT2Error { throw .model(error) }
             throw .io(path: output.path, reason: "\(error)")
         }
-        let replaced = adapter.fullParameters != nil ? base.parameters.layout.slots.count : adapter.tensors.count
+        let replaced =
+            adapter.fullParameters != nil
+            ? base.parameters.layout.slots.count
+            : adapter.tensors.count + (adapter.extensionModule?.mergedTensors.count ?? 0)
         return Summary(
             method: adapter.configuration.name, replacedTensors: replaced, copiedFiles: copied,
             warnings: merged.warnings)

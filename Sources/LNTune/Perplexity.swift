@@ -87,8 +87,8 @@ public enum Perplexity {
         for (i, input) in inputs.enumerated() where input.count > limit {
             let counted =
                 (endOfText != nil ? "counting the leading <|endoftext|>; " : "")
-                + ((model.prefix?.length ?? 0) > 0
-                    ? "the adapter's \(model.prefix?.length ?? 0) prefix slots take the rest; " : "")
+                + ((model.prefix?.positionCount ?? 0) > 0
+                    ? "the adapter's \(model.prefix?.positionCount ?? 0) prefix slots take the rest; " : "")
             throw .lineTooLong(
                 file: source, line: i + 1, tokens: input.count, limit: limit,
                 hint: counted + "split the line (LNTune never truncates)")

@@ -4,8 +4,8 @@ import GPT2
 /// The trainable-parameter line users know from PEFT's `print_trainable_parameters()`:
 /// `trainable params: 38,400 || all params: 124,439,808 || trainable%: 0.0309`.
 ///
-/// "All params" counts the base model once plus any parameters a method adds (prefix slots or the prefix MLP);
-/// the tied LM head is the embedding and is not counted twice.
+/// "All params" counts the base model once plus any parameters a method adds (prefix slots or the prefix MLP,
+/// a hook-point module such as LoRA's A and B); the tied LM head is the embedding and is not counted twice.
 public struct ParameterReport: Equatable, Sendable, CustomStringConvertible {
     public let trainable: Int
     public let all: Int
@@ -16,7 +16,9 @@ public struct ParameterReport: Equatable, Sendable, CustomStringConvertible {
     }
 
     public init(selection: TrainableSelection) {
-        let extra = selection.prefix?.trainableParameterCount(config: selection.layout.config) ?? 0
+        let extra =
+            (selection.prefix?.trainableParameterCount(config: selection.layout.config) ?? 0)
+            + selection.extensionParameterCount
         self.init(trainable: selection.baseParameterCount + extra, all: selection.layout.totalCount + extra)
     }
 

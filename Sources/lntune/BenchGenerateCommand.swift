@@ -10,6 +10,10 @@ struct BenchGenerateCommand: ParsableCommand {
         abstract: "Greedy (batch 1 and N) and beam-search tokens/s on a model folder, EOS disabled.")
 
     @Option(help: .model) var model: String
+    @Option(help: "An adapter folder to decode with (a LoRA adapter runs beside the Linears unless --merge).")
+    var adapter: String?
+    @Flag(help: "Fold the adapter into the weights first (as lntune merge does), so decoding costs the base model's.")
+    var merge = false
     static let promptLengthBound = NumericBound(
         "--prompt-length", 1...100_000, note: "with --new-tokens within n_positions")
     static let newTokensBound = NumericBound("--new-tokens", 1...100_000)
@@ -22,6 +26,12 @@ struct BenchGenerateCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: numBeamsBound.help("Beams of the beam-search run.")) var numBeams = 5
     @Option(parsing: .unconditional, help: SharedBounds.repeats.help("Repeats (the best is reported).")) var repeats = 3
     @Flag(help: "Print JSON lines (the CPU, then one per mode) instead of a table.") var json = false
+    @Option(
+        help: ArgumentHelp(
+            "Decode with a new adapter of this method (e.g. adapter, mam), to time what it adds.",
+            discussion: "The method options of `lntune train` apply; without --method the model decodes as it is."))
+    var method: String?
+    @Argument(parsing: .allUnrecognized, help: .hidden) var methodArguments: [String] = []
 
     func validate() throws {
         try Self.promptLengthBound.check(promptLength)
@@ -29,11 +39,27 @@ struct BenchGenerateCommand: ParsableCommand {
         try SharedBounds.batchSize.check(batchSize)
         try Self.numBeamsBound.check(numBeams)
         try SharedBounds.repeats.check(repeats)
-        try PathFlags.refuseEmpty([("--model", model)])
+        try PathFlags.refuseEmpty([("--model", model), ("--adapter", adapter)])
+        if merge && adapter == nil { throw ValidationError("--merge needs --adapter") }
+        // A new adapter of --method replaces the model's hook-point module, so it cannot sit on a loaded one.
+        if adapter != nil && method != nil {
+            throw ValidationError("--adapter decodes a trained adapter, --method times a new one: give one of them")
+        }
+        try CommandFailure.usage { _ = try configuration() }
+    }
+
+    func configuration() throws -> TuningConfiguration? {
+        guard let method else {
+            guard methodArguments.isEmpty else { throw ValidationError("method options need --method") }
+            return nil
+        }
+        return try TuningMethods.configuration(named: method, arguments: methodArguments)
     }
 
     func run() throws {
-        let gpt2 = try ModelLoader.loadWeights(ModelRequest(model: model)).makeModel()
+        let gpt2 = try ModelLoader.loadWeights(
+            ModelRequest(model: model, adapter: adapter), adapterUse: merge ? .merge : .apply
+        ).makeModel()
         let c = gpt2.config
         let rows = max(batchSize, numBeams)
         let slots = promptLength + newTokens
@@ -49,7 +75,8 @@ struct BenchGenerateCommand: ParsableCommand {
             hint: "lower --batch-size, --num-beams, --prompt-length or --new-tokens")
         print(CPUInfo.current().header(json: json))
         let results = try GenerateBenchmark.run(
-            model: gpt2, promptLength: promptLength, newTokens: newTokens, batchSize: batchSize, numBeams: numBeams,
+            model: gpt2, method: try configuration()?.method, promptLength: promptLength, newTokens: newTokens,
+            batchSize: batchSize, numBeams: numBeams,
             repeats: repeats)
         print(GenerateBenchmark.format(results, json: json))
     }

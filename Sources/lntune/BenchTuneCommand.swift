@@ -13,7 +13,13 @@ struct BenchTuneCommand: ParsableCommand {
             and optimizer-state sizes, and the process's peak resident memory.
             """)
 
-    @Option(help: .model) var model: String
+    @Option(
+        help: ArgumentHelp(
+            "Model: a folder (config.json + model.safetensors) or a hub name in the Hugging Face cache (gpt2);"
+                + " default: a random-weight GPT-2 of --config."))
+    var model: String?
+    @Option(help: "Size of the random-weight GPT-2 used without --model: small (124M) or medium (355M).")
+    var config: ModelBenchmark.ModelSize = .small
 
     @OptionGroup(title: "Method") var method: MethodOptions
 
@@ -30,7 +36,9 @@ struct BenchTuneCommand: ParsableCommand {
     }
 
     func run() throws {
-        let gpt2 = try ModelLoader.loadWeights(ModelRequest(model: model)).makeModel()
+        let gpt2 =
+            try model.map { try ModelLoader.loadWeights(ModelRequest(model: $0)).makeModel() }
+            ?? ModelBenchmark.randomModel(config.gpt2Config)
         try MemoryEstimate([
             (
                 "activations",

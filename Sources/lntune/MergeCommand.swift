@@ -3,11 +3,12 @@ import Foundation
 import LNTune
 import TextIO
 
-/// `lntune merge`: fold an LN-Tuning (or BitFit / full) adapter into the base weights → a plain model folder.
+/// `lntune merge`: fold an LN-Tuning (or BitFit / full / LoRA) adapter into the base weights → a plain model folder.
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
-        abstract: "Write a full model folder with an adapter's LayerNorms (or biases) folded into the base weights.",
+        abstract:
+            "Write a full model folder with an adapter's LayerNorms (biases, LoRA updates) folded into the base weights.",
         discussion: """
             The output (config.json + model.safetensors, plus the base folder's tokenizer files) loads in \
             transformers with GPT2LMHeadModel.from_pretrained(OUT) and in LNTune with --model OUT, and computes \

@@ -59,7 +59,7 @@ extension ArgumentHelp {
     static let revision = ArgumentHelp(
         "With a hub name: the branch, tag or commit hash to use from the cache (default: main).")
     static let adapter = ArgumentHelp(
-        "Adapter folder: PEFT LN_TUNING / PREFIX_TUNING, or LNTune's prefix+ln, bitfit and full layouts.")
+        "Adapter folder: PEFT LN_TUNING / PREFIX_TUNING / LORA, or LNTune's NAME+ln, bitfit and full layouts.")
 }
 
 /// Prints what the loader noticed without refusing, one `warning: …` line each on stderr.

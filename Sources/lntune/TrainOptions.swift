@@ -30,8 +30,18 @@ struct MethodOptions: ParsableArguments {
     /// Every method and its options, from the registry.
     static var methodHelp: String {
         let methods = TuningMethods.summaries.map { "  \($0.name): \($0.summary)" }
-        let options = TuningMethods.entries.flatMap { entry in
-            entry.options.map { "  \($0.usage)  (\(entry.name)) \($0.help)" }
+        // An option several methods share (the bottleneck adapters') is listed once, naming them all.
+        var owners: [String: [String]] = [:]
+        var order: [(usage: String, help: String)] = []
+        for entry in TuningMethods.entries {
+            for option in entry.options {
+                let key = option.usage + option.help
+                if owners[key] == nil { order.append((option.usage, option.help)) }
+                owners[key, default: []].append(entry.name)
+            }
+        }
+        let options = order.map { option in
+            "  \(option.usage)  (\((owners[option.usage + option.help] ?? []).joined(separator: ", "))) \(option.help)"
         }
         return (["Methods:"] + methods + ["Method options:"] + options).joined(separator: "\n")
     }
@@ -50,7 +60,7 @@ struct OptimizationOptions: ParsableArguments {
 
     @Option(
         name: .customLong("lr"), parsing: .unconditional,
-        help: "Peak learning rate (default: 1e-3 for ln and bitfit, 5e-5 otherwise).")
+        help: "Peak learning rate (default: 1e-3 ln, bitfit; 2e-4 lora; 1e-4 adapters, mam; 5e-5 prefix, full).")
     var learningRate: Double?
 
     @Option(help: "Learning-rate schedule after warm-up (linear decays to 0).")

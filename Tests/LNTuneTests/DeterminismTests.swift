@@ -81,10 +81,12 @@ func theCLIWritesTheSameBitsOnAnyThreadCount() throws {
     #expect(refused.status != 0 && refused.output.contains("LNTUNE_THREADS=\"two\""), "\(refused.output)")
 }
 
-/// Training through the library — LN-Tuning, Prefix-Tuning with LN-Tuning, and full fine-tuning of the tiny
-/// model, batches of 8 (two shards each) and a dev evaluation — writes byte-identical adapters and logs on 1, 2
-/// and 3 threads.
-@Test(.enabled(if: tinyModel != nil, "data/tiny-model is missing"), arguments: ["ln", "prefix+ln", "full"])
+/// Training through the library — LN-Tuning, Prefix-Tuning with LN-Tuning, full fine-tuning, LoRA and the
+/// bottleneck adapter of the tiny model, batches of 8 (two shards each) and a dev evaluation — writes
+/// byte-identical adapters and logs on 1, 2 and 3 threads.
+@Test(
+    .enabled(if: tinyModel != nil, "data/tiny-model is missing"),
+    arguments: ["ln", "prefix+ln", "full", "lora", "adapter"])
 func trainingWritesTheSameBitsOnAnyThreadCount(method: String) throws {
     let fixture = try TrainingFixture(.sample(train: 24, dev: 8, extraTrainRows: []), model: try #require(tinyModel))
     let configuration = try TuningMethods.defaults(named: method)

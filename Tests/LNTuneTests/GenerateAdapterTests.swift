@@ -44,15 +44,26 @@ struct GenerateAdapterTests {
         let reference = try #require(doc.cases[name])
         var (model, adapter) = try Self.model(adapter: reference.adapter)
         if reference.adapter == "prefix-adapter" { #expect(adapter?.prefix?.length == doc.prefix_length) }
+        try Self.expectDecoding(
+            &model, prompts: doc.prompts, maxNewTokens: doc.max_new_tokens, numBeams: reference.num_beams,
+            eos: doc.eos_token_id, expected: reference.expected)
+    }
+
+    /// Greedy (one beam) or beam search over all prompts as one left-padded batch, and over each prompt alone,
+    /// gives `expected` (the new ids per prompt).
+    static func expectDecoding(
+        _ model: inout GPT2LanguageModel, prompts: [[Int]], maxNewTokens: Int, numBeams: Int, eos: Int,
+        expected: [[Int]]
+    ) throws {
         var parameters = GenerateParameters()
-        parameters.maxNewTokens = doc.max_new_tokens
-        parameters.numBeams = reference.num_beams
-        parameters.eosTokenId = doc.eos_token_id
-        let batched = try Generation.generate(&model, prompts: doc.prompts, parameters: parameters)
-        #expect(batched.map { $0[0].tokens } == reference.expected)
-        for (prompt, expected) in zip(doc.prompts, reference.expected) {
+        parameters.maxNewTokens = maxNewTokens
+        parameters.numBeams = numBeams
+        parameters.eosTokenId = eos
+        let batched = try Generation.generate(&model, prompts: prompts, parameters: parameters)
+        #expect(batched.map { $0[0].tokens } == expected)
+        for (prompt, want) in zip(prompts, expected) {
             let single = try Generation.generate(&model, prompts: [prompt], parameters: parameters)
-            #expect(single[0][0].tokens == expected)
+            #expect(single[0][0].tokens == want)
         }
     }
 

@@ -156,6 +156,27 @@ struct NumericFlagTests {
         #expect(status == 64 && output.contains("--\(flag)") && !output.contains("Missing value"), "\(output)")
     }
 
+    /// The numeric options of LoRA and the bottleneck adapters (parsed by the Tuning target) state their range
+    /// in `lntune train --help`, and a value outside it — negative ones read as values — is a usage error
+    /// naming the option.
+    @Test(arguments: [
+        ("lora", "lora-r", "-1"), ("lora", "lora-alpha", "0"), ("lora+ln", "lora-dropout", "1"),
+        ("adapter", "adapter-reduction-factor", "-16"), ("mam", "adapter-reduction-factor", "1e9"),
+    ])
+    func methodOptionsAreBounded(method: String, flag: String, value: String) throws {
+        let executable = try #require(lntuneExecutable())
+        let help = try runLNTune(executable, ["train", "--help"])
+        // Help wraps its lines: compare with the whitespace collapsed.
+        let text = help.output.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let line = text.components(separatedBy: "--\(flag) ").dropFirst().first ?? ""
+        #expect(line.prefix(400).contains("Range: "), "--\(flag): \(line.prefix(400))")
+        let (status, output) = try runLNTune(
+            executable,
+            ["train", "--model", "m", "--task", "e2e", "--train", "t", "--out", "o", "--method", method]
+                + ["--\(flag)", value])
+        #expect(status == 64 && output.contains("--\(flag)") && !output.contains("Missing value"), "\(output)")
+    }
+
     /// A negative number is a value: `--length-penalty -0.5` parses, and the command goes on to load the model
     /// (which does not exist here: a run-time error, status 1).
     @Test func negativeNumbersAreValues() throws {

@@ -160,3 +160,39 @@ private enum ProgressPrinterFormat {
             .joined()
     }
 }
+
+/// LoRA and bottleneck-adapter runs: the report has a table and a figure of each layer's module norms, and
+/// the numbers are the Frobenius norms of the adapter's down and up tensors computed here from the best
+/// adapter (LoRA's B has moved off zero, so both are positive).
+@Test(arguments: [("lora", "attn.c_attn"), ("adapter", "output_adapters")])
+func moduleNormsMatchTheAdapter(method: String, module: String) throws {
+    let fixture = try TrainingFixture(.short(train: 8, dev: 4))
+    let settings = fixture.settings(
+        out: method, method: try TuningMethods.configuration(named: method), maxSteps: 2, evalEvery: 2)
+    _ = try Trainer(settings: settings).run()
+    let report = try RunReport.load([settings.out])
+    let change = try #require(report.runs[0].change)
+    #expect(change.views.contains(.modules) && change.prefixNorms.isEmpty && change.blocks.isEmpty)
+    let base = try GPT2Checkpoint.load(directory: fixture.model).parameters
+    let adapter = try AdapterFiles.read(from: RunFolder(settings.out).best, modelConfig: base.config)
+    let extensionModule = try #require(adapter.extensionModule)
+    #expect(change.moduleNorms.map(\.layer) == Array(0..<TrainingFixture.config.nLayer))
+    for norm in change.moduleNorms {
+        #expect(norm.module == module)
+        func expected(_ parts: [String]) -> Double {
+            extensionModule.tensors.filter { t in
+                t.name.contains("h.\(norm.layer).\(module).") && parts.contains { t.name.contains(".\($0)") }
+            }.flatMap { Array(extensionModule.buffer($0)) }.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+        }
+        let (down, up) = (expected(["lora_A", "adapter_down"]), expected(["lora_B", "adapter_up"]))
+        #expect(abs(norm.down - down) <= 1e-9 * down && abs(norm.up - up) <= 1e-9 * up, "layer \(norm.layer)")
+        #expect(down > 0 && up > 0, "layer \(norm.layer)")
+    }
+    let markdown = report.markdown()
+    #expect(markdown.contains("adapter module norm per layer"), "\(markdown)")
+    #expect(markdown.contains("| \(module) "), "\(markdown)")
+    let page = try ElementCollector.parse(report.html())
+    #expect(
+        page.elements.contains { $0.name == "svg" && $0.attributes["aria-label"]?.hasSuffix("adapter modules") == true }
+    )
+}

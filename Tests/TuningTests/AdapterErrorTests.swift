@@ -83,13 +83,13 @@ func thrownError<T>(_ body: () throws(TuningError) -> T) -> TuningError? {
     #expect(weightsPath.hasSuffix("adapter_model.safetensors") && hint.contains("safe_serialization"))
 
     // An adapter type LNTune does not implement.
-    let lora = try copy("from-peft/ln", in: folder)
-    try edit(lora.appendingPathComponent("adapter_config.json")) { $0["peft_type"] = "LORA" }
+    let ia3 = try copy("from-peft/ln", in: folder)
+    try edit(ia3.appendingPathComponent("adapter_config.json")) { $0["peft_type"] = "IA3" }
     #expect(
         throws: TuningError.unsupportedAdapter(
-            file: lora.appendingPathComponent("adapter_config.json").path, type: "LORA")
+            file: ia3.appendingPathComponent("adapter_config.json").path, type: "IA3")
     ) {
-        try AdapterFiles.read(from: lora, modelConfig: config)
+        try AdapterFiles.read(from: ia3, modelConfig: config)
     }
     // Not a causal LM adapter; a garbled config; a prefix config that contradicts its tensor.
     let seq2seq = try copy("from-peft/prefix", in: folder)

@@ -8,17 +8,20 @@ private func batches() throws -> [TrainingBatch] {
     try (0..<4).map { try randomBatch([8, 5, 6], seed: 100 + UInt64($0)) }
 }
 
-/// Everything a run's future depends on, as bits: all model parameters, prefix parameters, moments, step.
+/// Everything a run's future depends on, as bits: all model parameters, prefix parameters, the hook-point
+/// module's values (LoRA, bottleneck adapters), moments, step.
 private func snapshot(_ t: Tuner) -> [UInt32] {
     var out = bits(t.model.parameters.buffer)
     if let prefix = t.prefix { out += bits(prefix.values.buffer) }
+    if let module = t.extensionModule { out += bits(module.values.buffer) }
     out += bits(t.optimizer.firstMoment.buffer) + bits(t.optimizer.secondMoment.buffer)
     return out + [UInt32(t.completedSteps), UInt32(truncatingIfNeeded: t.random.state)]
 }
 
 /// Save after two steps → load into a fresh tuner on a fresh base model → two more steps equals four
-/// uninterrupted steps bit for bit (parameters, prefix encoder, moments, step results), for every method and
-/// for SGD with momentum; the trainer's JSON comes back unchanged.
+/// uninterrupted steps bit for bit (parameters, prefix encoder, hook-point module, moments, step results), for
+/// every method (LoRA, the bottleneck adapters and their +ln included) and for SGD with momentum; the
+/// trainer's JSON comes back unchanged.
 @Test(arguments: TuningMethods.names)
 func resumeEqualsUninterrupted(_ name: String) throws {
     try checkResume(method: try contractMethod(name), options: contractOptions(name))

@@ -33,7 +33,7 @@ func configurationsRoundTripThroughJSON(_ name: String) throws {
                 prefix: .init(virtualTokens: 5, projection: .mlp(hidden: 64)),
                 ln: LNTuningOptions(modules: [.attn, .final], layers: 0...3)))
     for bad in [
-        #"{"method":"lora"}"#, #"{"method":"prefix","prefix":{"virtual_tokens":5,"projection":"conv"}}"#,
+        #"{"method":"ia3"}"#, #"{"method":"prefix","prefix":{"virtual_tokens":5,"projection":"conv"}}"#,
         #"{"method":"ln","ln":{"terms":["gain"],"modules":["attn"],"layers":[3,1]}}"#,
     ] {
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(TuningConfiguration.self, from: Data(bad.utf8)) }

@@ -5,13 +5,34 @@ import TestSupport
 import Tuning
 
 /// A small configuration of every registered method for the tiny model: its defaults, with a short prefix
-/// through a narrow MLP where it has a prefix.
+/// through a narrow MLP where it has a prefix. `prefixLength: 0` asks for the method's neutral configuration:
+/// no prefix slots, and bottleneck adapters initialised as the identity (AdapterHub's `mam_adapter` init,
+/// which zeroes the up-projection; its default `bert` init starts away from the base model).
 func contractMethod(_ name: String, prefixLength: Int = 4) throws -> any TuningMethod {
     let prefix = PrefixTuningOptions(virtualTokens: prefixLength, projection: .mlp(hidden: 16))
-    switch name {
-    case "prefix": return PrefixTuning(options: prefix)
-    case "prefix+ln": return TuningConfiguration.prefixLN(prefix: prefix).method
-    default: return try TuningMethods.defaults(named: name).method
+    let withLN = name.hasSuffix("+ln")
+    let base = withLN ? String(name.dropLast(3)) : name
+    func neutral(_ options: BottleneckOptions) -> BottleneckOptions {
+        var options = options
+        if prefixLength == 0 { options.initialisation = .mamAdapter }
+        return options
+    }
+    switch base {
+    case "prefix":
+        return withLN ? TuningConfiguration.prefixLN(prefix: prefix).method : PrefixTuning(options: prefix)
+    case "mam":
+        var mamPrefix = prefix
+        mamPrefix.shiftsPositions = false
+        return withLN
+            ? TuningConfiguration.mamLN(prefix: mamPrefix).method : MAMTuning(prefix: mamPrefix)
+    case let other:
+        if let kind = BottleneckTuning.Kind(rawValue: other) {
+            let options = neutral(kind.defaults)
+            return withLN
+                ? TuningConfiguration.bottleneckLN(kind, options: options).method
+                : BottleneckTuning(kind, options: options)
+        }
+        return try TuningMethods.defaults(named: name).method
     }
 }
 
@@ -64,8 +85,7 @@ func saveThenLoadGivesTheSameLogits(_ name: String) throws {
     try AdapterFiles.write(tuner.adapter(baseModel: "tiny-gpt2"), to: folder.url)
     let loaded = try AdapterFiles.read(from: folder.url, modelConfig: tuner.model.config)
     #expect(loaded.configuration == tuner.configuration)
-    let base = try Tiny.model()
-    try loaded.apply(to: base.parameters)
+    let base = try loaded.model(on: Tiny.model())
     let batch = try fourExamples().tokens
     let want = try tuner.logits(batch)
     let got = try base.logits(batch, prefix: loaded.prefix)
@@ -74,6 +94,9 @@ func saveThenLoadGivesTheSameLogits(_ name: String) throws {
 
 /// A prefix of length 0 is the base model: logits equal it bit for bit, even after training steps (the
 /// encoder's weights change, but nothing reaches the model). Methods without a prefix start as the base model.
+/// A module at a sub-layer hook point (bottleneck adapters) makes the model add the sub-layer's output through
+/// a buffer of its own, which rounds the residual sum in another order: there "the base model" is within float
+/// rounding (1e-6 of the logits' scale) rather than bit for bit.
 @Test(arguments: TuningMethods.names)
 func emptyPrefixIsTheBaseModel(_ name: String) throws {
     let base = try Tiny.model()
@@ -81,7 +104,13 @@ func emptyPrefixIsTheBaseModel(_ name: String) throws {
     let want = try base.logits(batch.tokens)
     let tuner = try Tuner(
         model: try Tiny.model(), method: try contractMethod(name, prefixLength: 0), options: contractOptions(name))
-    #expect(bits(try tuner.logits(batch.tokens).values) == bits(want.values), "\(name) before training")
+    let got = try tuner.logits(batch.tokens).values
+    if tuner.extensionModule?.hookSites.contains(where: { if case .beside = $0.point { false } else { true } }) == true
+    {
+        #expect(scaledError(got, want.values) <= 1e-6, "\(name) before training: \(scaledError(got, want.values))")
+    } else {
+        #expect(bits(got) == bits(want.values), "\(name) before training")
+    }
     if name == "prefix" {
         for _ in 0..<2 { try tuner.step(batches: [batch]) }
         #expect(tuner.prefixSlots()?.length == 0)

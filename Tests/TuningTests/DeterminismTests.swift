@@ -51,8 +51,12 @@ private func trainBits(_ method: String, threads: Int, dropout: Float = 0) throw
 }
 
 /// Training steps give the same bits on 1, 2 and 3 threads, for LN-Tuning, Prefix-Tuning with LN-Tuning,
-/// and full fine-tuning (with dropout on for one of them: its masks are keyed by shard, not by thread).
-@Test(arguments: [("ln", Float(0)), ("prefix+ln", 0), ("full", 0), ("prefix+ln", 0.1)])
+/// full fine-tuning, LoRA and the bottleneck adapters (with dropout on for some: GPT-2's masks and the
+/// hook-point module's are keyed by shard, not by thread).
+@Test(arguments: [
+    ("ln", Float(0)), ("prefix+ln", 0), ("full", 0), ("prefix+ln", 0.1), ("lora", 0), ("lora+ln", 0.1),
+    ("adapter", 0), ("par-adapter", 0), ("mam+ln", 0.1),
+])
 func trainingStepsAreTheSameOnAnyThreadCount(method: String, dropout: Float) throws {
     let reference = try trainBits(method, threads: 1, dropout: dropout)
     for threads in [2, 3] {

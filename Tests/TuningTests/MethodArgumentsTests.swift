@@ -34,7 +34,7 @@ private func message(_ body: () throws(TuningError) -> TuningConfiguration) -> S
 /// Options of another method, unknown or repeated options, a missing value and combinations that make no
 /// sense are refused with a message naming the option and what to do — never ignored.
 @Test func badMethodOptionsAreRefused() {
-    #expect(message { () throws(TuningError) in try parse("lora") }.contains("expected one of ln, prefix, prefix+ln"))
+    #expect(message { () throws(TuningError) in try parse("ia3") }.contains("expected one of ln, prefix, prefix+ln"))
     #expect(
         message { () throws(TuningError) in try parse("bitfit", "--ln-terms", "bias") }.contains(
             "needs --method ln or prefix+ln"))
@@ -61,7 +61,11 @@ private func message(_ body: () throws(TuningError) -> TuningConfiguration) -> S
 
 /// The registry offers every method, and `NAME+ln` exactly where LN-Tuning can be added.
 @Test func registryNamesEveryMethod() throws {
-    #expect(TuningMethods.names == ["ln", "prefix", "prefix+ln", "bitfit", "full"])
+    #expect(
+        TuningMethods.names == [
+            "ln", "prefix", "prefix+ln", "bitfit", "full", "lora", "lora+ln", "adapter", "adapter+ln",
+            "adapter-houlsby", "adapter-houlsby+ln", "par-adapter", "par-adapter+ln", "mam", "mam+ln",
+        ])
     for name in TuningMethods.names {
         #expect(try TuningMethods.defaults(named: name).name == name)
     }

@@ -4,8 +4,9 @@ import Testing
 import TestSupport
 import Tuning
 
-/// Whole training steps in PyTorch on the tiny model (eval/reference/make_tuning_fixtures.py).
-private struct TrainingCase: Decodable, Sendable {
+/// Whole training steps in PyTorch on the tiny model (eval/reference/make_tuning_fixtures.py; LoRA's in
+/// make_lora_fixtures.py).
+struct TrainingCase: Decodable, Sendable {
     struct Step: Decodable, Sendable {
         let micro_batches: [FixtureBatch]
         let loss: Double, grad_norm: Float, learning_rate: Double
@@ -31,15 +32,20 @@ private struct TrainingCase: Decodable, Sendable {
 /// (MLP with AdamW under HF groups and warmup; direct with SGD + momentum + decay), BitFit with plain SGD.
 @Test(arguments: try TrainingCase.table.cases(count: 5) { $0.map(\.name) })
 func trainingStepsMatchPyTorch(_ name: String) throws {
-    let f = try #require(try TrainingCase.table.value().first { $0.name == name })
+    try checkTrainingSteps(try #require(try TrainingCase.table.value().first { $0.name == name }))
+}
+
+/// Runs the case's steps with LNTune's tuner and compares every step with PyTorch's. Base tensors must start as
+/// the checkpoint's; the method's own parameters (prefix encoder, LoRA matrices) take the fixture's values.
+func checkTrainingSteps(_ f: TrainingCase) throws {
     let tuner = try Tuner(
         model: try Tiny.model(), method: f.method.method,
         options: TunerOptions(
             optimizer: f.optimizer, schedule: f.schedule, maxGradientNorm: f.max_grad_norm, objective: f.objective))
     #expect(Set(tuner.segments.map(\.name)) == Set(f.initial.keys))
-    for segment in tuner.segments {
+    for (i, segment) in tuner.segments.enumerated() {
         let start = try #require(f.initial[segment.name])
-        if segment.name.hasPrefix("prompt_encoder.") {
+        if i >= tuner.selection.tensors.count {
             _ = segment.valueBuffer.update(fromContentsOf: start)  // PEFT's random initialisation
         } else {
             #expect(bits(segment.valueBuffer) == bits(start), "\(segment.name) differs from the checkpoint")

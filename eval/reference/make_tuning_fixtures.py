@@ -80,16 +80,15 @@ def hf_decay_names(model) -> set:
 
 
 def lntune_name(peft_or_hf_name: str) -> str:
-    """The segment name LNTune's Tuner uses for a torch parameter name."""
+    """The segment name LNTune's Tuner uses for a torch parameter name (LoRA: `….lora_A.weight`)."""
     n = peft_or_hf_name.removeprefix("base_model.model.")
     if n.startswith("prompt_encoder.default."):
         return "prompt_encoder." + n.removeprefix("prompt_encoder.default.")
-    return n.replace(".ln_tuning_layers.default", "")
+    return n.replace(".ln_tuning_layers.default", "").replace(".default.", ".")
 
 
 def run_case(spec: dict, g: torch.Generator) -> dict:
     from peft import PrefixTuningConfig, get_peft_model
-    from transformers import get_linear_schedule_with_warmup
 
     model = load_tiny()
     for p in model.parameters():
@@ -110,6 +109,13 @@ def run_case(spec: dict, g: torch.Generator) -> dict:
             task_type="CAUSAL_LM", num_virtual_tokens=prefix["virtual_tokens"], prefix_projection=mlp,
             encoder_hidden_size=prefix.get("hidden", 32))
         net = get_peft_model(model, config).eval()
+    return train(net, spec, g)
+
+
+def train(net, spec: dict, g: torch.Generator) -> dict:
+    """The optimizer steps of `spec` on `net`'s trainable parameters; the case with its initial values and steps."""
+    from transformers import get_linear_schedule_with_warmup
+
     trainable = [(n, p) for n, p in net.named_parameters() if p.requires_grad]
     initial = {lntune_name(n): floats(p) for n, p in trainable}
 

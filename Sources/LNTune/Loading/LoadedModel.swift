@@ -15,11 +15,15 @@ public struct AdaptedCheckpoint: Sendable {
     public let folder: URL
     /// What the loader noticed without refusing (a different base model name).
     public let warnings: [LoadWarning]
+    /// The adapter's hook-point module (LoRA) when it was applied rather than merged: the model runs it.
+    var extensionModule: (any ModelExtension)? = nil
 
-    /// The weights as a model to run (sharing the parameter buffer); the adapter's prefix is separate.
+    /// The weights as a model to run (sharing the parameter buffer), with the adapter's hook-point module
+    /// when it was not merged; the adapter's prefix is separate.
     public func makeModel() throws(LNTuneError) -> GPT2Model {
         do {
-            return try GPT2Model(checkpoint: checkpoint)
+            return try GPT2Model(
+                config: checkpoint.config, parameters: checkpoint.parameters, extension: extensionModule)
         } catch {
             throw .model(error)
         }
@@ -51,7 +55,7 @@ public struct LoadedModel: Sendable {
 
     /// Token positions a sequence may use: the model's context minus the prefix slots (at least
     /// `ModelLoader.minimumTokens`, which the loader checked).
-    public var maxSequenceLength: Int { config.nPositions - (prefix?.length ?? 0) }
+    public var maxSequenceLength: Int { config.nPositions - (prefix?.positionCount ?? 0) }
 
     /// The model as the decoders see it (the prefix seeded into every row's cache).
     public var languageModel: GPT2LanguageModel { GPT2LanguageModel(model: model, prefix: prefix) }

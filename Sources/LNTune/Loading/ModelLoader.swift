@@ -72,7 +72,7 @@ public enum ModelLoader {
         }
         try AdapterFit.checkBlocks(adapter, model: checkpoint.config, modelName: request.model)
         if let prefix = adapter.prefix {
-            _ = try positions(afterPrefix: prefix.length, in: checkpoint.config, source: adapterPath)
+            _ = try positions(afterPrefix: prefix.positionCount, in: checkpoint.config, source: adapterPath)
         }
         do {
             switch adapterUse {
@@ -86,7 +86,8 @@ public enum ModelLoader {
             recorded: adapter.baseModel, adapter: adapterPath, modelName: request.model, modelFolder: folder,
             hub: request.hub)
         return AdaptedCheckpoint(
-            checkpoint: checkpoint, adapter: adapter, folder: folder, warnings: warning.map { [$0] } ?? [])
+            checkpoint: checkpoint, adapter: adapter, folder: folder, warnings: warning.map { [$0] } ?? [],
+            extensionModule: adapterUse == .apply ? adapter.extensionModule : nil)
     }
 
     /// A tokenizer folder (`vocab.json` + `merges.txt`) or a `.tiktoken` rank file (the tokenizer alone, for

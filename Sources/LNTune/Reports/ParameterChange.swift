@@ -5,8 +5,9 @@ import Tuning
 /// What tuning did to the parameters, per layer — the LN-Tuning paper's view: for every LayerNorm (`ln_1`,
 /// `ln_2` of each block, `ln_f`) the mean absolute change of its gain γ and bias β from the base checkpoint to
 /// the adapter; for other base tensors an adapter replaces (BitFit's biases, full fine-tuning's weights) the
-/// mean absolute change per block; for a prefix the Frobenius norm of each layer's keys and values (a
-/// prefix has no "before").
+/// mean absolute change per block; for a prefix the Frobenius norm of each layer's keys and values, and for
+/// a hook-point module (LoRA, bottleneck adapters) the Frobenius norm of each layer's down and up projections
+/// (neither has a "before": they are new parameters).
 public struct ParameterChange: Sendable, Equatable {
     public struct LayerNormDelta: Sendable, Equatable {
         public var module: LayerNormModule
@@ -29,6 +30,18 @@ public struct ParameterChange: Sendable, Equatable {
         public var values: Double
     }
 
+    /// One hook-point module of one layer: LoRA beside a Linear (`attn.c_attn`) or a bottleneck adapter
+    /// (`output_adapters`, `attention_adapters`).
+    public struct ModuleNorm: Sendable, Equatable {
+        public var layer: Int
+        /// The module's name inside the block, as in its adapter file.
+        public var module: String
+        /// Frobenius norm of the down projection (LoRA's A; the adapter's down weight and bias), and of the up
+        /// projection (LoRA's B, which starts at zero; the adapter's up weight and bias).
+        public var down: Double
+        public var up: Double
+    }
+
     /// The adapter folder compared with the base model.
     public var adapterFolder: String
     /// Every LayerNorm of the model, in layout order (`h.0.ln_1`, `h.0.ln_2`, …, `ln_f`); zero where the
@@ -38,16 +51,18 @@ public struct ParameterChange: Sendable, Equatable {
     public var blocks: [BlockDelta]
     /// Per layer, for methods with a prefix.
     public var prefixNorms: [PrefixNorm]
+    /// Per layer and module, in the module's tensor order, for methods with a hook-point module.
+    public var moduleNorms: [ModuleNorm]
 
     /// Whether any LayerNorm value moved.
     public var changesLayerNorms: Bool { layerNorms.contains { $0.gain != 0 || $0.bias != 0 } }
 
     /// The views a report shows of this change (a table and a figure each).
-    public enum View: Sendable { case layerNorms, prefix, blocks }
+    public enum View: Sendable { case layerNorms, prefix, modules, blocks }
 
     public var views: [View] {
         (changesLayerNorms ? [.layerNorms] : []) + (prefixNorms.isEmpty ? [] : [.prefix])
-            + (blocks.isEmpty ? [] : [.blocks])
+            + (moduleNorms.isEmpty ? [] : [.modules]) + (blocks.isEmpty ? [] : [.blocks])
     }
 
     public init(base: GPT2Parameters, adapter: Adapter, adapterFolder: String) {
@@ -96,6 +111,33 @@ public struct ParameterChange: Sendable, Equatable {
                         values: Self.norm(prefix.values(layer: layer), count: prefix.blockCount))
                 }
             } ?? []
+        moduleNorms = adapter.extensionModule.map(Self.moduleNorms) ?? []
+    }
+
+    /// The module's tensors grouped by layer and module from their names
+    /// (`transformer.h.3.attn.c_attn.lora_A.weight`, `transformer.h.3.output_adapters.adapter_up.bias`).
+    static func moduleNorms(_ module: any TrainableExtension) -> [ModuleNorm] {
+        var norms: [ModuleNorm] = []
+        for tensor in module.tensors {
+            let parts = tensor.name.split(separator: ".").map(String.init)
+            guard let h = parts.firstIndex(of: "h"), h + 1 < parts.count, let layer = Int(parts[h + 1]) else {
+                continue
+            }
+            let rest = parts[(h + 2)...]
+            let end = rest.firstIndex { ["lora_A", "lora_B", "adapter_down", "adapter_up"].contains($0) }
+            let name = rest[..<(end ?? rest.endIndex)].joined(separator: ".")
+            let isDown = end.map { rest[$0] == "lora_A" || rest[$0] == "adapter_down" } ?? false
+            let buffer = module.buffer(tensor)
+            let squares = buffer.reduce(0.0) { $0 + Double($1) * Double($1) }
+            if norms.last?.layer != layer || norms.last?.module != name {
+                norms.append(ModuleNorm(layer: layer, module: name, down: 0, up: 0))
+            }
+            // Squares first; the roots are taken once every tensor of the module is in.
+            if isDown { norms[norms.count - 1].down += squares } else { norms[norms.count - 1].up += squares }
+        }
+        return norms.map {
+            ModuleNorm(layer: $0.layer, module: $0.module, down: $0.down.squareRoot(), up: $0.up.squareRoot())
+        }
     }
 
     private static func norm(_ values: UnsafeMutablePointer<Float>, count: Int) -> Double {

@@ -77,7 +77,7 @@ enum ReportCharts {
     static func changeFigures(_ run: RunData) -> [String] {
         guard let change = run.change else { return [] }
         let make: [ParameterChange.View: (RunData, ParameterChange) -> String] = [
-            .layerNorms: layerNorms, .prefix: prefixNorms, .blocks: blocks,
+            .layerNorms: layerNorms, .prefix: prefixNorms, .modules: moduleNorms, .blocks: blocks,
         ]
         return change.views.compactMap { make[$0]?(run, change) }
     }
@@ -113,6 +113,20 @@ enum ReportCharts {
         return BarChart(
             title: "\(run.name): prefix", xLabel: "layer", yLabel: "Frobenius norm",
             categories: change.prefixNorms.map { "\($0.layer)" }, series: series
+        ).svg() + HTML.legend(series.map { ($0.name, $0.color) })
+    }
+
+    /// One bar pair per module: `3` alone when each layer has one module, `3 attn.c_attn` otherwise.
+    static func moduleNorms(_ run: RunData, _ change: ParameterChange) -> String {
+        let perLayer = Set(change.moduleNorms.map(\.layer)).count == change.moduleNorms.count
+        let series = [
+            BarChart.Series(name: "‖down‖", color: "#4e79a7", values: change.moduleNorms.map(\.down)),
+            BarChart.Series(name: "‖up‖", color: "#e15759", values: change.moduleNorms.map(\.up)),
+        ]
+        return BarChart(
+            title: "\(run.name): adapter modules", xLabel: "layer", yLabel: "Frobenius norm",
+            categories: change.moduleNorms.map { perLayer ? "\($0.layer)" : "\($0.layer) \($0.module)" },
+            series: series
         ).svg() + HTML.legend(series.map { ($0.name, $0.color) })
     }
 

@@ -60,7 +60,7 @@ enum ReportTables {
     static func changeTables(_ run: RunData) -> [ReportTable] {
         guard let change = run.change else { return [] }
         let make: [ParameterChange.View: (RunData, ParameterChange) -> ReportTable] = [
-            .layerNorms: layerNorms, .prefix: prefixNorms, .blocks: blocks,
+            .layerNorms: layerNorms, .prefix: prefixNorms, .modules: moduleNorms, .blocks: blocks,
         ]
         return change.views.compactMap { make[$0]?(run, change) }
     }
@@ -80,6 +80,14 @@ enum ReportTables {
             header: ["layer", "‖keys‖", "‖values‖"],
             rows: change.prefixNorms.map { ["\($0.layer)", HTML.number($0.keys), HTML.number($0.values)] },
             numericColumns: [0, 1, 2])
+    }
+
+    static func moduleNorms(_ run: RunData, _ change: ParameterChange) -> ReportTable {
+        ReportTable(
+            title: "\(run.name): adapter module norm per layer (Frobenius)",
+            header: ["layer", "module", "‖down‖", "‖up‖"],
+            rows: change.moduleNorms.map { ["\($0.layer)", $0.module, HTML.number($0.down), HTML.number($0.up)] },
+            numericColumns: [0, 2, 3], notes: ["down: LoRA's A or the adapter's down projection; up: B or up"])
     }
 
     static func blocks(_ run: RunData, _ change: ParameterChange) -> ReportTable {

@@ -60,7 +60,7 @@ public final class Trainer {
         times.loadTokenizer += loaded.timing.tokenizer
         (modelFolder, tokenizerFolder, warnings) = (loaded.modelFolder, loaded.tokenizerSource, loaded.warnings)
         let (model, tokenizer, config) = (loaded.model, loaded.tokenizer, loaded.config)
-        let prefixLength = settings.method.method.prefix?.virtualTokens ?? 0
+        let prefixLength = settings.method.method.prefix?.positionCount ?? 0
         let positions = try ModelLoader.positions(afterPrefix: prefixLength, in: config, source: "--prefix-length")
         let maxLength = settings.maxLength ?? positions
         guard maxLength <= positions else {

@@ -4,8 +4,9 @@ import GPT2
 /// Reading and writing adapter folders. Each method writes and reads its own layout (see its folder); this
 /// type finds which method a folder holds and provides the file plumbing they share.
 ///
-/// A folder is either a PEFT adapter (`adapter_config.json`, whose `peft_type` names the method) or one of
-/// LNTune's layouts for what PEFT has no type for (`lntune_adapter.json`, whose `method` names it).
+/// A folder is either a PEFT adapter (`adapter_config.json`, whose `peft_type` names the method), an AdapterHub
+/// adapter (`adapter_config.json` with a `config` object: bottleneck adapters, MAM) or one of LNTune's layouts
+/// for what neither has a type for (`lntune_adapter.json`, whose `method` names it).
 public enum AdapterFiles {
     /// Writes `adapter` into `directory` (created if needed). Weights are written before the config or
     /// manifest that points at them, each file atomically, so a reader never sees a config without its weights.
@@ -32,7 +33,11 @@ public enum AdapterFiles {
         } else if FileManager.default.fileExists(
             atPath: directory.appendingPathComponent(PEFTAdapterConfig.fileName).path)
         {
-            adapter = try readPEFT(directory, modelConfig: modelConfig)
+            // AdapterHub writes a file of the same name (bottleneck adapters, MAM).
+            adapter =
+                AdapterHubConfig.isAdapterHub(directory.appendingPathComponent(AdapterHubConfig.fileName))
+                ? try AdapterHubLayout.read(directory, modelConfig: modelConfig)
+                : try readPEFT(directory, modelConfig: modelConfig)
         } else {
             throw .missingFile(
                 path: directory.appendingPathComponent(PEFTAdapterConfig.fileName).path,

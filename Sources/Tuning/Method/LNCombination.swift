@@ -19,6 +19,7 @@ struct LNCombination: TuningMethod {
     var defaultLearningRate: Double { min(base.defaultLearningRate, ln.defaultLearningRate) }
     var parts: [any TuningMethod] { [base, ln] }
     var prefix: PrefixTuningOptions? { base.prefix }
+    func makeExtension(for config: GPT2Config) -> (any TrainableExtension)? { base.makeExtension(for: config) }
 
     func validate(for config: GPT2Config) throws(TuningError) {
         try base.validate(for: config)
@@ -62,6 +63,8 @@ struct LNCombination: TuningMethod {
             }
             combined.tensors.merge(read.tensors) { _, new in new }
             combined.prefix = combined.prefix ?? read.prefix
+            combined.prefixEncoder = combined.prefixEncoder ?? read.prefixEncoder
+            combined.extensionModule = combined.extensionModule ?? read.extensionModule
         }
         return combined
     }

@@ -24,6 +24,8 @@ public protocol TuningMethod: Sendable, CustomStringConvertible {
     func trainableTensors(in layout: ParameterLayout) -> [GPT2Tensor]
     /// Prefix slots this method adds, or nil.
     var prefix: PrefixTuningOptions? { get }
+    /// The module this method adds at the model's hook points (zero-filled), or nil.
+    func makeExtension(for config: GPT2Config) -> (any TrainableExtension)?
 
     /// The base tensors its adapter stores (by default the trained ones).
     func storedTensors(in layout: ParameterLayout) -> [GPT2Tensor]
@@ -47,6 +49,7 @@ extension TuningMethod {
     public var description: String { optionsDescription.isEmpty ? name : "\(name) (\(optionsDescription))" }
     public var parts: [any TuningMethod] { [self] }
     public var prefix: PrefixTuningOptions? { nil }
+    public func makeExtension(for config: GPT2Config) -> (any TrainableExtension)? { nil }
     public func storedTensors(in layout: ParameterLayout) -> [GPT2Tensor] { trainableTensors(in: layout) }
     public var storesWholeModel: Bool { false }
 
@@ -64,7 +67,10 @@ extension TuningMethod {
 
     /// The selection the trainer hands to the model's backward pass and to the optimizer.
     public func selection(for layout: ParameterLayout) -> TrainableSelection {
-        TrainableSelection(layout: layout, tensors: trainableTensors(in: layout), prefix: prefix)
+        let module = makeExtension(for: layout.config)
+        return TrainableSelection(
+            layout: layout, tensors: trainableTensors(in: layout), prefix: prefix,
+            extensionParameterCount: module?.parameterCount ?? 0, extensionLowestLayer: module?.lowestLayer)
     }
 }
 
@@ -83,20 +89,32 @@ public struct MethodJSONKey: CodingKey, Hashable, Sendable {
     static let method = MethodJSONKey("method")
 }
 
-/// What trains: a set of base tensors (as ranges of the flat parameter buffer) plus optional prefix slots.
+/// What trains: a set of base tensors (as ranges of the flat parameter buffer) plus optional prefix slots and
+/// the parameters of a module at the model's hook points (`TrainableExtension`).
 public struct TrainableSelection: Sendable {
     public let layout: ParameterLayout
     public let tensors: [GPT2Tensor]
     public let prefix: PrefixTuningOptions?
+    /// Parameters of the method's hook-point module (0 without one), and the lowest block it hooks into.
+    public let extensionParameterCount: Int
+    public let extensionLowestLayer: Int?
 
-    public init(layout: ParameterLayout, tensors: [GPT2Tensor], prefix: PrefixTuningOptions?) {
+    public init(
+        layout: ParameterLayout, tensors: [GPT2Tensor], prefix: PrefixTuningOptions?, extensionParameterCount: Int = 0,
+        extensionLowestLayer: Int? = nil
+    ) {
         self.layout = layout
         self.tensors = tensors
         self.prefix = prefix
+        self.extensionParameterCount = extensionParameterCount
+        self.extensionLowestLayer = extensionLowestLayer
     }
 
-    /// The request the model's backward pass takes: these tensors, and the prefix slots when the method has them.
-    public var gradientRequest: GradientRequest { GradientRequest(tensors: Set(tensors), prefix: prefix != nil) }
+    /// The request the model's backward pass takes: these tensors, the prefix slots and the hook-point module
+    /// when the method has them.
+    public var gradientRequest: GradientRequest {
+        GradientRequest(tensors: Set(tensors), prefix: prefix != nil, extensionParameters: extensionParameterCount > 0)
+    }
 
     /// Ranges of the flat buffer that train, merged where adjacent, in ascending order (the request's ranges:
     /// one implementation decides what is zeroed, clipped and updated).
@@ -111,7 +129,8 @@ public struct TrainableSelection: Sendable {
     /// live in every layer, and the embeddings below block 0, so either means "all the way down".
     public var lowestTrainableLayer: Int? {
         if prefix != nil || tensors.contains(.tokenEmbedding) || tensors.contains(.positionEmbedding) { return 0 }
-        return tensors.compactMap { if case let .block(layer, _) = $0 { return layer } else { return nil } }.min()
+        let blocks = tensors.compactMap { if case let .block(layer, _) = $0 { return layer } else { return nil } }
+        return (blocks + [extensionLowestLayer].compactMap { $0 }).min()
     }
 }
 

@@ -40,7 +40,9 @@ public struct TuningMethodEntry: Sendable {
 public enum TuningMethods {
     /// Every method, in the order help lists them.
     public static let entries: [TuningMethodEntry] = [
-        LNTuning.entry, PrefixTuning.entry, BitFit.entry, FullFineTuning.entry,
+        LNTuning.entry, PrefixTuning.entry, BitFit.entry, FullFineTuning.entry, LoRATuning.entry,
+        BottleneckTuning.sequentialEntry, BottleneckTuning.houlsbyEntry, BottleneckTuning.parallelEntry,
+        MAMTuning.entry,
     ]
 
     /// Every name `--method` accepts: each method, and `NAME+ln` where LN-Tuning can be added to it.

@@ -72,6 +72,13 @@ public final class PrefixParameters: @unchecked Sendable {
     }
 
     public var count: Int { values.count }
+
+    /// An independent copy with the same values (an adapter snapshot of a run that goes on training).
+    public func copy() -> PrefixParameters {
+        let other = PrefixParameters(config: config, options: options)
+        other.values.base.update(from: values.base, count: values.count)
+        return other
+    }
     public var virtualTokens: Int { max(options.virtualTokens, 0) }
 
     /// The storage of tensor `name` (empty for an unknown name).
@@ -111,7 +118,8 @@ public final class PrefixParameters: @unchecked Sendable {
     /// The prefix the model attends to: the encoder's output as key/value slots.
     public func slots() -> PrefixSlots {
         // The embedding always holds a whole number of rows of the right width, so the conversion cannot fail.
-        (try? PrefixSlots(config: config, peftEmbedding: embedding())) ?? PrefixSlots(config: config, length: 0)
+        (try? PrefixSlots(config: config, peftEmbedding: embedding(), shiftsPositions: options.shiftsPositions))
+            ?? PrefixSlots(config: config, length: 0)
     }
 
     /// tanh(E · W₁ᵀ + b₁), `[P, h]`.

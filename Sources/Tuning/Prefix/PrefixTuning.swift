@@ -49,9 +49,9 @@ public struct PrefixTuning: TuningMethod, Equatable {
 }
 
 extension PrefixTuningOptions {
-    /// The command-line form: `--prefix-length`, `--prefix-hidden` or `--prefix-direct` (not both).
-    init(arguments: MethodArguments) throws(TuningError) {
-        let defaults = PrefixTuningOptions()
+    /// The command-line form: `--prefix-length`, `--prefix-hidden` or `--prefix-direct` (not both), over
+    /// `defaults` (PEFT-style Prefix-Tuning's, or MAM's).
+    init(arguments: MethodArguments, defaults: PrefixTuningOptions = .init()) throws(TuningError) {
         let hidden = try arguments.int("prefix-hidden")
         // The library accepts an empty prefix (it is the base model, which tests check); asked for on the
         // command line it would train nothing.
@@ -65,7 +65,8 @@ extension PrefixTuningOptions {
         self.init(
             virtualTokens: try arguments.int("prefix-length") ?? defaults.virtualTokens,
             projection: arguments.flag("prefix-direct")
-                ? .direct : hidden.map { .mlp(hidden: $0) } ?? defaults.projection)
+                ? .direct : hidden.map { .mlp(hidden: $0) } ?? defaults.projection,
+            shiftsPositions: defaults.shiftsPositions)
         try validate()
     }
 }

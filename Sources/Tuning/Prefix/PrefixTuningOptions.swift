@@ -14,11 +14,18 @@ public struct PrefixTuningOptions: Equatable, Sendable, Codable, CustomStringCon
 
     public var virtualTokens: Int
     public var projection: Projection
+    /// PEFT's prefix shifts the tokens' positions by P (it uses up P of the model's positions); AdapterHub's,
+    /// which MAM uses, does not (see `PrefixSlots`).
+    public var shiftsPositions: Bool
 
-    public init(virtualTokens: Int = 10, projection: Projection = .mlp(hidden: 512)) {
+    public init(virtualTokens: Int = 10, projection: Projection = .mlp(hidden: 512), shiftsPositions: Bool = true) {
         self.virtualTokens = virtualTokens
         self.projection = projection
+        self.shiftsPositions = shiftsPositions
     }
+
+    /// Positions the prefix takes from the model's `n_positions`.
+    public var positionCount: Int { shiftsPositions ? max(virtualTokens, 0) : 0 }
 
     /// Width of one prefix row: keys and values of every layer.
     public static func rowWidth(config: GPT2Config) -> Int { 2 * config.nLayer * config.nEmbd }
@@ -53,18 +60,24 @@ public struct PrefixTuningOptions: Equatable, Sendable, Codable, CustomStringCon
 }
 
 extension PrefixTuningOptions {
-    // {"virtual_tokens": 10, "projection": "mlp", "hidden": 512} — PEFT's vocabulary, flat and stable.
+    // {"virtual_tokens": 10, "projection": "mlp", "hidden": 512} — PEFT's vocabulary, flat and stable;
+    // `"shift_positions": false` only for AdapterHub's convention (so PEFT-style records keep their bytes).
     private enum CodingKeys: String, CodingKey {
         case virtualTokens = "virtual_tokens"
         case projection, hidden
+        case shiftPositions = "shift_positions"
     }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let tokens = try c.decode(Int.self, forKey: .virtualTokens)
+        let shifts = try c.decodeIfPresent(Bool.self, forKey: .shiftPositions) ?? true
         switch try c.decode(String.self, forKey: .projection) {
-        case "direct": self.init(virtualTokens: tokens, projection: .direct)
-        case "mlp": self.init(virtualTokens: tokens, projection: .mlp(hidden: try c.decode(Int.self, forKey: .hidden)))
+        case "direct": self.init(virtualTokens: tokens, projection: .direct, shiftsPositions: shifts)
+        case "mlp":
+            self.init(
+                virtualTokens: tokens, projection: .mlp(hidden: try c.decode(Int.self, forKey: .hidden)),
+                shiftsPositions: shifts)
         case let other:
             throw DecodingError.dataCorruptedError(
                 forKey: .projection, in: c, debugDescription: "unknown projection '\(other)'; expected direct or mlp")
@@ -81,5 +94,6 @@ extension PrefixTuningOptions {
             try c.encode("mlp", forKey: .projection)
             try c.encode(hidden, forKey: .hidden)
         }
+        if !shiftsPositions { try c.encode(false, forKey: .shiftPositions) }
     }
 }

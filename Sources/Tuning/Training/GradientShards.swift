@@ -60,20 +60,22 @@ extension TrainingBatch {
 
 /// The gradient of one shard, or of a fold of shards, for one tuner: the trained ranges of a parameter-shaped
 /// buffer (whose other pages are never touched, so LN-Tuning's costs a few hundred KB of GPT-2 small's
-/// 500 MB of address space; full fine-tuning's is the whole model) and the gradient of the prefix slots, with
-/// the summed token losses and the counts.
+/// 500 MB of address space; full fine-tuning's is the whole model), the gradient of the prefix slots and of
+/// the hook-point module's values (LoRA, bottleneck adapters), with the summed token losses and the counts.
 public final class ShardGradient: @unchecked Sendable {
     let parameters: GPT2Parameters
     let prefix: PrefixSlots?
+    let `extension`: FloatBuffer?
     /// Σ token losses of the shards folded in.
     public internal(set) var lossSum: Double = 0
     /// Target tokens and sequences of the shards folded in.
     public internal(set) var targetTokens = 0
     public internal(set) var sequences = 0
 
-    init(parameters: GPT2Parameters, prefix: PrefixSlots?) {
+    init(parameters: GPT2Parameters, prefix: PrefixSlots?, extension: FloatBuffer?) {
         self.parameters = parameters
         self.prefix = prefix
+        self.extension = `extension`
     }
 }
 
@@ -82,7 +84,8 @@ extension Tuner {
     public func makeShardGradient() -> ShardGradient {
         ShardGradient(
             parameters: GPT2Parameters(config: model.config),
-            prefix: prefix.map { PrefixSlots(config: model.config, length: $0.virtualTokens) })
+            prefix: prefix.map { PrefixSlots(config: model.config, length: $0.virtualTokens) },
+            extension: extensionModule.map { FloatBuffer(count: $0.parameterCount) })
     }
 
     /// Writes into `gradient` (overwriting it) the gradient of shard `index` of the coming step (the index
@@ -99,12 +102,15 @@ extension Tuner {
     {
         request.zero(gradient.parameters)
         gradient.prefix?.zero()
+        gradient.extension?.zero()
         let result: LossResult
         do {
             result = try model.lossAndGradients(
                 shard.tokens, labels: shard.labels, options: options.objective.microBatchOptions, prefix: slots,
                 request: request, gradients: gradient.parameters, prefixGradients: gradient.prefix,
-                dropout: dropoutMask(step: completedSteps, shard: index))
+                extensionGradients: gradient.extension?.buffer,
+                dropout: dropoutMask(step: completedSteps, shard: index),
+                hookDropoutKey: dropoutKey(step: completedSteps, shard: index))
         } catch {
             throw .invalidBatch(reason: "shard \(index): \(error)")
         }
@@ -113,12 +119,14 @@ extension Tuner {
         gradient.sequences = shard.tokens.batchSize
     }
 
-    /// total ← total + shard: the trained ranges, the prefix gradient, the loss sum and the counts.
+    /// total ← total + shard: the trained ranges, the prefix and hook-point module gradients, the loss sum and the
+    /// counts.
     public func add(_ shard: ShardGradient, into total: ShardGradient) {
         for range in request.ranges(in: total.parameters.layout) {
             addInPlace(total.parameters.base + range.lowerBound, shard.parameters.base + range.lowerBound, range.count)
         }
         if let sum = total.prefix, let part = shard.prefix { addInPlace(sum.base, part.base, sum.count) }
+        if let sum = total.extension, let part = shard.extension { addInPlace(sum.base, part.base, sum.count) }
         total.lossSum += shard.lossSum
         total.targetTokens += shard.targetTokens
         total.sequences += shard.sequences

@@ -3,8 +3,8 @@ import Kernels
 import Randomness
 
 /// One training run's state and its optimizer step: the model (whose trainable ranges it updates in place),
-/// the method's selection, gradient buffers, optimizer moments for the trainable values only, and the prefix
-/// encoder's parameters.
+/// the method's selection, gradient buffers, optimizer moments for the trainable values only, the prefix
+/// encoder's parameters and the method's hook-point module (LoRA), which `model` runs.
 ///
 /// `step(batches:)` is one optimizer step over micro-batches: cut them into shards (`GradientShards`) →
 /// forward + backward per shard, each from zero, folded in shard order (summed losses and gradients) → divide
@@ -15,13 +15,17 @@ import Randomness
 /// Not for concurrent use: one step at a time (the model itself may serve other readers meanwhile, but
 /// they see the trainable values change between steps).
 public final class Tuner: @unchecked Sendable {
+    /// The model given, with the method's hook-point module attached when it has one.
     public let model: GPT2Model
     public let configuration: TuningConfiguration
     public let selection: TrainableSelection
     public let options: TunerOptions
     /// The prefix encoder (Prefix-Tuning methods), whose output the model attends to.
     public let prefix: PrefixParameters?
-    /// Trainable values and their gradients, base tensors first (layout order), then the prefix encoder.
+    /// The method's module at the model's hook points (LoRA), whose values train.
+    public let extensionModule: (any TrainableExtension)?
+    /// Trainable values and their gradients, base tensors first (layout order), then the prefix encoder, then
+    /// the hook-point module.
     public let segments: [TrainableSegment]
     public let optimizer: OptimizerState
     /// Optimizer steps completed (the schedule's position).
@@ -31,6 +35,7 @@ public final class Tuner: @unchecked Sendable {
 
     let gradients: GPT2Parameters
     let prefixGradients: FloatBuffer?
+    let extensionGradients: FloatBuffer?
     let request: GradientRequest
     /// The step's gradient, the fold of its shards' (its parameter buffer is `gradients`, which the segments
     /// view).
@@ -39,13 +44,13 @@ public final class Tuner: @unchecked Sendable {
     /// shards (it holds the trained ranges only: for full fine-tuning, a second model-sized buffer).
     var shardScratch: ShardGradient?
 
-    /// A tuner for `method` on `model`, with a freshly initialised prefix (PEFT's initialisation, seeded by
-    /// `options.seed`) and zero optimizer state. The model's trainable values are its starting point.
+    /// A tuner for `method` on `model`, with a freshly initialised prefix and hook-point module (PEFT's
+    /// initialisation, seeded by `options.seed`, prefix first) and zero optimizer state. The model's trainable
+    /// values are its starting point.
     public init(model: GPT2Model, method: any TuningMethod, options: TunerOptions) throws(TuningError) {
         let config = model.config
         try method.validate(for: config)
         try options.validate()
-        self.model = model
         self.configuration = TuningConfiguration(method)
         self.options = options
         selection = method.selection(for: model.parameters.layout)
@@ -53,8 +58,15 @@ public final class Tuner: @unchecked Sendable {
         gradients = GPT2Parameters(config: config)
         var random = TuningRandom(seed: options.seed)
         prefix = method.prefix.map { PrefixParameters(config: config, options: $0, random: &random) }
+        let module = method.makeExtension(for: config)
+        module?.initialize(random: &random)
+        extensionModule = module
+        self.model = try TuningError.wrapping { () throws(GPT2Error) in
+            module == nil ? model : try model.extended(with: module)
+        }
         self.random = random
         prefixGradients = prefix.map { FloatBuffer(count: $0.count) }
+        extensionGradients = module.map { FloatBuffer(count: $0.parameterCount) }
 
         var segments: [TrainableSegment] = []
         var offset = 0
@@ -77,10 +89,20 @@ public final class Tuner: @unchecked Sendable {
                 offset += t.count
             }
         }
+        if let module, let extensionGradients {
+            for t in module.tensors {
+                segments.append(
+                    TrainableSegment(
+                        name: t.name, shape: t.shape, values: module.values.base + t.offset,
+                        gradients: extensionGradients.base + t.offset, decays: t.decays, stateOffset: offset))
+                offset += t.count
+            }
+        }
         self.segments = segments
         optimizer = OptimizerState(options: options.optimizer, trainableCount: offset)
         stepGradient = ShardGradient(
-            parameters: gradients, prefix: prefix.map { PrefixSlots(config: config, length: $0.virtualTokens) })
+            parameters: gradients, prefix: prefix.map { PrefixSlots(config: config, length: $0.virtualTokens) },
+            extension: extensionGradients)
     }
 
     /// HF Trainer's rule: LayerNorm weights and biases are not decayed; embeddings and Linear weights are.
@@ -140,9 +162,13 @@ public final class Tuner: @unchecked Sendable {
             if let mine = stepGradient.prefix, let theirs = total.prefix {
                 mine.base.update(from: theirs.base, count: mine.count)
             }
+            if let mine = stepGradient.extension, let theirs = total.extension {
+                mine.base.update(from: theirs.base, count: mine.count)
+            }
         }
         let scale = 1 / Float(denominator)
         for s in segments.prefix(selection.tensors.count) { scaleInPlace(s.gradientBuffer, scale) }
+        if let extensionGradients { scaleInPlace(extensionGradients.buffer, scale) }
         if let prefix, let prefixGradients, let slotGradients = stepGradient.prefix {
             scaleInPlace(slotGradients.buffer, scale)
             prefixGradients.zero()
@@ -162,9 +188,14 @@ public final class Tuner: @unchecked Sendable {
     /// The dropout of one shard: its key is a hash of the seed, the step and the shard, so a resumed run
     /// draws the masks of the uninterrupted one. Nil without dropout.
     func dropoutMask(step: Int, shard: Int) -> DropoutMask? {
+        DropoutMask(rate: options.dropout, key: dropoutKey(step: step, shard: shard))
+    }
+
+    /// The key of one shard's dropout: GPT-2's sites and the hook-point module's (LoRA's own rate) derive
+    /// theirs from it.
+    func dropoutKey(step: Int, shard: Int) -> UInt64 {
         let stepKey = SplitMix64.mix(options.seed &+ UInt64(step + 1) &* SplitMix64.increment)
-        return DropoutMask(
-            rate: options.dropout, key: SplitMix64.mix(stepKey &+ UInt64(shard) &* SplitMix64.increment))
+        return SplitMix64.mix(stepKey &+ UInt64(shard) &* SplitMix64.increment)
     }
 
     /// The loss of `batch` with the current parameters and prefix (no gradients): validation.
