@@ -1,3 +1,4 @@
+import Collective
 import Foundation
 import Tuning
 
@@ -98,6 +99,6 @@ extension Trainer {
         if previousCheckpointStep() != nil { summary.checkpoint = folder.checkpoint.path }
         summary.error = error
         record.result = summary
-        try? record.write(to: folder.runRecord)
+        if processes.isRoot { try? record.write(to: folder.runRecord) }
     }
 }
