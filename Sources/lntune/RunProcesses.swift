@@ -24,7 +24,8 @@ enum RunProcesses {
         let named = text.replacingOccurrences(
             of: "Error: ", with: "Error (rank \(processes.rank) of \(processes.size), \(host)): ",
             options: .anchored)
-        FileHandle.standardError.write(Data(named.utf8))
+        // On a line of its own: rank 0's progress line may be open on the same terminal.
+        FileHandle.standardError.write(Data(("\n" + named).utf8))
         processes.abort(status: status)
     }
 }
