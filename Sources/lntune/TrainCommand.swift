@@ -104,7 +104,12 @@ struct TrainCommand: ParsableCommand {
             let summary = try trainer.run(
                 control: TrainingControl(stop: stop, evaluateAtStart: evalAtStart),
                 observer: processes.isRoot ? printer.handle : { _ in })
-            if processes.isRoot { printer.report(summary) }
+            if processes.isRoot {
+                printer.report(summary)
+                if let line = trainer.dataParallelExchangeSummary {
+                    FileHandle.standardError.write(Data("\(line)\n".utf8))
+                }
+            }
             processes.finish()
             return
         }

@@ -86,6 +86,7 @@ func dataParallelTrainingHasTheBitsOfOneProcess(method: String) throws {
         let run = try runMPI(ranks, try trainArguments(method: method, out: out))
         try #require(run.status == 0, "\(ranks) ranks: \(run.output)")
         #expect(run.output.contains("data-parallel: \(ranks) processes"), "\(run.output)")
+        #expect(run.output.contains("ms a step in the gradient exchange"), "\(run.output)")
         let got = try runFiles(out)
         #expect(differing(expected, got).isEmpty, "\(ranks) ranks: \(differing(expected, got))")
     }

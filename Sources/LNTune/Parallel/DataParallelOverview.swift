@@ -32,6 +32,19 @@ extension Trainer {
     }
 }
 
+extension Trainer {
+    /// The summary line of a data-parallel run: this rank's time in the gradient exchange per step (rank 0's,
+    /// which waits for the whole fold and broadcast); nil for one process or before any step.
+    public var dataParallelExchangeSummary: String? {
+        guard processes.size > 1, steps.exchanges > 0 else { return nil }
+        let perStep = steps.exchangeSeconds / Double(steps.exchanges)
+        let share = times.trainSteps > 0 ? steps.exchangeSeconds / times.trainSteps * 100 : 0
+        return "data-parallel: rank \(processes.rank) spent \(format1(perStep * 1000)) ms a step in the gradient"
+            + " exchange (fold and broadcast, waiting for the other ranks included) over \(steps.exchanges) steps:"
+            + " \(format1(share))% of the step time"
+    }
+}
+
 extension Collective {
     /// "rank 0–1 on host-a, rank 2 on host-b": consecutive ranks on one host grouped.
     public var layoutDescription: String {

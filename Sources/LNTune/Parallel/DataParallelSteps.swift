@@ -2,6 +2,7 @@ import Collective
 import Datasets
 import Foundation
 import Kernels
+import ResourceUsage
 import Tuning
 
 /// Optimizer steps shared by the processes of a run, with the bits of one process.
@@ -28,6 +29,10 @@ final class DataParallelSteps {
     private var packed: [[Float]] = []
     /// The fold so far: received from the rank before, added to, passed on.
     private var partial: [Float] = []
+    /// Wall seconds this rank spent in the exchange (fold and broadcast, waiting for the other ranks included)
+    /// over `exchanges` steps: the start-up and summary lines' cost of data parallelism.
+    private(set) var exchangeSeconds = 0.0
+    private(set) var exchanges = 0
 
     /// `LNTUNE_TEST_FAIL=RANK:STEP` makes rank RANK fail at step STEP (tests of what the other ranks do).
     private let injectedFailure: (rank: Int, step: Int)?
@@ -58,7 +63,10 @@ final class DataParallelSteps {
             try tuner.computeGradient(of: shards[i], index: i, into: gradient)
             totals.append(packed[k].withUnsafeMutableBufferPointer { tuner.pack(gradient, into: $0) })
         }
+        let stopwatch = Stopwatch()
         let total = try fold(totals, floats: count)
+        exchangeSeconds += stopwatch.wallSeconds
+        exchanges += 1
         partial.withUnsafeBufferPointer { tuner.unpack($0, totals: total, into: gradient) }
         return try tuner.applyStep(gradient)
     }
