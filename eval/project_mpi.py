@@ -40,6 +40,8 @@ def main():
     parser.add_argument("--ranks-per-machine", type=int, default=1)
     parser.add_argument("--global-batch", type=int, default=256)
     parser.add_argument("--medium-factor", type=float, default=2.85, help="medium/small FLOPs per token")
+    parser.add_argument("--full-factor", type=float, default=1.5, help="full/LN step time (measured)")
+    parser.add_argument("--methods", default="ln,full")
     args = parser.parse_args()
     latency = args.latency_us * 1e-6
     bandwidth = args.bandwidth_mbs * 1e6
@@ -47,8 +49,8 @@ def main():
     models = [
         ("small, ln", args.shard_seconds, 38_400 * 4),
         ("medium, ln", args.shard_seconds * args.medium_factor, 100_352 * 4),
-        ("small, full", args.shard_seconds * 1.5, 124_439_808 * 4),
-        ("medium, full", args.shard_seconds * args.medium_factor * 1.5, 354_823_168 * 4),
+        ("small, full", args.shard_seconds * args.full_factor, 124_439_808 * 4),
+        ("medium, full", args.shard_seconds * args.medium_factor * args.full_factor, 354_823_168 * 4),
     ]
     print(
         f"global batch {args.global_batch} ({shards} shards); latency {args.latency_us} us,"
@@ -56,7 +58,10 @@ def main():
     )
     print("| model, method | gradient | machines | compute s | exchange s | step s | efficiency |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
+    methods = args.methods.split(",")
     for name, shard_seconds, gradient_bytes in models:
+        if name.split(", ")[1] not in methods:
+            continue
         r = args.ranks_per_machine
 
         def step_seconds(n):

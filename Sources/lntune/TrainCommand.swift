@@ -106,9 +106,7 @@ struct TrainCommand: ParsableCommand {
                 observer: processes.isRoot ? printer.handle : { _ in })
             if processes.isRoot {
                 printer.report(summary)
-                if let line = trainer.dataParallelExchangeSummary {
-                    FileHandle.standardError.write(Data("\(line)\n".utf8))
-                }
+                if let line = trainer.dataParallelExchangeSummary { printer.line(line) }
             }
             processes.finish()
             return
