@@ -27,7 +27,15 @@ public enum Launch {
     public static func processes() throws(LaunchError) -> any Collective {
         guard underMPI else { return SingleProcess() }
         #if MPI
-            do { return try MPIProcesses() } catch { throw .mpi(error) }
+            let ranks: MPIProcesses
+            do { ranks = try MPIProcesses() } catch { throw .mpi(error) }
+            // `mpirun -np 1`: nothing to exchange, so MPI ends here (mpirun wants MPI_Finalize before the exit,
+            // whatever path the command takes) and the run is one process, Ctrl-C checkpoint included.
+            guard ranks.size > 1 else {
+                ranks.finish()
+                return SingleProcess()
+            }
+            return ranks
         #else
             throw .builtWithoutMPI
         #endif

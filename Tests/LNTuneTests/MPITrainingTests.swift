@@ -92,6 +92,19 @@ func dataParallelTrainingHasTheBitsOfOneProcess(method: String) throws {
     }
 }
 
+/// `mpirun -np 1` is one process: it ends MPI at once, trains as without mpirun and exits 0 (mpirun reports an
+/// error for a rank that exits without `MPI_Finalize`).
+@Test(needsMPI)
+func oneRankUnderMPIRunsAsOneProcess() throws {
+    let folder = try TemporaryFolder()
+    let out = folder.url.appendingPathComponent("one-rank").path
+    let run = try runMPI(1, try trainArguments(method: "ln", out: out, steps: 2))
+    #expect(run.status == 0, "\(run.output)")
+    #expect(!run.output.contains("data-parallel"), "\(run.output)")
+    #expect(
+        FileManager.default.fileExists(atPath: RunFolder(out).final.appendingPathComponent("adapter_config.json").path))
+}
+
 /// A 2-rank run that fails on rank 1 at step 5 stops both ranks with rank 1's message (no rank waits for it)
 /// and leaves rank 0's checkpoint of step 3; one process resumes it to the bits of an uninterrupted run.
 @Test(needsMPI)
