@@ -62,6 +62,36 @@ import Tuning
         }
     }
 
+    /// Gradient accumulation (shards of several micro-batches dealt to the ranks), `--eval-metrics` with
+    /// `--metric-for-best-model` (rank 0 decodes and broadcasts the scores, every rank decides on best/) and early
+    /// stopping: 3 thread ranks write the log and adapters of one process and stop at the same step.
+    @Test func accumulationDevMetricsAndEarlyStoppingMatchOneProcess() throws {
+        let fixture = try TrainingFixture(.short(train: 40, dev: 6))
+        func settings(_ out: String) -> TrainingSettings {
+            var settings = fixture.settings(out: out, maxSteps: 8, batchSize: 6, evalEvery: 2)
+            settings.gradientAccumulation = 2
+            settings.earlyStoppingPatience = 1
+            settings.devMetrics = DevMetricSettings(
+                metrics: ["bleu"], metricForBestModel: "eval_bleu", samples: 3, maxNewTokens: 6)
+            return settings
+        }
+        let single = try Trainer(settings: settings("one")).run()
+        #expect(
+            single.status == .stoppedEarly && single.completedSteps < 8, "\(single.status) \(single.completedSteps)")
+        let results = Self.train(settings("three"), ranks: 3)
+        for (rank, result) in results.enumerated() {
+            let summary = try result.get()
+            #expect(summary.status == single.status && summary.completedSteps == single.completedSteps, "rank \(rank)")
+            #expect(summary.bestMetric == single.bestMetric, "rank \(rank)")
+        }
+        let log = try String(contentsOf: RunFolder(settings("one").out).log, encoding: .utf8)
+        #expect(log.contains("\"bleu\""), "the dev metrics are logged")
+        let (expected, got) = (
+            try Self.runFiles(settings("one").out), try Self.runFiles(settings("three").out)
+        )
+        #expect(Self.differing(expected, got).isEmpty, "\(Self.differing(expected, got))")
+    }
+
     /// A checkpoint written by one process resumes on 3 ranks (and the other way round is the MPI test's) to
     /// the bits of the uninterrupted run.
     @Test func aOneProcessCheckpointResumesOnThreeRanks() throws {
