@@ -6,9 +6,13 @@
 # compares the adapters and log with a one-process run. Needs root (ip netns) and an MPI build:
 #
 #   swift build --traits MPI --scratch-path .build/mpi && sudo eval/mpi_two_hosts.sh .build/mpi/debug/lntune
+#
+# With a second argument, the ping-pong program built from eval/mpi_pingpong.c, it also measures latency and
+# bandwidth between the two hosts (over the veth).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 lntune=$(realpath "${1:-.build/mpi/debug/lntune}")
+pingpong=${2:+$(realpath "$2")}
 work=$(mktemp -d /tmp/lntune-two-hosts.XXXXXX)
 a=lntune-host-a
 b=lntune-host-b
@@ -51,9 +55,11 @@ args=(train --model data/tiny-model --task e2e --train data/sample/train.csv --d
     --max-dev-examples 24 --method ln --seed 4 --batch-size 10 --max-steps 6 --eval-every 3 --dropout 0.1)
 LNTUNE_THREADS=1 "$lntune" "${args[@]}" --out "$work/one" >"$work/one.log" 2>&1
 
-# mpirun itself runs on host a; its daemon on host b is started through the agent.
+# mpirun itself runs on host a; its daemon on host b is started through the agent. --bind-to none: each
+# "host" believes it has the machine's cores to itself and would bind its rank to core 0, so both ranks
+# would busy-poll on one core (2 ms a message instead of ~12 µs).
 ip netns exec "$a" unshare --uts bash -c "hostname host-a; exec mpirun --allow-run-as-root -np 2 \
-    --hostfile $work/hosts --mca plm_rsh_agent $work/enter-host --mca btl tcp,self \
+    --hostfile $work/hosts --mca plm_rsh_agent $work/enter-host --bind-to none --mca btl tcp,self \
     --mca btl_tcp_if_include 10.77.0.0/24 --mca oob_tcp_if_include 10.77.0.0/24 -x LNTUNE_THREADS=1 \
     $lntune ${args[*]} --out $work/two" 2>&1 | tee "$work/two.log" | grep '^data-parallel'
 
@@ -66,4 +72,9 @@ for file in final/adapter_model.safetensors final/adapter_config.json best/adapt
         status=1
     fi
 done
+if [ -n "$pingpong" ]; then
+    ip netns exec "$a" unshare --uts bash -c "hostname host-a; exec mpirun --allow-run-as-root -np 2 \
+        --hostfile $work/hosts --mca plm_rsh_agent $work/enter-host --bind-to none --mca btl tcp,self \
+        --mca btl_tcp_if_include 10.77.0.0/24 --mca oob_tcp_if_include 10.77.0.0/24 $pingpong"
+fi
 exit $status
