@@ -23,6 +23,9 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
+# Namespaces left by a run that was killed before its clean-up.
+ip netns del "$a" 2>/dev/null || true
+ip netns del "$b" 2>/dev/null || true
 
 ip netns add "$a"
 ip netns add "$b"

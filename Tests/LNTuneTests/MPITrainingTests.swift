@@ -172,6 +172,26 @@ func shardedGenerationWritesTheOutputOfOneProcess() throws {
     #expect(ids == (1...40).map { "test-\($0)" }, "\(ids)")
 }
 
+/// Two "hosts" on this machine (`eval/mpi_two_hosts.sh`: network namespaces joined by a veth pair, a hostfile,
+/// an rsh agent in place of ssh): the multi-host launch and TCP between hosts give the bits of one process.
+/// Needs root (`ip netns`), as in CI.
+@Test(
+    needsMPI,
+    .enabled(
+        if: getuid() == 0
+            && ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip"].contains { FileManager.default.isExecutableFile(atPath: $0) },
+        "needs root and iproute2 (ip netns) for two network namespaces"))
+func twoHostsOnOneMachineTrainToTheBitsOfOneProcess() throws {
+    let script = Fixtures.repositoryRoot.appendingPathComponent("eval/mpi_two_hosts.sh")
+    let run = try runLNTune(
+        URL(fileURLWithPath: "/bin/bash"), [script.path, try #require(lntuneExecutable()).path],
+        environment: ["OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1"])
+    #expect(run.status == 0, "\(run.output)")
+    #expect(run.output.contains("on 2 hosts: rank 0 on host-a, rank 1 on host-b"), "\(run.output)")
+    #expect(run.output.contains("identical: final/adapter_model.safetensors"), "\(run.output)")
+    #expect(!run.output.contains("DIFFERENT"), "\(run.output)")
+}
+
 /// A rank killed outright (SIGKILL, as by the OOM killer) does not leave the other waiting: mpirun ends the
 /// job, with a failure status, within a minute.
 @Test(needsMPI)
