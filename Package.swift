@@ -22,12 +22,17 @@ let package = Package(
         .executable(name: "lntune", targets: ["lntune"]),
         .library(name: "LNTune", targets: ["LNTune"]),
     ],
+    // `MPI` builds data-parallel training and sharded generation on Open MPI (`swift build --traits MPI`,
+    // Debian `libopenmpi-dev`); the default build needs no MPI and runs as one process.
+    traits: [.trait(name: "MPI", description: "Data-parallel training and sharded generation on Open MPI")],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CUTF8Proc", path: "Sources/CUTF8Proc", providers: [.apt(["libutf8proc-dev"])]),
+        // Open MPI's C API; linked only with the `MPI` trait.
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
 
         // The one seeded generator (SplitMix64); no dependencies, so Metrics stays free of the numeric targets.
         .target(name: "Randomness"),
@@ -38,6 +43,8 @@ let package = Package(
         .target(name: "ResourceUsage"),
         // The thread count of all parallel work (LNTUNE_THREADS); no dependencies, so Metrics can use it too.
         .target(name: "WorkerThreads"),
+        // The processes of a run and the few messages they exchange: one process, or Open MPI ranks (`MPI`).
+        .target(name: "Collective", dependencies: [.target(name: "CMPI", condition: .when(traits: ["MPI"]))]),
         .target(name: "Kernels", dependencies: ["CBLAS", "Randomness", "WorkerThreads"], swiftSettings: kernelFlags),
         .target(name: "Tokenizers", dependencies: ["CUTF8Proc", "TextIO"]),
         .target(name: "GPT2", dependencies: ["Kernels", "Randomness"], swiftSettings: hostCPU),
@@ -49,6 +56,7 @@ let package = Package(
             name: "LNTune",
             dependencies: [
                 "Tokenizers", "GPT2", "Tuning", "Decoding", "Metrics", "Datasets", "Kernels", "TextIO", "ResourceUsage",
+                "Collective",
             ],
             swiftSettings: hostCPU),
         // The `lntune bench` work, kept out of the library targets.
@@ -61,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "lntune",
             dependencies: [
-                "LNTune", "Benchmarks", "TextIO", "WorkerThreads",
+                "LNTune", "Benchmarks", "TextIO", "WorkerThreads", "Collective",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "TestSupport", dependencies: ["Kernels", "GPT2", "Randomness"]),
@@ -80,7 +88,7 @@ let package = Package(
             name: "LNTuneTests",
             dependencies: [
                 "LNTune", "TextIO", "TestSupport", "GPT2", "Tuning", "Decoding", "Datasets", "Tokenizers",
-                "WorkerThreads",
+                "WorkerThreads", "Collective",
             ]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "GPT2", "ResourceUsage", "TestSupport"]),
     ]

@@ -83,6 +83,7 @@ enum CommandFailure {
         let usage = isUsage(error)
         var text = "Error: \(message(error))\n"
         if usage { text += "  See '\(commandPath()) --help' for more information.\n" }
+        RunProcesses.abortIfShared(text, status: usage ? 64 : 1)
         FileHandle.standardError.write(Data(text.utf8))
         Foundation.exit(usage ? 64 : 1)
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Collective
 import Foundation
 import LNTune
 import TextIO
@@ -64,20 +65,38 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Under `mpirun` (an `MPI` build) the ranks share the examples of --input; rank 0 writes.
+        let processes = try RunProcesses.start()
+        if processes.size > 1 && prompt != nil {
+            throw ValidationError("--prompt runs in one process; under mpirun, generate shards the examples of --input")
+        }
         // Outputs are checked before the model loads: a bad --out must not cost a model load, or a whole run.
-        try datasetRequest()?.checkOutputs()
+        if processes.isRoot { try datasetRequest()?.checkOutputs() }
         let loaded = try ModelLoader.load(model.request(adapter: adapter.adapter))
-        printWarnings(loaded.warnings)
+        if processes.isRoot { printWarnings(loaded.warnings) }
         let generator = Generator(loaded)
         var choice = try decoding.choice()
         if !decoding.noGenerationConfig {
             choice.configFile = try GenerationConfigFile.read(folder: loaded.modelFolder)
-            if !choice.configFileSummary.isEmpty {
+            if processes.isRoot && !choice.configFileSummary.isEmpty {
                 FileHandle.standardError.write(Data((choice.configFileSummary + "\n").utf8))
             }
         }
         let parameters = try generator.parameters(choice)
-        if let prompt {
+        if processes.size > 1, let request = datasetRequest() {
+            if processes.isRoot {
+                FileHandle.standardError.write(
+                    Data(
+                        ("data-parallel: \(processes.size) processes (Open MPI) on \(processes.layoutDescription);"
+                            + " batches of \(batchSize) dealt to the ranks in turn; rank 0 writes the predictions in"
+                            + " input order\n").utf8))
+            }
+            let records = try request.generate(generator: generator, parameters: parameters, processes: processes)
+            if processes.isRoot && request.out == nil {
+                print(try PredictionFiles.jsonLines(records), terminator: "")
+            }
+            processes.finish()
+        } else if let prompt {
             try continuePrompt(prompt, generator: generator, parameters: parameters)
         } else if let request = datasetRequest() {
             try DatasetRun(request: request).run(generator: generator, parameters: parameters)

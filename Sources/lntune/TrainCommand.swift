@@ -1,4 +1,5 @@
 import ArgumentParser
+import Collective
 import Foundation
 import LNTune
 
@@ -85,12 +86,32 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Under `mpirun` (an `MPI` build) the ranks train together; rank 0 prints and writes.
+        let processes = try RunProcesses.start()
         let printer = ProgressPrinter(lineEvery: logEvery)
         let trainer = try Trainer(
-            settings: try settings(), resume: resume, overwrite: overwrite, command: CommandLine.arguments)
-        printWarnings(trainer.warnings)
-        for notice in trainer.notices { FileHandle.standardError.write(Data("note: \(notice)\n".utf8)) }
+            settings: try settings(), resume: resume, overwrite: overwrite, command: CommandLine.arguments,
+            processes: processes)
+        if processes.isRoot {
+            printWarnings(trainer.warnings)
+            for notice in trainer.notices { FileHandle.standardError.write(Data("note: \(notice)\n".utf8)) }
+            for line in trainer.dataParallelOverview { FileHandle.standardError.write(Data("\(line)\n".utf8)) }
+        }
         let stop = StopRequest()
+        // Several ranks keep the default signal actions: a rank that stopped on its own would leave the others
+        // waiting, so Ctrl-C ends the job (mpirun forwards it) and --resume continues from the last
+        // --save-every checkpoint.
+        guard processes.size == 1 else {
+            let summary = try trainer.run(
+                control: TrainingControl(stop: stop, evaluateAtStart: evalAtStart),
+                observer: processes.isRoot ? printer.handle : { _ in })
+            if processes.isRoot {
+                printer.report(summary)
+                if let line = trainer.dataParallelExchangeSummary { printer.line(line) }
+            }
+            processes.finish()
+            return
+        }
         let trap = SignalTrap(stop: stop) { signal in
             FileHandle.standardError.write(
                 Data(

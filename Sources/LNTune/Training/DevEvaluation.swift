@@ -1,3 +1,4 @@
+import Collective
 import Datasets
 import Foundation
 import GPT2
@@ -50,8 +51,8 @@ extension Trainer {
         let step = state.completedSteps
         let total = evaluator.batches.count
         let started = Date()
-        let loss = try times.time(\.evaluation) {
-            try evaluator.loss(tuner, stop: stop) { done in
+        let loss = try times.time(\.evaluation) { () throws -> Double? in
+            let progress = { (done: Int) in
                 let perBatch = Date().timeIntervalSince(started) / Double(done)
                 observer(
                     .evaluating(
@@ -59,6 +60,10 @@ extension Trainer {
                             step: step, batches: done, totalBatches: total,
                             etaSeconds: perBatch * Double(total - done))))
             }
+            // Several processes share the batches (and the progress shown is rank 0's share).
+            return processes.size > 1
+                ? try evaluator.loss(tuner, processes: processes, progress: progress)
+                : try evaluator.loss(tuner, stop: stop, progress: progress)
         }
         guard let loss else { return nil }
         evaluationClock.count += 1

@@ -1,3 +1,4 @@
+import Collective
 import Foundation
 
 /// What a training session writes besides `train_log.jsonl` and the adapters: TensorBoard events
@@ -11,7 +12,7 @@ struct RunOutputs {
     init(trainer: Trainer) throws {
         let settings = trainer.settings
         tensorBoard =
-            settings.writesTensorBoard
+            settings.writesTensorBoard && trainer.processes.isRoot
             ? try TensorBoardLog(folder: trainer.folder.tensorBoard, resumingAfterStep: trainer.state.completedSteps)
             : nil
         devMetrics = try trainer.times.time(\.evaluation) {
@@ -26,6 +27,7 @@ struct RunOutputs {
 extension Trainer {
     /// Appends `entry` to the log and, with `--report-to tensorboard`, its scalars to the event file.
     func append(_ entry: TrainingLogEntry, _ outputs: RunOutputs, tokensPerSecond: Double? = nil) throws {
+        guard processes.isRoot else { return }
         try log.append(entry)
         try outputs.tensorBoard?.append(entry, tokensPerSecond: tokensPerSecond)
     }
@@ -34,6 +36,7 @@ extension Trainer {
     /// evaluation.
     func devMetricScores(_ outputs: RunOutputs) throws -> [String: Double]? {
         guard let devMetrics = outputs.devMetrics else { return nil }
-        return try times.time(\.evaluation) { try devMetrics.scores(tuner) }
+        // With several processes rank 0 scores and shares the scores (every rank decides on best and stopping).
+        return try processes.fromRoot { try times.time(\.evaluation) { try devMetrics.scores(tuner) } }
     }
 }

@@ -1,3 +1,4 @@
+import Collective
 import Datasets
 import Foundation
 import GPT2
@@ -27,16 +28,22 @@ public final class Trainer {
     var state: TrainerState
     var record: RunRecord
     let log: TrainingLog
-    /// Held from the first change to the folder until the trainer goes away.
-    let lock: RunLock
+    /// Held from the first change to the folder until the trainer goes away (rank 0's only).
+    let lock: RunLock?
+    /// The processes training together (one, or MPI ranks): rank 0 writes the folder; all take every step.
+    public let processes: any Collective
+    let steps: DataParallelSteps
     /// Dev evaluations of this session and their seconds, for the ETA.
     var evaluationClock = (count: 0, seconds: 0.0)
 
     /// Prepares a run: checks the output folder, loads and validates everything, and writes `run.json` (a new
     /// run) or restores the checkpoint (`resume`). Nothing in the folder changes until all inputs have loaded.
-    public init(settings: TrainingSettings, resume: Bool = false, overwrite: Bool = false, command: [String]? = nil)
-        throws
-    {
+    /// With several `processes`, only rank 0 writes; the others read the checkpoint to resume (the folder must
+    /// be on a file system they share) and keep their log in memory's bit bucket.
+    public init(
+        settings: TrainingSettings, resume: Bool = false, overwrite: Bool = false, command: [String]? = nil,
+        processes: any Collective = SingleProcess()
+    ) throws {
         try settings.validate()
         if resume && overwrite {
             throw LNTuneError.training(
@@ -44,13 +51,15 @@ public final class Trainer {
                     name: "resume", value: "with --overwrite", hint: "choose one: continue the run or replace it"))
         }
         self.settings = settings
+        self.processes = processes
+        let writes = processes.isRoot
         let folder = RunFolder(settings.out)
         self.folder = folder
         if resume {
             guard FileManager.default.fileExists(atPath: folder.checkpoint.path) else {
                 throw LNTuneError.training(.nothingToResume(path: folder.url.path, reason: folder.whyNotResumable()))
             }
-        } else if !overwrite && !folder.contents().isEmpty {
+        } else if writes && !overwrite && !folder.contents().isEmpty {
             throw LNTuneError.training(.outputExists(path: folder.url.path, files: folder.contents()))
         }
 
@@ -109,7 +118,7 @@ public final class Trainer {
             platform: RunRecord.platformDescription, startedAt: RunRecord.timestamp())
 
         // All inputs have loaded: from here on the folder changes, under the lock.
-        lock = try RunLock(folder: folder.url)
+        lock = writes ? try RunLock(folder: folder.url) : nil
         var notices: [TrainingNotice] = []
         if resume {
             let recorded = try RunRecord.read(from: folder.runRecord)
@@ -131,10 +140,18 @@ public final class Trainer {
             state = trainerState
             record.startedAt = recorded.startedAt
             record.command = recorded.command
-            log = try TrainingLog(url: folder.log, truncatingTo: trainerState.logLength)
+            log =
+                writes
+                ? try TrainingLog(url: folder.log, truncatingTo: trainerState.logLength)
+                : TrainingLog(discarding: folder.log)
             if log.missingBytes > 0 {
                 notices.append(.shortLog(path: folder.log.path, missingBytes: log.missingBytes))
             }
+        } else if !writes {
+            state = TrainerState(
+                completedSteps: 0, cursor: BatchCursor(), bestDevLoss: nil, bestStep: nil, lastDevLoss: nil,
+                initialDevLoss: nil, sinceImprovement: 0, logLength: 0)
+            log = TrainingLog(discarding: folder.log)
         } else {
             try folder.prepareForNewRun(overwrite: overwrite)
             state = TrainerState(
@@ -143,11 +160,12 @@ public final class Trainer {
             log = try TrainingLog(url: folder.log, truncatingTo: nil)
             try times.time(\.saving) { try record.write(to: folder.runRecord) }
         }
-        let leftovers = try folder.removeLeftovers()
+        let leftovers = writes ? try folder.removeLeftovers() : []
         if !leftovers.isEmpty { notices.append(.removedLeftovers(folder: folder.url.path, files: leftovers)) }
         self.notices = notices
         self.record = record
         self.times = times
+        steps = DataParallelSteps(processes: processes, tuner: tuner)
     }
 
     public var overview: TrainingOverview {

@@ -77,6 +77,13 @@ final class TrainingLog {
             positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     }
 
+    /// A log that keeps nothing (the ranks other than 0 of a data-parallel run): `url` only names it.
+    init(discarding url: URL) {
+        self.url = url
+        handle = FileHandle.nullDevice
+        encoder = JSONEncoder()
+    }
+
     deinit { try? handle.close() }
 
     /// Bytes written so far (what a checkpoint records).

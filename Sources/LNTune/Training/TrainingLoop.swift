@@ -1,3 +1,4 @@
+import Collective
 import Datasets
 import Foundation
 import ResourceUsage
@@ -58,7 +59,7 @@ extension Trainer {
                 return (try raw.map { try TrainingBatch($0) }, ends)
             }
             let stopwatch = Stopwatch()
-            let result = try tuner.step(batches: batches)
+            let result = try steps.step(batches: batches)
             let seconds = stopwatch.wallSeconds
             times.trainSteps += seconds
             var tokens = 0
@@ -119,7 +120,7 @@ extension Trainer {
         if status == .interrupted {
             try saveCheckpoint(observer: observer)
             summary.checkpoint = folder.checkpoint.path
-        } else {
+        } else if processes.isRoot {
             try times.time(\.saving) {
                 try folder.write(tuner.adapter(baseModel: settings.model), to: folder.final)
                 if FileManager.default.fileExists(atPath: folder.checkpoint.path) {
@@ -130,7 +131,7 @@ extension Trainer {
         }
         summary.times = times
         record.result = summary
-        try record.write(to: folder.runRecord)
+        if processes.isRoot { try record.write(to: folder.runRecord) }
         return summary
     }
 
@@ -164,7 +165,11 @@ extension Trainer {
                 after.bestStep = state.completedSteps
                 after.bestMetric = chosen?.1
                 after.sinceImprovement = 0
-                try times.time(\.saving) { try folder.write(tuner.adapter(baseModel: settings.model), to: folder.best) }
+                if processes.isRoot {
+                    try times.time(\.saving) {
+                        try folder.write(tuner.adapter(baseModel: settings.model), to: folder.best)
+                    }
+                }
             } else {
                 after.sinceImprovement += 1
             }
@@ -194,6 +199,7 @@ extension Trainer {
     /// Writes the resumable state: the tuner's checkpoint with the trainer's state inside it, after the log
     /// it points into is on disk.
     func saveCheckpoint(observer: (TrainingEvent) -> Void) throws {
+        guard processes.isRoot else { return }
         try times.time(\.saving) {
             try log.synchronize()
             state.logLength = try log.length

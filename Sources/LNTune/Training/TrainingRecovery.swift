@@ -1,3 +1,4 @@
+import Collective
 import Foundation
 import Tuning
 
@@ -35,7 +36,14 @@ extension Trainer {
         }
         let step = state.completedSteps
         let recovery: String
-        if (try? saveCheckpoint(observer: observer)) != nil {
+        if !processes.isRoot {
+            // Only rank 0 writes checkpoints (and this failure ends it too): tell of the last one it wrote.
+            recovery =
+                previousCheckpointStep().map { step in
+                    "Rank 0's checkpoint after step \(step) is in \(folder.checkpoint.path): remove the cause and run"
+                        + " the same command with --resume (with any number of processes)"
+                } ?? "No checkpoint had been written: remove the cause and start again with --overwrite"
+        } else if (try? saveCheckpoint(observer: observer)) != nil {
             recovery =
                 "The state after step \(step) is saved in \(folder.checkpoint.path): remove the cause (free disk"
                 + " space, …) and run the same command with --resume"
@@ -98,6 +106,6 @@ extension Trainer {
         if previousCheckpointStep() != nil { summary.checkpoint = folder.checkpoint.path }
         summary.error = error
         record.result = summary
-        try? record.write(to: folder.runRecord)
+        if processes.isRoot { try? record.write(to: folder.runRecord) }
     }
 }
