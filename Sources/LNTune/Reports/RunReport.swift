@@ -70,7 +70,8 @@ public struct RunReport: Sendable {
         body +=
             "<p class=\"note\">LayerNorms: mean |after − before| of each module's gain γ and bias β between the base"
         body += " checkpoint and the run's adapter (best/, else final/). Prefixes: the norm of each layer's trained"
-        body += " keys and values.</p>\n"
+        body += " keys and values. Adapter and LoRA modules: the Frobenius norm of each layer's down-projection"
+        body += " (LoRA's A) and up-projection (LoRA's B).</p>\n"
         let figures = runs.flatMap(ReportCharts.changeFigures)
         body += "<div class=\"grid\">\n" + figures.map { "<figure>\($0)</figure>\n" }.joined() + "</div>\n"
 
