@@ -33,17 +33,26 @@ public enum LineInput {
     /// encodes input line k; invalid UTF-8, a lone surrogate escape or any other JSON value names its line.
     public static func jsonTextLines(_ bytes: [UInt8], source: String) throws(TokenizerError) -> [String] {
         var out: [String] = []
+        for (number, value) in try jsonValues(bytes, source: source) {
+            guard let text = value.string else {
+                throw .malformedTextLine(path: source, line: number, reason: "found \(value.typeName)")
+            }
+            out.append(text)
+        }
+        return out
+    }
+
+    /// Each line's JSON value with its line number; a blank line or invalid JSON is an error naming its line.
+    private static func jsonValues(_ bytes: [UInt8], source: String) throws(TokenizerError)
+        -> [(line: Int, value: JSONValue)]
+    {
+        var out: [(line: Int, value: JSONValue)] = []
         for line in JSONLines(TextFile(name: source, bytes: bytes), blankLines: .reject) {
-            let value: JSONValue
             do {
-                value = try line.value.get()
+                out.append((line.number, try line.value.get()))
             } catch {
                 throw .input(error)
             }
-            guard let text = value.string else {
-                throw .malformedTextLine(path: source, line: line.number, reason: "found \(value.typeName)")
-            }
-            out.append(text)
         }
         return out
     }
@@ -52,22 +61,15 @@ public enum LineInput {
     /// is an error, not skipped, so output line k always decodes input line k.
     public static func idLines(_ bytes: [UInt8], source: String) throws(TokenizerError) -> [[Int]] {
         var out: [[Int]] = []
-        for line in JSONLines(TextFile(name: source, bytes: bytes), blankLines: .reject) {
-            let value: JSONValue
-            do {
-                value = try line.value.get()
-            } catch {
-                throw .input(error)
-            }
+        for (number, value) in try jsonValues(bytes, source: source) {
             guard let elements = value.array else {
-                throw .malformedIDLine(path: source, line: line.number, reason: "found \(value.typeName)")
+                throw .malformedIDLine(path: source, line: number, reason: "found \(value.typeName)")
             }
             var ids: [Int] = []
             ids.reserveCapacity(elements.count)
             for (position, element) in elements.enumerated() {
                 guard case .number(let text) = element.kind, let id = Int(text) else {
-                    throw .malformedIDLine(
-                        path: source, line: line.number, reason: "element \(position) is not an integer")
+                    throw .malformedIDLine(path: source, line: number, reason: "element \(position) is not an integer")
                 }
                 ids.append(id)
             }

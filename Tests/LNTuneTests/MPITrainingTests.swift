@@ -53,20 +53,9 @@ private func trainArguments(method: String, out: String, steps: Int = 6, extra: 
     ] + extra
 }
 
-/// The files of a run that must have the bits of the one-process run: final and best adapters and the log.
-private func runFiles(_ out: String) throws -> [String: Data] {
-    let folder = RunFolder(out)
-    var files: [String: Data] = [:]
-    for (name, url) in [("final", folder.final), ("best", folder.best)] {
-        for (file, data) in try TrainingFixture.files(in: url.path) { files["\(name)/\(file)"] = data }
-    }
-    files["log"] = try Data(contentsOf: folder.log)
-    return files
-}
-
-private func differing(_ a: [String: Data], _ b: [String: Data]) -> [String] {
-    Set(a.keys).union(b.keys).filter { a[$0] != b[$0] }.sorted()
-}
+/// The files of a run that must have the bits of the one-process run, and the names of those that differ.
+private let runFiles = DataParallelTests.runFiles
+private let differing = DataParallelTests.differing
 
 /// Data-parallel training over 2 and 3 ranks writes the bytes of the one-process run with the same global
 /// batch — final and best adapters and the log (losses, gradient norms, dev losses) — for LN-Tuning,

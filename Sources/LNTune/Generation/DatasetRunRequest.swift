@@ -77,11 +77,11 @@ public struct DatasetRunRequest: Sendable {
     }
 
     /// Runs the request until it completes or `stop` is requested (checked between batches).
-    public func generate(
-        generator: Generator, parameters: GenerateParameters, progress: GenerationProgress? = nil,
-        stop: StopRequest? = nil
-    ) throws -> Outcome {
-        try checkOutputs(modelFiles: Self.modelFiles(generator))
+    /// The examples of `input`, the decoding run and each example's prompt ids, checked against the model's
+    /// context and the memory before any decoding (one process or one rank of several).
+    func preparePrompts(generator: Generator, parameters: GenerateParameters) throws
+        -> (examples: [Example], run: DatasetGeneration, prompts: [[Int]])
+    {
         let examples = try task.load(URL(fileURLWithPath: input)).examples
         guard !examples.isEmpty else { throw LNTuneError.generation(.noExamples(file: input)) }
         let template =
@@ -90,6 +90,15 @@ public struct DatasetRunRequest: Sendable {
         let run = try DatasetGeneration(generator: generator, parameters: parameters, batchSize: batchSize)
         let prompts = try run.prompts(for: examples, template: template, overflow: task.overflowPolicy)
         try generator.checkMemory(prompts: prompts, batchSize: batchSize, parameters: parameters)
+        return (examples, run, prompts)
+    }
+
+    public func generate(
+        generator: Generator, parameters: GenerateParameters, progress: GenerationProgress? = nil,
+        stop: StopRequest? = nil
+    ) throws -> Outcome {
+        try checkOutputs(modelFiles: Self.modelFiles(generator))
+        let (examples, run, prompts) = try preparePrompts(generator: generator, parameters: parameters)
 
         var done: [Int: PredictionRecord] = [:]
         var journal: PredictionJournal?

@@ -22,14 +22,7 @@ extension DatasetRunRequest {
                     hint: "a sharded run keeps no journal: start it again, or resume it with one process"))
         }
         if processes.isRoot { try checkOutputs(modelFiles: Self.modelFiles(generator)) }
-        let examples = try task.load(URL(fileURLWithPath: input)).examples
-        guard !examples.isEmpty else { throw LNTuneError.generation(.noExamples(file: input)) }
-        let template =
-            try promptTemplate.map { try PromptTemplate(contentsOf: URL(fileURLWithPath: $0)) }
-            ?? task.bundledTemplate()
-        let run = try DatasetGeneration(generator: generator, parameters: parameters, batchSize: batchSize)
-        let prompts = try run.prompts(for: examples, template: template, overflow: task.overflowPolicy)
-        try generator.checkMemory(prompts: prompts, batchSize: batchSize, parameters: parameters)
+        let (examples, run, prompts) = try preparePrompts(generator: generator, parameters: parameters)
 
         let batches = DatasetGeneration.lengthBatches(prompts.map(\.count), size: batchSize)
         let mine = Set(
