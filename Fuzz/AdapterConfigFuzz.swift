@@ -6,8 +6,9 @@ import Tuning
 /// adapter whose tensors fit the model or fail with a `TuningError` — never a trap, an overflow or an
 /// allocation sized by a garbled number.
 ///
-/// The input is written as the config of each weights folder in turn (PEFT's LN-Tuning and prefix files for the
-/// tiny test model, copied once from Tests/Fixtures), so one config is read against every kind of weights.
+/// The input is written as the config of each weights folder in turn (PEFT's LN-Tuning, prefix and LoRA files and
+/// AdapterHub's bottleneck and MAM files for the tiny test model, copied once from Tests/Fixtures), so one config
+/// is read against every kind of weights.
 /// An accepted adapter must also write and read back to the same trainable count: a broken invariant is a crash
 /// on purpose, which is how libFuzzer reports it.
 private let fixture = FuzzFixture()
@@ -47,14 +48,23 @@ private struct FuzzFixture {
             modelConfig = try GPT2Config.decode(
                 Data(contentsOf: root.appendingPathComponent("Tests/Fixtures/tiny-gpt2/config.json")),
                 source: "Tests/Fixtures/tiny-gpt2/config.json")
-            weightFolders = try ["ln", "prefix", "prefix-direct"].map { name in
-                let folder = scratch.appendingPathComponent(name)
+            // PEFT's weights file for PEFT's methods, AdapterHub's for the bottleneck family.
+            let sources = [
+                "adapters/from-peft/ln/adapter_model.safetensors",
+                "adapters/from-peft/prefix/adapter_model.safetensors",
+                "adapters/from-peft/prefix-direct/adapter_model.safetensors",
+                "lora/from-peft/lora/adapter_model.safetensors",
+                "bottleneck/seq_bn/adapter.safetensors",
+                "bottleneck/double_seq_bn/adapter.safetensors",
+                "bottleneck/mam/adapter.safetensors",
+            ]
+            weightFolders = try sources.enumerated().map { index, source in
+                let folder = scratch.appendingPathComponent("folder-\(index)")
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                let weights = "adapter_model.safetensors"
-                try? FileManager.default.removeItem(at: folder.appendingPathComponent(weights))
+                let weights = folder.appendingPathComponent(URL(fileURLWithPath: source).lastPathComponent)
+                try? FileManager.default.removeItem(at: weights)
                 try FileManager.default.copyItem(
-                    at: root.appendingPathComponent("Tests/Fixtures/adapters/from-peft/\(name)/\(weights)"),
-                    to: folder.appendingPathComponent(weights))
+                    at: root.appendingPathComponent("Tests/Fixtures/" + source), to: weights)
                 return folder
             }
             writeFolder = scratch.appendingPathComponent("written")
