@@ -60,14 +60,16 @@ extension GPT2Model {
             LayerNorm.forward(
                 out: acts.ln1Out.at(l), mean: acts.ln1Mean.at(l), rstd: acts.ln1Rstd.at(l), inp: x, weight: w.ln1Weight,
                 bias: w.ln1Bias, rows: n, channels: c, epsilon: eps)
-            Linear.forward(
+            projection(
                 out: acts.qkv.at(l), inp: acts.ln1Out.at(l), weight: w.qkvWeight, bias: w.qkvBias, rows: n,
                 inFeatures: c,
                 outFeatures: 3 * c)
+            roundForProducts(acts.qkv.at(l), count: n * 3 * c)
             cache.store(layer: l, qkv: acts.qkv.at(l), batch: nb, length: nt, at: offset)
             Attention.forward(
                 out: acts.atty.at(l), probs: acts.probs?.at(l), q: acts.qkv.at(l), keys: cache.keys(layer: l),
-                values: cache.values(layer: l), keyMask: cache.mask, shape: shape, dropout: dropout?.site(1 + 3 * l))
+                values: cache.values(layer: l), keyMask: cache.mask, shape: shape, dropout: dropout?.site(1 + 3 * l),
+                bf16Inputs: precision == .bf16)
             let mid = acts.mid.at(l)
             if mid != x { mid.update(from: x, count: n * c) }
             residualBranch(
@@ -77,7 +79,7 @@ extension GPT2Model {
                 out: acts.ln2Out.at(l), mean: acts.ln2Mean.at(l), rstd: acts.ln2Rstd.at(l), inp: mid,
                 weight: w.ln2Weight,
                 bias: w.ln2Bias, rows: n, channels: c, epsilon: eps)
-            Linear.forward(
+            projection(
                 out: acts.fch.at(l), inp: acts.ln2Out.at(l), weight: w.fcWeight, bias: w.fcBias, rows: n, inFeatures: c,
                 outFeatures: h)
             GELU.forward(out: acts.geluOut.at(l), inp: acts.fch.at(l), count: n * h)
@@ -107,12 +109,12 @@ extension GPT2Model {
     ) {
         let c = config.nEmbd
         guard let site else {
-            Linear.forward(
+            projection(
                 out: residual, inp: inp, weight: weight, bias: bias, rows: n, inFeatures: inFeatures, outFeatures: c,
                 accumulate: true)
             return
         }
-        Linear.forward(
+        projection(
             out: scratch, inp: inp, weight: weight, bias: bias, rows: n, inFeatures: inFeatures, outFeatures: c)
         site.apply(scratch, count: n * c)
         addInPlace(residual, scratch, n * c)

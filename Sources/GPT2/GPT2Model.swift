@@ -18,21 +18,27 @@ import Kernels
 public final class GPT2Model: @unchecked Sendable {
     public let config: GPT2Config
     public let parameters: GPT2Parameters
+    /// The number format of the matrix products (see `Precision`); bf16 copies of the weights when `.bf16`.
+    public let precision: Precision
+    let reducedPrecision: ReducedPrecisionWeights?
     private let lock = NSLock()
     private var spare: Activations?
 
     /// A model over `parameters`, whose layout must be the one `config` implies.
-    public init(config: GPT2Config, parameters: GPT2Parameters) throws(GPT2Error) {
+    /// With `precision: .bf16` the matrix-product weights are rounded to bf16 copies here, once.
+    public init(config: GPT2Config, parameters: GPT2Parameters, precision: Precision = .fp32) throws(GPT2Error) {
         try config.validate(source: "GPT2Model")
         guard parameters.config == config else {
             throw .invalidInput(argument: "parameters", reason: "laid out for a different config than the model's")
         }
         self.config = config
         self.parameters = parameters
+        self.precision = precision
+        reducedPrecision = precision == .bf16 ? ReducedPrecisionWeights(parameters) : nil
     }
 
-    public convenience init(checkpoint: GPT2Checkpoint) throws(GPT2Error) {
-        try self.init(config: checkpoint.config, parameters: checkpoint.parameters)
+    public convenience init(checkpoint: GPT2Checkpoint, precision: Precision = .fp32) throws(GPT2Error) {
+        try self.init(config: checkpoint.config, parameters: checkpoint.parameters, precision: precision)
     }
 
     /// A cache for `batchSize` rows and up to `capacity` slots (prefix included), seeded with `prefix`.

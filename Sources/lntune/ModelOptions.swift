@@ -6,6 +6,7 @@ import LNTune
 struct ModelOptions: ParsableArguments {
     @Option(help: .model) var model: String
     @Option(help: .tokenizer) var tokenizer: String?
+    @Option(help: .precision) var precision: Precision = .fp32
 
     func validate() throws { try PathFlags.refuseEmpty([("--model", model), ("--tokenizer", tokenizer)]) }
 
@@ -18,8 +19,11 @@ struct ModelOptions: ParsableArguments {
 
     /// What `ModelLoader` loads for these options and `adapter`.
     func request(adapter: String? = nil) -> ModelRequest {
-        ModelRequest(model: model, tokenizer: tokenizer, adapter: adapter)
+        ModelRequest(model: model, tokenizer: tokenizer, adapter: adapter, precision: precision)
     }
+
+    /// `precision` as `run.json` records it: nil for fp32 (so runs from before the option resume alike).
+    var recordedPrecision: Precision? { precision == .fp32 ? nil : precision }
 }
 
 /// `--adapter` where it is optional (`generate`, `perplexity`); `merge` requires it, with the same help.
@@ -35,6 +39,9 @@ extension ArgumentHelp {
     static let tokenizer = ArgumentHelp(
         "Tokenizer: a folder (vocab.json + merges.txt) or a .tiktoken file (with --model, default: the model folder's)."
     )
+    static let precision = ArgumentHelp(
+        "Matrix products: fp32, or bf16 as torch.autocast does (bf16 inputs, f32 sums; LayerNorm, softmax, GELU, "
+            + "the residual stream, the loss and every trained value stay f32).")
     static let adapter = ArgumentHelp(
         "Adapter folder: PEFT LN_TUNING / PREFIX_TUNING, or LNTune's prefix+ln, bitfit and full layouts.")
 }

@@ -1,6 +1,7 @@
 import Decoding
 import Foundation
 import GPT2
+import Kernels
 import Tokenizers
 import Tuning
 
@@ -16,10 +17,11 @@ public struct AdaptedCheckpoint: Sendable {
     /// What the loader noticed without refusing (a different base model name).
     public let warnings: [LoadWarning]
 
-    /// The weights as a model to run (sharing the parameter buffer); the adapter's prefix is separate.
-    public func makeModel() throws(LNTuneError) -> GPT2Model {
+    /// The weights as a model to run (sharing the parameter buffer); the adapter's prefix is separate. With
+    /// `precision: .bf16` the matrix-product weights are rounded to bf16 copies here, once.
+    public func makeModel(precision: Precision = .fp32) throws(LNTuneError) -> GPT2Model {
         do {
-            return try GPT2Model(checkpoint: checkpoint)
+            return try GPT2Model(checkpoint: checkpoint, precision: precision)
         } catch {
             throw .model(error)
         }
