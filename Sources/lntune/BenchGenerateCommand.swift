@@ -22,6 +22,9 @@ struct BenchGenerateCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: numBeamsBound.help("Beams of the beam-search run.")) var numBeams = 5
     @Option(parsing: .unconditional, help: SharedBounds.repeats.help("Repeats (the best is reported).")) var repeats = 3
     @Flag(help: "Print JSON lines (the CPU, then one per mode) instead of a table.") var json = false
+    @Option(help: .precision) var precision: Precision = .fp32
+    @Flag(help: "Greedy batch 1 only, fp32 and bf16 alternately in one run (best of --repeats each), and their ratio.")
+    var comparePrecision = false
 
     func validate() throws {
         try Self.promptLengthBound.check(promptLength)
@@ -33,7 +36,8 @@ struct BenchGenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let gpt2 = try ModelLoader.loadWeights(ModelRequest(model: model)).makeModel()
+        notePrecision(comparePrecision ? .bf16 : precision)
+        let gpt2 = try ModelLoader.loadWeights(ModelRequest(model: model)).makeModel(precision: precision)
         let c = gpt2.config
         let rows = max(batchSize, numBeams)
         let slots = promptLength + newTokens
@@ -48,6 +52,12 @@ struct BenchGenerateCommand: ParsableCommand {
             "decoding \(batchSize) prompts or \(numBeams) beams of \(slots) tokens",
             hint: "lower --batch-size, --num-beams, --prompt-length or --new-tokens")
         print(CPUInfo.current().header(json: json))
+        if comparePrecision {
+            let rows = try GenerateBenchmark.comparePrecisions(
+                parameters: gpt2.parameters, promptLength: promptLength, newTokens: newTokens, repeats: repeats)
+            print(GenerateBenchmark.format(rows, json: json))
+            return
+        }
         let results = try GenerateBenchmark.run(
             model: gpt2, promptLength: promptLength, newTokens: newTokens, batchSize: batchSize, numBeams: numBeams,
             repeats: repeats)

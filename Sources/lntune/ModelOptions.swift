@@ -19,7 +19,8 @@ struct ModelOptions: ParsableArguments {
 
     /// What `ModelLoader` loads for these options and `adapter`.
     func request(adapter: String? = nil) -> ModelRequest {
-        ModelRequest(model: model, tokenizer: tokenizer, adapter: adapter, precision: precision)
+        notePrecision(precision)
+        return ModelRequest(model: model, tokenizer: tokenizer, adapter: adapter, precision: precision)
     }
 
     /// `precision` as `run.json` records it: nil for fp32 (so runs from before the option resume alike).
@@ -44,6 +45,11 @@ extension ArgumentHelp {
             + "the residual stream, the loss and every trained value stay f32).")
     static let adapter = ArgumentHelp(
         "Adapter folder: PEFT LN_TUNING / PREFIX_TUNING, or LNTune's prefix+ln, bitfit and full layouts.")
+}
+
+/// Prints which bf16 products this machine runs (one line on stderr) when `precision` is bf16.
+func notePrecision(_ precision: Precision) {
+    if precision == .bf16 { FileHandle.standardError.write(Data("\(BF16Backend.note)\n".utf8)) }
 }
 
 /// Prints what the loader noticed without refusing, one `warning: …` line each on stderr.

@@ -70,6 +70,20 @@ struct BenchmarkRunTests {
         }
     }
 
+    /// fp32 and bf16 greedy on the same weights: one row each, the agreement bounded by the tokens made.
+    @Test func precisionComparisonHasBothRowsAndAnAgreement() throws {
+        let parameters = GPT2Parameters.random(config: Self.config, seed: 3)
+        let comparison = try GenerateBenchmark.comparePrecisions(
+            parameters: parameters, promptLength: 3, newTokens: 5, repeats: 1)
+        #expect(comparison.rows.map(\.mode) == ["greedy fp32", "greedy bf16"])
+        #expect(comparison.rows.allSatisfy { $0.newTokens == 5 && Self.isSaneSeconds($0.seconds) })
+        #expect((0...5).contains(comparison.idsEqualUpTo))
+        #expect(comparison.bf16Speedup.isFinite && comparison.bf16Speedup > 0)
+        let object = try Self.jsonObject(GenerateBenchmark.format(comparison, json: true))
+        #expect(Set(object.keys) == ["rows", "bf16_speedup", "ids_equal_up_to", "bf16_backend"])
+        #expect(GenerateBenchmark.format(comparison, json: false).contains("greedy ids equal for the first"))
+    }
+
     @Test(arguments: ["ln", "prefix+ln"])
     func tuneComparesStepWithBareMath(_ method: String) throws {
         let configuration = try TuningMethods.configuration(
