@@ -27,6 +27,8 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libopenblas-dev"])]),
+        // oneDNN (Debian's build runs on OpenMP): bf16 products on CPUs with avx512_bf16/AMX, f32 for comparison.
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL", providers: [.apt(["libdnnl-dev"])]),
         .systemLibrary(name: "CUTF8Proc", path: "Sources/CUTF8Proc", providers: [.apt(["libutf8proc-dev"])]),
 
         // The one seeded generator (SplitMix64); no dependencies, so Metrics stays free of the numeric targets.
@@ -38,7 +40,9 @@ let package = Package(
         .target(name: "ResourceUsage"),
         // The thread count of all parallel work (LNTUNE_THREADS); no dependencies, so Metrics can use it too.
         .target(name: "WorkerThreads"),
-        .target(name: "Kernels", dependencies: ["CBLAS", "Randomness", "WorkerThreads"], swiftSettings: kernelFlags),
+        .target(
+            name: "Kernels", dependencies: ["CBLAS", "CDNNL", "Randomness", "WorkerThreads"], swiftSettings: kernelFlags
+        ),
         .target(name: "Tokenizers", dependencies: ["CUTF8Proc", "TextIO"]),
         .target(name: "GPT2", dependencies: ["Kernels"], swiftSettings: hostCPU),
         .target(name: "Tuning", dependencies: ["GPT2", "Kernels", "Randomness"], swiftSettings: hostCPU),

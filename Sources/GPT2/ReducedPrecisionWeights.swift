@@ -25,7 +25,10 @@ final class ReducedPrecisionWeights: @unchecked Sendable {
         var matrices: [Int: (slot: TensorSlot, matrix: BFloat16Matrix)] = [:]
         for tensor in Self.tensors(parameters.config) {
             let slot = parameters.layout.slot(tensor)
-            let matrix = BFloat16Matrix(parameters.base + slot.offset, rows: slot.shape[0], columns: slot.shape[1])
+            // The token embedding is the tied head's weight, stored [V, C]: output-major.
+            let matrix = BFloat16Matrix(
+                parameters.base + slot.offset, rows: slot.shape[0], columns: slot.shape[1],
+                layout: tensor == .tokenEmbedding ? .outputMajor : .inputMajor)
             matrices[slot.offset] = (slot, matrix)
         }
         self.matrices = matrices

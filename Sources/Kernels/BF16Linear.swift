@@ -2,10 +2,12 @@
 /// (`BFloat16Matrix`), products are summed in f32 and the output is f32 — `torch.autocast`'s numerics for a
 /// Linear (whose bf16 output this keeps in f32).
 ///
-/// Portable: widening a bf16 value to f32 is exact, so the products are exact in f32 and only the sums
-/// round, whatever instructions run them. More than `SmallBatchLinear.maxRows` rows go through
-/// `GEMMBlocks.sgemm(b16:)` (fixed blocks, bit for bit sgemm on the widened weights); one row and a few rows
-/// (decoding) read the bf16 weights directly (`BF16RowLinear`), half the bytes of f32.
+/// Widening a bf16 value to f32 is exact, so the products are exact in f32 and only the sums round, whatever
+/// instructions run them. More than `SmallBatchLinear.maxRows` rows go through oneDNN's bf16 kernels on the
+/// weights packed at load where the CPU has them (`BF16Backend.current`, `BFloat16Matrix.packed`), else through
+/// `GEMMBlocks.sgemm(b16:)` (fixed blocks, bit for bit sgemm on the widened weights); both cut the output into
+/// fixed blocks, so neither depends on the thread count. One row and a few rows (decoding) read the bf16
+/// weights directly (`BF16RowLinear`), half the bytes of f32, on every CPU.
 public enum BF16Linear {
     /// out[N, OC] = bf16(inp)[N, C] · W + bias[OC] (or out += … when `accumulate`), W in bf16 laid out as `layout`
     /// says (`Linear.WeightLayout`).
@@ -29,6 +31,13 @@ public enum BF16Linear {
         guard c > 0 else {
             if !add { out.update(repeating: 0, count: n * oc) }
             return
+        }
+        if n > SmallBatchLinear.maxRows, let packed = weight.packed, weight.layout == layout {
+            let bits = UnsafeMutablePointer<UInt16>.allocate(capacity: n * c)
+            defer { bits.deallocate() }
+            BFloat16.narrow(bits, inp, n * c)
+            // Every primitive exists before any block runs, so a failure leaves `out` untouched.
+            if packed.forward.multiply(c: out, ldc: oc, a: bits, lda: c, rows: n, accumulate: add) { return }
         }
         let x = UnsafeMutablePointer<Float>.allocate(capacity: n * c)
         defer { x.deallocate() }
@@ -67,11 +76,15 @@ public enum BF16Linear {
         let g = UnsafeMutablePointer<Float>.allocate(capacity: n * oc)
         defer { g.deallocate() }
         BFloat16.round(g, dout, n * oc)
-        if let dinp {
-            GEMMBlocks.sgemm(
-                c: dinp, ldc: c, a: g, lda: oc, transA: false, b16: weight.storage,
-                ldb: layout == .inputMajor ? oc : c, transB: layout == .inputMajor, rows: n, columns: c, depth: oc,
-                beta: accumulateInput ? 1 : 0)
+        if let dinp, n > SmallBatchLinear.maxRows, let packed = weight.packed, weight.layout == layout {
+            let bits = UnsafeMutablePointer<UInt16>.allocate(capacity: n * oc)
+            defer { bits.deallocate() }
+            BFloat16.narrow(bits, g, n * oc)
+            if !packed.backward.multiply(c: dinp, ldc: c, a: bits, lda: oc, rows: n, accumulate: accumulateInput) {
+                portableInputGradient(dinp, g: g, weight: weight, n: n, c: c, oc: oc, layout: layout, accumulateInput)
+            }
+        } else if let dinp {
+            portableInputGradient(dinp, g: g, weight: weight, n: n, c: c, oc: oc, layout: layout, accumulateInput)
         }
         if let dweight, let inp {
             let x = UnsafeMutablePointer<Float>.allocate(capacity: n * c)
@@ -85,5 +98,15 @@ public enum BF16Linear {
         if let dbias {
             for r in 0..<n { addInPlace(dbias, g + r * oc, oc) }
         }
+    }
+
+    /// dinp[N, C] (+)= g[N, OC] · Wᵀ on the widened bf16 weights (`GEMMBlocks.sgemm(b16:)`).
+    private static func portableInputGradient(
+        _ dinp: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, weight: BFloat16Matrix, n: Int, c: Int, oc: Int,
+        layout: Linear.WeightLayout, _ accumulateInput: Bool
+    ) {
+        GEMMBlocks.sgemm(
+            c: dinp, ldc: c, a: g, lda: oc, transA: false, b16: weight.storage, ldb: layout == .inputMajor ? oc : c,
+            transB: layout == .inputMajor, rows: n, columns: c, depth: oc, beta: accumulateInput ? 1 : 0)
     }
 }

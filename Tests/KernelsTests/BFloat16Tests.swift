@@ -43,7 +43,8 @@ import Kernels
 /// The f32 weight `[C, OC]` (or `[OC, C]`) rounded to bf16, and that rounding widened back to f32.
 private func bf16Weight(_ values: [Float], rows: Int, columns: Int) -> (BFloat16Matrix, TestBuffer<Float>) {
     let source = TestBuffer(values)
-    let matrix = BFloat16Matrix(source.readOnly, rows: rows, columns: columns)
+    // The portable path on every machine (OneDNNTests cover the packed oneDNN path where it runs).
+    let matrix = BFloat16Matrix(source.readOnly, rows: rows, columns: columns, backend: .portable)
     let wide = TestBuffer<Float>(repeating: 0, count: values.count)
     BFloat16.widen(wide.pointer, matrix.storage, values.count)
     return (matrix, wide)
