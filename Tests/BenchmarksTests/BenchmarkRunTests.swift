@@ -84,6 +84,21 @@ struct BenchmarkRunTests {
         #expect(GenerateBenchmark.format(comparison, json: false).contains("greedy ids equal for the first"))
     }
 
+    /// OpenBLAS against oneDNN: a forward and an input-gradient row per product, each naming the faster one.
+    @Test func gemmBackendsRowsNameTheFasterBackend() throws {
+        let rows = try GEMMBackendBenchmark.run(config: Self.config, rows: 64, repeats: 1)
+        #expect(rows.count == 10 && rows.first?.product == "qkv forward" && rows.last?.product == "head input-gradient")
+        for row in rows {
+            #expect(row.openBLASGflops > 0 && row.oneDNNGflops > 0 && !row.oneDNNKernel.isEmpty)
+            #expect(row.faster == (row.openBLASGflops >= row.oneDNNGflops ? "openblas" : "onednn"))
+        }
+        #expect(rows[0].m == 64 && rows[0].k == 16 && rows[0].n == 48 && rows[1].k == 48 && rows[1].n == 16)
+        let object = try Self.jsonObject(
+            String(GEMMBackendBenchmark.format(rows, json: true).split(separator: "\n")[0]))
+        #expect(object["openblas_gflops"] != nil && object["onednn_kernel"] != nil)
+        #expect(throws: BenchmarkError.self) { try GEMMBackendBenchmark.run(config: Self.config, rows: 8) }
+    }
+
     @Test(arguments: ["ln", "prefix+ln"])
     func tuneComparesStepWithBareMath(_ method: String) throws {
         let configuration = try TuningMethods.configuration(
