@@ -2,20 +2,21 @@
 // take plain integers and pointers, so Swift never builds oneDNN's fixed-size dims arrays or exec-arg lists.
 #include <oneapi/dnnl/dnnl.h>
 #include <dlfcn.h>
+#include <pthread.h>
 #include <string.h>
 
 // Debian's libdnnl runs on OpenMP (libgomp). Each product LNTune hands it is one fixed block that must run on
 // the calling thread alone (LNTune's own threads run the blocks), so the calling thread's OpenMP team is set
 // to one thread. omp_set_num_threads is looked up in the process (libdnnl loaded libgomp) rather than linked,
 // so no libgomp development files are needed. The setting is per thread; it is made before every call.
+static void (*lntune_omp_set_num_threads)(int) = 0;
+static pthread_once_t lntune_omp_lookup = PTHREAD_ONCE_INIT;
+static inline void lntune_look_up_omp(void) {
+    lntune_omp_set_num_threads = (void (*)(int))dlsym(RTLD_DEFAULT, "omp_set_num_threads");
+}
 static inline void lntune_dnnl_single_thread(void) {
-    static void (*set_threads)(int) = 0;
-    static int looked_up = 0;
-    if (!looked_up) {
-        set_threads = (void (*)(int))dlsym(RTLD_DEFAULT, "omp_set_num_threads");
-        looked_up = 1;
-    }
-    if (set_threads) set_threads(1);
+    pthread_once(&lntune_omp_lookup, lntune_look_up_omp);
+    if (lntune_omp_set_num_threads) lntune_omp_set_num_threads(1);
 }
 
 // A row-major [rows, cols] matrix with the given strides (elements), or in `format_tag::any` when any != 0.
