@@ -11,7 +11,9 @@ public enum BF16Backend: String, Sendable {
     /// packed once (`OneDNNPackedWeights`). Used for products of more than `SmallBatchLinear.maxRows` rows.
     case oneDNN
     /// The portable path: bf16 values widened to f32 (exact) and the f32 kernels, the same numerics — correct
-    /// on any x86-64, but no faster than fp32 for the large products (decoding still reads half the bytes).
+    /// on any x86-64, but no faster than fp32: training-sized products widen their weight blocks at every call
+    /// (a GPT-2-small train step ran at 0.69× fp32 on AVX2), and decoding, which reads half the bytes, measured
+    /// 0.96× fp32 at batch 1 on AVX2 (eval/BENCHMARKS.md).
     case portable
 
     /// The CPU's bf16 flags (`avx512_bf16`, `amx_bf16`) that it has.
@@ -67,13 +69,14 @@ public enum BF16Backend: String, Sendable {
                 + "large products (weights packed once), the few-row products widen bf16 weights in registers"
         case .portable where cpuFlags.isEmpty:
             return "bf16: this CPU has no avx512_bf16 or amx_bf16; the portable path runs (bf16-rounded inputs "
-                + "widened to f32, f32 sums): autocast's numerics, correct but not faster than fp32 except in decoding"
+                + "widened to f32, f32 sums): autocast's numerics, correct but not faster than fp32 (training-sized "
+                + "products widen the weights at every call and are slower)"
         case .portable:
             return "bf16: this CPU has \(cpuFlags.joined(separator: ", ")), but "
                 + (forcedPortable
                     ? "LNTUNE_BF16_BACKEND=portable is set"
                     : "oneDNN offers no bf16 kernel here (\(oneDNNKernel ?? "none"))")
-                + "; the portable path runs (same numerics, not faster than fp32 except in decoding)"
+                + "; the portable path runs (same numerics, not faster than fp32)"
         }
     }
 }
