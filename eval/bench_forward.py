@@ -92,8 +92,11 @@ def measure(args, precision: str) -> tuple:
     pt, ln = None, None
     for _ in range(args.rounds):
         p = torch_figures(args.config, args.batch_size, args.seq_len, args.repeats, autocast=precision == "bf16")
+        # Each side's figures as soon as they exist (tokens/s, tokens/CPU-s), so a run cut short still tells.
+        print(f"# {precision} PyTorch: {json.dumps(p)}", flush=True)
         pt = p if pt is None else {k: tuple(max(a, b) for a, b in zip(pt[k], p[k])) for k in pt}
         l = lntune_figures(args.config, args.batch_size, args.seq_len, args.repeats, args.lntune, precision)
+        print(f"# {precision} LNTune: {json.dumps({k: v['tokens_per_second'] for k, v in l.items()})}", flush=True)
         if ln is None:
             ln = l
         else:
