@@ -65,8 +65,12 @@ def trainer_run(args, pairs, precision: str, out: Path) -> dict:
 
     torch.set_num_threads(2)
     start = time.perf_counter()
-    tokenizer = GPT2TokenizerFast(vocab_file=f"{args.tokenizer}/vocab.json", merges_file=f"{args.tokenizer}/merges.txt")
+    # from_pretrained on the folder (vocab.json + merges.txt): constructing GPT2TokenizerFast from the two file
+    # paths gives an empty vocabulary in transformers 5 (every text encodes to no tokens).
+    tokenizer = GPT2TokenizerFast.from_pretrained(args.tokenizer)
     eos = tokenizer.eos_token_id
+    if not tokenizer.encode(" name"):
+        raise SystemExit(f"{args.tokenizer}: the tokenizer encodes text to no tokens")
     examples = []
     for mr, ref in pairs:
         prompt = tokenizer.encode(" " + linearise(mr) + " ") + [eos]
