@@ -30,6 +30,8 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libopenblas-dev"])]),
+        // oneDNN (Debian's build runs on OpenMP): bf16 products on CPUs with avx512_bf16/AMX, f32 for comparison.
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL", providers: [.apt(["libdnnl-dev"])]),
         .systemLibrary(name: "CUTF8Proc", path: "Sources/CUTF8Proc", providers: [.apt(["libutf8proc-dev"])]),
         // Open MPI's C API; linked only with the `MPI` trait.
         .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
@@ -45,7 +47,9 @@ let package = Package(
         .target(name: "WorkerThreads"),
         // The processes of a run and the few messages they exchange: one process, or Open MPI ranks (`MPI`).
         .target(name: "Collective", dependencies: [.target(name: "CMPI", condition: .when(traits: ["MPI"]))]),
-        .target(name: "Kernels", dependencies: ["CBLAS", "Randomness", "WorkerThreads"], swiftSettings: kernelFlags),
+        .target(
+            name: "Kernels", dependencies: ["CBLAS", "CDNNL", "Randomness", "WorkerThreads"], swiftSettings: kernelFlags
+        ),
         .target(name: "Tokenizers", dependencies: ["CUTF8Proc", "TextIO"]),
         .target(name: "GPT2", dependencies: ["Kernels", "Randomness"], swiftSettings: hostCPU),
         .target(name: "Tuning", dependencies: ["GPT2", "Kernels", "Randomness"], swiftSettings: hostCPU),

@@ -6,12 +6,15 @@ public enum BenchmarkError: Error, Equatable, CustomStringConvertible {
     case unreadableInput(file: String, reason: String)
     /// A model folder without the single weights file the load benchmark times.
     case missingWeights(folder: String, hint: String)
+    /// A library the benchmark compares cannot run here (`what` says which and for what).
+    case unavailable(String)
 
     public var description: String {
         switch self {
         case let .invalidArgument(argument, value, reason): "\(argument) \(value): \(reason)"
         case let .unreadableInput(file, reason): "\(file): \(reason)"
         case let .missingWeights(folder, hint): "\(folder): no model.safetensors (\(hint))"
+        case let .unavailable(what): what
         }
     }
 

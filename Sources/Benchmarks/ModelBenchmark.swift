@@ -30,8 +30,10 @@ public enum ModelBenchmark {
     }
 
     /// A model of `config` with random weights (`GPT2Parameters.random`): it costs what a trained one does.
-    public static func randomModel(_ config: GPT2Config, seed: UInt64 = 1) throws -> GPT2Model {
-        try GPT2Model(config: config, parameters: .random(config: config, seed: seed))
+    public static func randomModel(_ config: GPT2Config, seed: UInt64 = 1, precision: Precision = .fp32) throws
+        -> GPT2Model
+    {
+        try GPT2Model(config: config, parameters: .random(config: config, seed: seed), precision: precision)
     }
 
     /// Forward passes over a random `[batchSize, seqLen]` batch, logits at `rows`.

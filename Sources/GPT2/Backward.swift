@@ -104,14 +104,14 @@ extension GPT2Model {
             let dmlp = branchGradient(
                 dres, attention: false, layer: l, input: acts.mid.at(l), lowest: lowest,
                 extensionGradients: extensionGradients, acts: acts, dropout: dropout)
-            Linear.backward(
+            projectionBackward(
                 dinp: continuesBelow(.mlpProj) ? acts.dgelu : nil, dweight: g(.mlpProjWeight), dbias: g(.mlpProjBias),
                 dout: dmlp, inp: acts.geluOut.at(l), weight: w.mlpProjWeight, rows: n, inFeatures: h, outFeatures: c,
                 accumulateInput: false)
             beside(.mlpProj, acts.geluOut.at(l), dmlp, acts.dgelu, below: .mlpProj)
             guard continuesBelow(.mlpProj) else { break }
             GELU.backward(dinp: acts.dfch, inp: acts.fch.at(l), dout: acts.dgelu, count: n * h, accumulate: false)
-            Linear.backward(
+            projectionBackward(
                 dinp: continuesBelow(.fc) ? acts.dln : nil, dweight: g(.mlpFCWeight), dbias: g(.mlpFCBias),
                 dout: acts.dfch, inp: acts.ln2Out.at(l), weight: w.fcWeight, rows: n, inFeatures: c, outFeatures: h,
                 accumulateInput: false)
@@ -127,7 +127,7 @@ extension GPT2Model {
             let dattn = branchGradient(
                 dres, attention: true, layer: l, input: acts.residual.at(l), lowest: lowest,
                 extensionGradients: extensionGradients, acts: acts, dropout: dropout)
-            Linear.backward(
+            projectionBackward(
                 dinp: continuesBelow(.attnProj) ? acts.datty : nil, dweight: g(.attnProjWeight),
                 dbias: g(.attnProjBias), dout: dattn, inp: acts.atty.at(l), weight: w.attnProjWeight, rows: n,
                 inFeatures: c, outFeatures: c, accumulateInput: false)
@@ -137,16 +137,17 @@ extension GPT2Model {
             acts.dqkv.update(repeating: 0, count: n * 3 * c)
             acts.dkeys.update(repeating: 0, count: storeCount)
             acts.dvalues.update(repeating: 0, count: storeCount)
+            roundForProducts(acts.datty, count: n * c)
             Attention.backward(
                 dq: acts.dqkv, dkeys: acts.dkeys, dvalues: acts.dvalues, dout: acts.datty, probs: probs.at(l),
                 q: acts.qkv.at(l), keys: cache.keys(layer: l), values: cache.values(layer: l), shape: shape,
-                dropout: dropout?.site(1 + 3 * l))
+                dropout: dropout?.site(1 + 3 * l), bf16Inputs: precision == .bf16)
             if let prefixGradients {
                 foldPrefixGradients(acts: acts, into: prefixGradients, layer: l, batch: nb, keys: shape.keys)
             }
             guard continuesBelow(.attention) else { break }
             scatterKeyValueGradients(acts: acts, batch: nb, length: nt, prefixLength: cache.prefixLength)
-            Linear.backward(
+            projectionBackward(
                 dinp: continuesBelow(.qkv) ? acts.dln : nil, dweight: g(.attnQKVWeight), dbias: g(.attnQKVBias),
                 dout: acts.dqkv, inp: acts.ln1Out.at(l), weight: w.qkvWeight, rows: n, inFeatures: c,
                 outFeatures: 3 * c, accumulateInput: false)

@@ -62,7 +62,7 @@ extension GPT2Model {
             LayerNorm.forward(
                 out: acts.ln1Out.at(l), mean: acts.ln1Mean.at(l), rstd: acts.ln1Rstd.at(l), inp: x, weight: w.ln1Weight,
                 bias: w.ln1Bias, rows: n, channels: c, epsilon: eps)
-            Linear.forward(
+            projection(
                 out: acts.qkv.at(l), inp: acts.ln1Out.at(l), weight: w.qkvWeight, bias: w.qkvBias, rows: n,
                 inFeatures: c,
                 outFeatures: 3 * c)
@@ -70,10 +70,12 @@ extension GPT2Model {
                 .beside(.attnQKV), layer: l, rows: n, input: acts.ln1Out.at(l), inputWidth: c, output: acts.qkv.at(l),
                 outputWidth: 3 * c,
                 acts: acts)
+            roundForProducts(acts.qkv.at(l), count: n * 3 * c)
             cache.store(layer: l, qkv: acts.qkv.at(l), batch: nb, length: nt, at: offset)
             Attention.forward(
                 out: acts.atty.at(l), probs: acts.probs?.at(l), q: acts.qkv.at(l), keys: cache.keys(layer: l),
-                values: cache.values(layer: l), keyMask: cache.mask, shape: shape, dropout: dropout?.site(1 + 3 * l))
+                values: cache.values(layer: l), keyMask: cache.mask, shape: shape, dropout: dropout?.site(1 + 3 * l),
+                bf16Inputs: precision == .bf16)
             let mid = acts.mid.at(l)
             if mid != x { mid.update(from: x, count: n * c) }
             residualBranch(
@@ -83,7 +85,7 @@ extension GPT2Model {
                 out: acts.ln2Out.at(l), mean: acts.ln2Mean.at(l), rstd: acts.ln2Rstd.at(l), inp: mid,
                 weight: w.ln2Weight,
                 bias: w.ln2Bias, rows: n, channels: c, epsilon: eps)
-            Linear.forward(
+            projection(
                 out: acts.fch.at(l), inp: acts.ln2Out.at(l), weight: w.fcWeight, bias: w.fcBias, rows: n, inFeatures: c,
                 outFeatures: h)
             hookForward(
@@ -123,7 +125,7 @@ extension GPT2Model {
         let linear: HookPoint = .beside(attention ? .attnProj : .mlpProj)
         let sublayerHooks = hooks?.hasSublayerHook(attention: attention, layer: l) == true
         guard site != nil || sublayerHooks else {
-            Linear.forward(
+            projection(
                 out: residual, inp: inp, weight: weight, bias: bias, rows: n, inFeatures: inFeatures, outFeatures: c,
                 accumulate: true)
             hookForward(
@@ -132,7 +134,7 @@ extension GPT2Model {
             return
         }
         let branch = sublayerHooks ? acts.branch : acts.dln
-        Linear.forward(
+        projection(
             out: branch, inp: inp, weight: weight, bias: bias, rows: n, inFeatures: inFeatures, outFeatures: c)
         hookForward(
             linear, layer: l, rows: n, input: inp, inputWidth: inFeatures, output: branch, outputWidth: c, acts: acts)

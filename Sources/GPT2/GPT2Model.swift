@@ -24,14 +24,29 @@ public final class GPT2Model: @unchecked Sendable {
     /// Extra kernels at named hook points of every block, or nil for the plain model.
     public var modelExtension: (any ModelExtension)? { hooks?.modelExtension }
     let hooks: HookTable?
+    /// The number format of the matrix products (see `Precision`); bf16 copies of the weights when `.bf16`.
+    public let precision: Precision
+    let reducedPrecision: ReducedPrecisionWeights?
     private let lock = NSLock()
     private var spare: Activations?
 
     /// A model over `parameters`, whose layout must be the one `config` implies, with `extension`'s kernels at
-    /// its hook points (whose layers must exist in this model).
-    public init(config: GPT2Config, parameters: GPT2Parameters, extension: (any ModelExtension)? = nil)
-        throws(GPT2Error)
-    {
+    /// its hook points (whose layers must exist in this model). With `precision: .bf16` the matrix-product
+    /// weights are rounded to bf16 copies here, once.
+    public convenience init(
+        config: GPT2Config, parameters: GPT2Parameters, extension: (any ModelExtension)? = nil,
+        precision: Precision = .fp32
+    ) throws(GPT2Error) {
+        try self.init(
+            config: config, parameters: parameters, extension: `extension`, precision: precision,
+            reducedPrecision: precision == .bf16 ? ReducedPrecisionWeights(parameters) : nil)
+    }
+
+    /// The designated initialiser: `reducedPrecision` is made once and shared by `extended(with:)`'s models.
+    private init(
+        config: GPT2Config, parameters: GPT2Parameters, extension: (any ModelExtension)?, precision: Precision,
+        reducedPrecision: ReducedPrecisionWeights?
+    ) throws(GPT2Error) {
         try config.validate(source: "GPT2Model")
         guard parameters.config == config else {
             throw .invalidInput(argument: "parameters", reason: "laid out for a different config than the model's")
@@ -39,16 +54,20 @@ public final class GPT2Model: @unchecked Sendable {
         self.config = config
         self.parameters = parameters
         hooks = try `extension`.map { e throws(GPT2Error) in try HookTable(e, config: config) }
+        self.precision = precision
+        self.reducedPrecision = reducedPrecision
     }
 
-    /// This model's parameters (shared, not copied) with `extension` at its hook points instead of this
-    /// model's extension.
+    /// This model's parameters (shared, not copied, bf16 copies included) with `extension` at its hook points
+    /// instead of this model's extension.
     public func extended(with extension: (any ModelExtension)?) throws(GPT2Error) -> GPT2Model {
-        try GPT2Model(config: config, parameters: parameters, extension: `extension`)
+        try GPT2Model(
+            config: config, parameters: parameters, extension: `extension`, precision: precision,
+            reducedPrecision: reducedPrecision)
     }
 
-    public convenience init(checkpoint: GPT2Checkpoint) throws(GPT2Error) {
-        try self.init(config: checkpoint.config, parameters: checkpoint.parameters)
+    public convenience init(checkpoint: GPT2Checkpoint, precision: Precision = .fp32) throws(GPT2Error) {
+        try self.init(config: checkpoint.config, parameters: checkpoint.parameters, precision: precision)
     }
 
     /// A cache for `batchSize` rows and up to `capacity` slots (prefix included), seeded with `prefix`.

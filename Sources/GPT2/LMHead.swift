@@ -16,7 +16,7 @@ extension GPT2Model {
         // Written whole by the product (no zero fill first: for every position that is 200 MB of stores).
         let values = [Float](unsafeUninitializedCapacity: rows.count * v) { out, initialized in
             if !rows.isEmpty {
-                Linear.forward(
+                projection(
                     out: out.baseAddress.unsafelyUnwrapped, inp: x, weight: wte, bias: nil, rows: rows.count,
                     inFeatures: c, outFeatures: v, layout: .outputMajor)
             }
@@ -41,7 +41,7 @@ extension GPT2Model {
         while start < count {
             let m = min(chunk, count - start)
             for i in 0..<m { (x + i * c).update(from: acts.lnf + targets.positions[start + i] * c, count: c) }
-            Linear.forward(
+            projection(
                 out: logits, inp: x, weight: wte, bias: nil, rows: m, inFeatures: c, outFeatures: v,
                 layout: .outputMajor)
             targets.labels.withUnsafeBufferPointer { labels in
@@ -57,7 +57,7 @@ extension GPT2Model {
             }
             if let gradients {
                 // logits now hold dlogits: dx = dlogits · wte, dwte += dlogitsᵀ · x.
-                Linear.backward(
+                projectionBackward(
                     dinp: dx, dweight: gradients.dwte, dbias: nil, dout: logits, inp: x, weight: wte, rows: m,
                     inFeatures: c, outFeatures: v, layout: .outputMajor, accumulateInput: false)
                 for i in 0..<m { addInPlace(gradients.dlnf + targets.positions[start + i] * c, dx + i * c, c) }

@@ -50,10 +50,12 @@ public enum Attention {
     /// `dropout` (training) drops probabilities before they weight the values, element (b, h, t, s) of
     /// `[B, NH, T, keys]` by `dropout.keeps`; `probs` still receives the softmax before dropout, which is
     /// what the backward needs besides the mask it recomputes.
+    /// `bf16Inputs` (autocast's p·v): the probabilities are rounded to bf16 before they weight the values
+    /// (q, k and v arrive rounded already; `probs` keeps the f32 softmax).
     public static func forward(
         out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>?, q: UnsafePointer<Float>,
         keys k: UnsafePointer<Float>, values v: UnsafePointer<Float>, keyMask: UnsafePointer<UInt8>, shape: Shape,
-        dropout: DropoutMask? = nil
+        dropout: DropoutMask? = nil, bf16Inputs: Bool = false
     ) {
         let (nh, hd, nt, ns) = (shape.heads, shape.headDim, shape.queries, shape.keys)
         let scale = shape.scale
@@ -104,6 +106,7 @@ public enum Attention {
                     let first = (task * nt + t) * ns
                     for s in 0..<n { row[s] = dropout.keeps(first + s) ? row[s] * dropout.scale : 0 }
                 }
+                if bf16Inputs { BFloat16.roundInPlace(row, n) }
                 AttentionMath.weightedRowSum(ot, accumulate: false, row, vb, n: n, hd: hd)
             }
         }
@@ -112,16 +115,19 @@ public enum Attention {
     /// The mirror of `forward`: adds ∂L/∂q into `dq` (rows of `queryStride`, like `q`), and ∂L/∂k, ∂L/∂v
     /// into `dkeys`/`dvalues`, stores shaped like the forward's (`[B, NH, slotStride, hd]`), including
     /// the prefix and cached slots (which the caller folds into prefix gradients or drops). `dropout` must
-    /// be the forward's.
+    /// be the forward's. `bf16Inputs` (autocast's backward products, `dout`, q, k and v arriving rounded):
+    /// the weights of dv and the score gradients are rounded to bf16 before they enter products.
     public static func backward(
         dq: UnsafeMutablePointer<Float>, dkeys: UnsafeMutablePointer<Float>, dvalues: UnsafeMutablePointer<Float>,
         dout: UnsafePointer<Float>, probs: UnsafePointer<Float>, q: UnsafePointer<Float>,
-        keys k: UnsafePointer<Float>, values v: UnsafePointer<Float>, shape: Shape, dropout: DropoutMask? = nil
+        keys k: UnsafePointer<Float>, values v: UnsafePointer<Float>, shape: Shape, dropout: DropoutMask? = nil,
+        bf16Inputs: Bool = false
     ) {
         let (nh, hd, nt, ns) = (shape.heads, shape.headDim, shape.queries, shape.keys)
         let scale = shape.scale
         let transposed = nt >= 4
         let stride = (ns + 63) / 64 * 64
+        func weight(_ x: Float) -> Float { bf16Inputs ? BFloat16.rounded(x) : x }
         Parallel.forEach(shape.batch * nh, work: shape.batch * nh * nt * ns * hd * 8) { task in
             let b = task / nh, h = task % nh
             let kb = k + task * shape.slotStride * hd
@@ -151,15 +157,16 @@ public enum Attention {
                     let first = (task * nt + t) * ns
                     for s in 0..<n {
                         let kept: Float = dropout.keeps(first + s) ? dropout.scale : 0
-                        if p[s] != 0, kept != 0 { axpy(dvb + s * hd, p[s] * kept, g, hd) }
+                        if p[s] != 0, kept != 0 { axpy(dvb + s * hd, weight(p[s] * kept), g, hd) }
                         dp[s] *= kept
                     }
                 } else {
-                    for s in 0..<n where p[s] != 0 { axpy(dvb + s * hd, p[s], g, hd) }
+                    for s in 0..<n where p[s] != 0 { axpy(dvb + s * hd, weight(p[s]), g, hd) }
                 }
                 let weighted = dot(p, dp, n)
                 for s in 0..<n where p[s] != 0 { dp[s] = p[s] * (dp[s] - weighted) * scale }
                 for s in 0..<n where p[s] == 0 { dp[s] = 0 }
+                if bf16Inputs { BFloat16.roundInPlace(dp, n) }
                 AttentionMath.weightedRowSum(dqt, accumulate: true, dp, kb, n: n, hd: hd)
                 for s in 0..<n where dp[s] != 0 { axpy(dkb + s * hd, dp[s], qt, hd) }
             }

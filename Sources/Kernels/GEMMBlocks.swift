@@ -28,7 +28,7 @@ enum GEMMBlocks {
     static let halvingWork = 1 << 22
 
     /// BLAS single-threaded, once per process, before any product (only this type calls BLAS).
-    private static let singleThreadedBLAS: Void = openblas_set_num_threads(1)
+    static let singleThreadedBLAS: Void = openblas_set_num_threads(1)
 
     /// C[M, N] = op(A)[M, K] · op(B)[K, N] + beta · C, row-major; `transA`/`transB` say whether A is stored
     /// `[K, M]` and B `[N, K]`. beta = 0 overwrites C without reading it.
@@ -38,15 +38,7 @@ enum GEMMBlocks {
     ) {
         guard m > 0, n > 0, k > 0 else { return }
         _ = singleThreadedBLAS
-        var rowBlocks = (m + maxRows - 1) / maxRows
-        var columnBlocks = (n + maxColumns - 1) / maxColumns
-        if rowBlocks * columnBlocks == 1, 2 * m * n * k >= halvingWork {
-            if n >= m, n >= 2 * alignment {
-                columnBlocks = 2
-            } else if m >= 2 * alignment {
-                rowBlocks = 2
-            }
-        }
+        let (rowBlocks, columnBlocks) = grid(m, n, k)
         Parallel.forEach(rowBlocks * columnBlocks, work: 2 * m * n * k) { block in
             let (r, col) = (block / columnBlocks, block % columnBlocks)
             let rows = boundary(m, parts: rowBlocks, r)..<boundary(m, parts: rowBlocks, r + 1)
@@ -60,6 +52,20 @@ enum GEMMBlocks {
                 Int32(rows.count), Int32(columns.count), Int32(k), 1, blockA, Int32(lda), blockB, Int32(ldb), beta,
                 c + rows.lowerBound * ldc + columns.lowerBound, Int32(ldc))
         }
+    }
+
+    /// Row and column blocks of an M × N × K product (from the shapes alone).
+    static func grid(_ m: Int, _ n: Int, _ k: Int) -> (rows: Int, columns: Int) {
+        var rowBlocks = (m + maxRows - 1) / maxRows
+        var columnBlocks = (n + maxColumns - 1) / maxColumns
+        if rowBlocks * columnBlocks == 1, 2 * m * n * k >= halvingWork {
+            if n >= m, n >= 2 * alignment {
+                columnBlocks = 2
+            } else if m >= 2 * alignment {
+                rowBlocks = 2
+            }
+        }
+        return (rowBlocks, columnBlocks)
     }
 
     /// The start of block `i` of `parts` near-equal blocks of `0..<total` (`total` for i = parts), on a

@@ -16,6 +16,7 @@ extension TrainingTask: ExpressibleByArgument {
 }
 
 extension OnBadRow: ExpressibleByArgument {}
+extension Precision: ExpressibleByArgument {}
 extension LearningRateShape: ExpressibleByArgument {}
 extension SpecialTokenPolicy: ExpressibleByArgument {}
 extension DecodingChoice.Mode: ExpressibleByArgument {}

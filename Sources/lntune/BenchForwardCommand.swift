@@ -20,6 +20,7 @@ struct ModelBenchOptions: ParsableArguments {
     var repeats: Int = 3
     @Flag(help: "Print JSON lines (the CPU, then the result) instead of text (for eval/bench_forward.py).")
     var json = false
+    @Option(help: .precision) var precision: Precision = .fp32
 
     func validate() throws {
         try SharedBounds.batchSize.check(batchSize)
@@ -68,7 +69,8 @@ struct BenchForwardCommand: ParsableCommand {
     func run() throws {
         try options.checkMemory(training: false)
         print(CPUInfo.current().header(json: options.json))
-        let model = try ModelBenchmark.randomModel(options.config.gpt2Config)
+        notePrecision(options.precision)
+        let model = try ModelBenchmark.randomModel(options.config.gpt2Config, precision: options.precision)
         let (b, t, repeats) = (options.batchSize, options.seqLen, options.repeats)
         let all = try ModelBenchmark.forward(model: model, batchSize: b, seqLen: t, rows: .all, repeats: repeats)
         let last = try ModelBenchmark.forward(model: model, batchSize: b, seqLen: t, rows: .last, repeats: repeats)

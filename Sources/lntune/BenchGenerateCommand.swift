@@ -32,6 +32,9 @@ struct BenchGenerateCommand: ParsableCommand {
             discussion: "The method options of `lntune train` apply; without --method the model decodes as it is."))
     var method: String?
     @Argument(parsing: .allUnrecognized, help: .hidden) var methodArguments: [String] = []
+    @Option(help: .precision) var precision: Precision = .fp32
+    @Flag(help: "Greedy batch 1 only, fp32 and bf16 alternately in one run (best of --repeats each), and their ratio.")
+    var comparePrecision = false
 
     func validate() throws {
         try Self.promptLengthBound.check(promptLength)
@@ -57,9 +60,10 @@ struct BenchGenerateCommand: ParsableCommand {
     }
 
     func run() throws {
+        notePrecision(comparePrecision ? .bf16 : precision)
         let gpt2 = try ModelLoader.loadWeights(
             ModelRequest(model: model, adapter: adapter), adapterUse: merge ? .merge : .apply
-        ).makeModel()
+        ).makeModel(precision: precision)
         let c = gpt2.config
         let rows = max(batchSize, numBeams)
         let slots = promptLength + newTokens
@@ -74,6 +78,12 @@ struct BenchGenerateCommand: ParsableCommand {
             "decoding \(batchSize) prompts or \(numBeams) beams of \(slots) tokens",
             hint: "lower --batch-size, --num-beams, --prompt-length or --new-tokens")
         print(CPUInfo.current().header(json: json))
+        if comparePrecision {
+            let rows = try GenerateBenchmark.comparePrecisions(
+                parameters: gpt2.parameters, promptLength: promptLength, newTokens: newTokens, repeats: repeats)
+            print(GenerateBenchmark.format(rows, json: json))
+            return
+        }
         let results = try GenerateBenchmark.run(
             model: gpt2, method: try configuration()?.method, promptLength: promptLength, newTokens: newTokens,
             batchSize: batchSize, numBeams: numBeams,

@@ -12,7 +12,8 @@ struct BenchTrainStepCommand: ParsableCommand {
     func run() throws {
         try options.checkMemory(training: true)
         print(CPUInfo.current().header(json: options.json))
-        let model = try ModelBenchmark.randomModel(options.config.gpt2Config)
+        notePrecision(options.precision)
+        let model = try ModelBenchmark.randomModel(options.config.gpt2Config, precision: options.precision)
         let result = try ModelBenchmark.trainStep(
             model: model, batchSize: options.batchSize, seqLen: options.seqLen, repeats: options.repeats)
         print(options.report("train-step", result))

@@ -62,6 +62,7 @@ struct BenchCommand: AsyncParsableCommand {
             BenchDataCommand.self,
             BenchDecodingCommand.self,
             BenchForwardCommand.self,
+            BenchGEMMCommand.self,
             BenchGenerateCommand.self,
             BenchLoadCommand.self,
             BenchScoreCommand.self,

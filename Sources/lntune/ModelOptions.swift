@@ -7,6 +7,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: .model) var model: String
     @Option(help: .tokenizer) var tokenizer: String?
     @Option(help: .revision) var revision: String?
+    @Option(help: .precision) var precision: Precision = .fp32
 
     func validate() throws {
         try PathFlags.refuseEmpty([("--model", model), ("--tokenizer", tokenizer), ("--revision", revision)])
@@ -39,8 +40,13 @@ struct ModelOptions: ParsableArguments {
 
     /// What `ModelLoader` loads for these options and `adapter`.
     func request(adapter: String? = nil) -> ModelRequest {
-        ModelRequest(model: model, tokenizer: tokenizer, adapter: adapter, revision: revision ?? "main")
+        notePrecision(precision)
+        return ModelRequest(
+            model: model, tokenizer: tokenizer, adapter: adapter, revision: revision ?? "main", precision: precision)
     }
+
+    /// `precision` as `run.json` records it: nil for fp32 (so runs from before the option resume alike).
+    var recordedPrecision: Precision? { precision == .fp32 ? nil : precision }
 }
 
 /// `--adapter` where it is optional (`generate`, `perplexity`); `merge` requires it, with the same help.
@@ -58,8 +64,16 @@ extension ArgumentHelp {
     )
     static let revision = ArgumentHelp(
         "With a hub name: the branch, tag or commit hash to use from the cache (default: main).")
+    static let precision = ArgumentHelp(
+        "Matrix products: fp32, or bf16 as torch.autocast does (bf16 inputs, f32 sums; LayerNorm, softmax, GELU, "
+            + "the residual stream, the loss and every trained value stay f32).")
     static let adapter = ArgumentHelp(
         "Adapter folder: PEFT LN_TUNING / PREFIX_TUNING / LORA, or LNTune's NAME+ln, bitfit and full layouts.")
+}
+
+/// Prints which bf16 products this machine runs (one line on stderr) when `precision` is bf16.
+func notePrecision(_ precision: Precision) {
+    if precision == .bf16 { FileHandle.standardError.write(Data("\(BF16Backend.note)\n".utf8)) }
 }
 
 /// Prints what the loader noticed without refusing, one `warning: …` line each on stderr.

@@ -56,6 +56,7 @@ struct StudyCommand: ParsableCommand {
 
     /// The numbers are refused before any run starts (a study runs for hours).
     func validate() throws {
+        if model.precision != .fp32 { throw ValidationError("--precision bf16 is not supported by study yet") }
         try StudyBounds.epochs.check(epochs)
         try StudyBounds.maxSteps.check(maxSteps)
         try SharedBounds.batchSize.check(batchSize)

@@ -82,7 +82,7 @@ struct TrainCommand: ParsableCommand {
             gradientAccumulation: o.gradAccum, warmup: o.warmup, weightDecay: o.weightDecay, clip: o.clip, seed: o.seed,
             dropout: o.dropout == 0 ? nil : o.dropout, evalEvery: o.evalEvery, saveEvery: o.saveEvery,
             earlyStoppingPatience: o.earlyStoppingPatience, out: out,
-            devMetrics: evaluation.devMetrics(), reportTo: evaluation.reportTo)
+            devMetrics: evaluation.devMetrics(), reportTo: evaluation.reportTo, precision: model.recordedPrecision)
     }
 
     func run() throws {

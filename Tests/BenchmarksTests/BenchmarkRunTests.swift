@@ -70,6 +70,35 @@ struct BenchmarkRunTests {
         }
     }
 
+    /// fp32 and bf16 greedy on the same weights: one row each, the agreement bounded by the tokens made.
+    @Test func precisionComparisonHasBothRowsAndAnAgreement() throws {
+        let parameters = GPT2Parameters.random(config: Self.config, seed: 3)
+        let comparison = try GenerateBenchmark.comparePrecisions(
+            parameters: parameters, promptLength: 3, newTokens: 5, repeats: 1)
+        #expect(comparison.rows.map(\.mode) == ["greedy fp32", "greedy bf16"])
+        #expect(comparison.rows.allSatisfy { $0.newTokens == 5 && Self.isSaneSeconds($0.seconds) })
+        #expect((0...5).contains(comparison.idsEqualUpTo))
+        #expect(comparison.bf16Speedup.isFinite && comparison.bf16Speedup > 0)
+        let object = try Self.jsonObject(GenerateBenchmark.format(comparison, json: true))
+        #expect(Set(object.keys) == ["rows", "bf16_speedup", "ids_equal_up_to", "bf16_backend"])
+        #expect(GenerateBenchmark.format(comparison, json: false).contains("greedy ids equal for the first"))
+    }
+
+    /// OpenBLAS against oneDNN: a forward and an input-gradient row per product, each naming the faster one.
+    @Test func gemmBackendsRowsNameTheFasterBackend() throws {
+        let rows = try GEMMBackendBenchmark.run(config: Self.config, rows: 64, repeats: 1)
+        #expect(rows.count == 10 && rows.first?.product == "qkv forward" && rows.last?.product == "head input-gradient")
+        for row in rows {
+            #expect(row.openBLASGflops > 0 && row.oneDNNGflops > 0 && !row.oneDNNKernel.isEmpty)
+            #expect(row.faster == (row.openBLASGflops >= row.oneDNNGflops ? "openblas" : "onednn"))
+        }
+        #expect(rows[0].m == 64 && rows[0].k == 16 && rows[0].n == 48 && rows[1].k == 48 && rows[1].n == 16)
+        let object = try Self.jsonObject(
+            String(GEMMBackendBenchmark.format(rows, json: true).split(separator: "\n")[0]))
+        #expect(object["openblas_gflops"] != nil && object["onednn_kernel"] != nil)
+        #expect(throws: BenchmarkError.self) { try GEMMBackendBenchmark.run(config: Self.config, rows: 8) }
+    }
+
     @Test(arguments: ["ln", "prefix+ln"])
     func tuneComparesStepWithBareMath(_ method: String) throws {
         let configuration = try TuningMethods.configuration(

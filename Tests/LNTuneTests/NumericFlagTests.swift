@@ -72,6 +72,9 @@ struct NumericFlagTests {
             words: ["bench", "forward"], required: [],
             numeric: ["batch-size": ["0", "100000"], "seq-len": ["1", "5000"], "repeats": ["-1"]]),
         Command(
+            words: ["bench", "gemm"], required: [],
+            numeric: ["batch-size": ["0", "100000"], "seq-len": ["1", "5000"], "repeats": ["0"]]),
+        Command(
             words: ["bench", "generate"], required: ["--model", "missing-model"],
             numeric: [
                 "prompt-length": ["0", huge], "new-tokens": ["0", huge], "batch-size": ["0", huge],
@@ -96,7 +99,7 @@ struct NumericFlagTests {
         "model", "tokenizer", "adapter", "input", "prompt", "task", "prompt-template", "out", "text", "preset",
         "decode", "early-stopping", "bad-words", "hyp", "ref", "refs-grouped", "jsonl", "metrics", "tokenize", "smooth",
         "special", "revision", "sequence-bias", "data", "config", "file", "save-to", "shared", "only", "method",
-        "study-methods",
+        "study-methods", "precision",
     ]
 
     /// The options of `command` as `--experimental-dump-help` lists them: name and help text.

@@ -1,6 +1,7 @@
 import Decoding
 import Foundation
 import GPT2
+import Kernels
 import Tokenizers
 import Tuning
 
@@ -19,11 +20,13 @@ public struct AdaptedCheckpoint: Sendable {
     var extensionModule: (any ModelExtension)? = nil
 
     /// The weights as a model to run (sharing the parameter buffer), with the adapter's hook-point module
-    /// when it was not merged; the adapter's prefix is separate.
-    public func makeModel() throws(LNTuneError) -> GPT2Model {
+    /// when it was not merged; the adapter's prefix is separate. With `precision: .bf16` the matrix-product
+    /// weights are rounded to bf16 copies here, once.
+    public func makeModel(precision: Precision = .fp32) throws(LNTuneError) -> GPT2Model {
         do {
             return try GPT2Model(
-                config: checkpoint.config, parameters: checkpoint.parameters, extension: extensionModule)
+                config: checkpoint.config, parameters: checkpoint.parameters, extension: extensionModule,
+                precision: precision)
         } catch {
             throw .model(error)
         }

@@ -23,7 +23,7 @@ public enum ModelLoader {
         let clock = ContinuousClock()
         let modelStart = clock.now
         let weights = try loadWeights(request)
-        let model = try weights.makeModel()
+        let model = try weights.makeModel(precision: request.precision)
         let tokenizerStart = clock.now
         let source = request.tokenizer.map { URL(fileURLWithPath: $0) } ?? weights.folder
         let tokenizer = try loadTokenizer(source)

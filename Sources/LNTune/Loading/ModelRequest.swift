@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// What `--model`, `--tokenizer` and `--adapter` name, as the user typed them: the one input of `ModelLoader`.
 public struct ModelRequest: Sendable, Equatable {
@@ -12,11 +13,14 @@ public struct ModelRequest: Sendable, Equatable {
     public var revision: String
     /// Where the hub cache is (a model given by name is looked up there, never downloaded).
     public var hub: HubSettings
+    /// `--precision`: bf16 rounds the matrix-product weights to bf16 copies once, at load (see `Precision`).
+    public var precision: Precision
 
     public init(
         model: String, tokenizer: String? = nil, adapter: String? = nil, revision: String = "main",
-        hub: HubSettings = HubSettings()
+        hub: HubSettings = HubSettings(), precision: Precision = .fp32
     ) {
+        self.precision = precision
         self.model = model
         self.tokenizer = tokenizer
         self.adapter = adapter

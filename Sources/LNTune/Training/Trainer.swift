@@ -64,7 +64,8 @@ public final class Trainer {
         }
 
         var times = PhaseTimes()
-        let loaded = try ModelLoader.load(ModelRequest(model: settings.model, tokenizer: settings.tokenizer))
+        let loaded = try ModelLoader.load(
+            ModelRequest(model: settings.model, tokenizer: settings.tokenizer, precision: settings.precision ?? .fp32))
         times.loadModel += loaded.timing.model
         times.loadTokenizer += loaded.timing.tokenizer
         (modelFolder, tokenizerFolder, warnings) = (loaded.modelFolder, loaded.tokenizerSource, loaded.warnings)

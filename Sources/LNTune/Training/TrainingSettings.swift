@@ -48,6 +48,8 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     public var devMetrics: DevMetricSettings?
     /// `--report-to`: nil (a run.json from before the option) = `tensorboard`.
     public var reportTo: ReportDestination?
+    /// `--precision`: nil (a run.json from before the option) = fp32.
+    public var precision: Precision?
 
     public init(
         model: String, tokenizer: String? = nil, task: String, train: String, dev: String? = nil,
@@ -56,8 +58,10 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
         learningRate: Double? = nil, schedule: LearningRateSchedule.Shape = .linear, batchSize: Int = 8,
         gradientAccumulation: Int = 1, warmup: Int = 0, weightDecay: Float = 0, clip: Float = 1, seed: UInt64 = 42,
         dropout: Float? = nil, evalEvery: Int? = nil, saveEvery: Int? = nil, earlyStoppingPatience: Int? = nil,
-        out: String, devMetrics: DevMetricSettings? = nil, reportTo: ReportDestination? = nil
+        out: String, devMetrics: DevMetricSettings? = nil, reportTo: ReportDestination? = nil,
+        precision: Precision? = nil
     ) {
+        self.precision = precision
         self.model = model
         self.tokenizer = tokenizer
         self.task = task

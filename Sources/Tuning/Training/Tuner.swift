@@ -178,6 +178,7 @@ public final class Tuner: @unchecked Sendable {
         try requireFinite(loss: total.lossSum / Double(denominator), gradientNorm: norm, step: completedSteps + 1)
         let learningRate = options.schedule.learningRate(atStep: completedSteps)
         optimizer.update(segments, step: completedSteps + 1, learningRate: learningRate)
+        model.parametersChanged(request.ranges(in: gradients.layout))
         try requireFiniteValues(step: completedSteps + 1)
         completedSteps += 1
         return StepResult(
