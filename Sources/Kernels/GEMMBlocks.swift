@@ -38,12 +38,7 @@ enum GEMMBlocks {
     ) {
         guard m > 0, n > 0, k > 0 else { return }
         _ = singleThreadedBLAS
-        let (rowBlocks, columnBlocks) = grid(m, n, k)
-        Parallel.forEach(rowBlocks * columnBlocks, work: 2 * m * n * k) { block in
-            let (r, col) = (block / columnBlocks, block % columnBlocks)
-            let rows = boundary(m, parts: rowBlocks, r)..<boundary(m, parts: rowBlocks, r + 1)
-            let columns = boundary(n, parts: columnBlocks, col)..<boundary(n, parts: columnBlocks, col + 1)
-            guard !rows.isEmpty, !columns.isEmpty else { return }
+        forEachBlock(m, n, k) { rows, columns in
             // The block's corner in each operand: A's rows are its columns when stored transposed, likewise B.
             let blockA = transA ? a + rows.lowerBound : a + rows.lowerBound * lda
             let blockB = transB ? b + columns.lowerBound * ldb : b + columns.lowerBound
@@ -51,6 +46,19 @@ enum GEMMBlocks {
                 CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                 Int32(rows.count), Int32(columns.count), Int32(k), 1, blockA, Int32(lda), blockB, Int32(ldb), beta,
                 c + rows.lowerBound * ldc + columns.lowerBound, Int32(ldc))
+        }
+    }
+
+    /// Calls `body(rows, columns)` for every non-empty output block of an M × N × K product, on `Parallel`'s
+    /// threads; the blocks depend on M, N and K alone.
+    static func forEachBlock(_ m: Int, _ n: Int, _ k: Int, _ body: (Range<Int>, Range<Int>) -> Void) {
+        let (rowBlocks, columnBlocks) = grid(m, n, k)
+        Parallel.forEach(rowBlocks * columnBlocks, work: 2 * m * n * k) { block in
+            let (r, col) = (block / columnBlocks, block % columnBlocks)
+            let rows = boundary(m, parts: rowBlocks, r)..<boundary(m, parts: rowBlocks, r + 1)
+            let columns = boundary(n, parts: columnBlocks, col)..<boundary(n, parts: columnBlocks, col + 1)
+            guard !rows.isEmpty, !columns.isEmpty else { return }
+            body(rows, columns)
         }
     }
 

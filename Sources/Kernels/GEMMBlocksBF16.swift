@@ -14,12 +14,7 @@ extension GEMMBlocks {
     ) {
         guard m > 0, n > 0, k > 0 else { return }
         _ = singleThreadedBLAS
-        let (rowBlocks, columnBlocks) = grid(m, n, k)
-        Parallel.forEach(rowBlocks * columnBlocks, work: 2 * m * n * k) { block in
-            let (r, col) = (block / columnBlocks, block % columnBlocks)
-            let rows = boundary(m, parts: rowBlocks, r)..<boundary(m, parts: rowBlocks, r + 1)
-            let columns = boundary(n, parts: columnBlocks, col)..<boundary(n, parts: columnBlocks, col + 1)
-            guard !rows.isEmpty, !columns.isEmpty else { return }
+        forEachBlock(m, n, k) { rows, columns in
             let blockA = transA ? a + rows.lowerBound : a + rows.lowerBound * lda
             // B's slice for these columns, widened: [columns, K] when B is stored transposed, else [K, columns].
             let wide = UnsafeMutablePointer<Float>.allocate(capacity: columns.count * k)
