@@ -163,13 +163,10 @@ func shardedGenerationWritesTheOutputOfOneProcess() throws {
 
 /// Two "hosts" on this machine (`eval/mpi_two_hosts.sh`: network namespaces joined by a veth pair, a hostfile,
 /// an rsh agent in place of ssh): the multi-host launch and TCP between hosts give the bits of one process.
-/// Needs root (`ip netns`), as in CI.
+/// Needs root with the right to make network namespaces (a container may withhold it), and iproute2.
 @Test(
     needsMPI,
-    .enabled(
-        if: getuid() == 0
-            && ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip"].contains { FileManager.default.isExecutableFile(atPath: $0) },
-        "needs root and iproute2 (ip netns) for two network namespaces"))
+    .enabled(if: canMakeNetworkNamespaces(), "needs root, iproute2 and the right to make network namespaces"))
 func twoHostsOnOneMachineTrainToTheBitsOfOneProcess() throws {
     let script = Fixtures.repositoryRoot.appendingPathComponent("eval/mpi_two_hosts.sh")
     let run = try runLNTune(
@@ -222,4 +219,24 @@ private func children(of parent: Int32) -> [Int32] {
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         return fields.count > 2 && Int32(fields[1]) == parent
     }
+}
+
+/// Whether `ip netns add` works here: root, iproute2, and a kernel and container that allow new namespaces.
+private func canMakeNetworkNamespaces() -> Bool {
+    guard getuid() == 0,
+        let ip = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip"].first(where: FileManager.default.isExecutableFile)
+    else { return false }
+    func succeeds(_ arguments: [String]) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ip)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+    let probe = "lntune-probe-\(getpid())"
+    guard succeeds(["netns", "add", probe]) else { return false }
+    return succeeds(["netns", "delete", probe])
 }
