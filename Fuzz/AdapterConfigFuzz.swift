@@ -9,7 +9,7 @@ import Tuning
 /// The input is written as the config of each weights folder in turn (PEFT's LN-Tuning, prefix and LoRA files and
 /// AdapterHub's bottleneck and MAM files for the tiny test model, copied once from Tests/Fixtures), so one config
 /// is read against every kind of weights.
-/// An accepted adapter must also write and read back to the same trainable count: a broken invariant is a crash
+/// An accepted adapter must also write and read back to the same tensors and prefix: a broken invariant is a crash
 /// on purpose, which is how libFuzzer reports it.
 private let fixture = FuzzFixture()
 
