@@ -20,10 +20,17 @@ enum RowDistribution {
         return h
     }
 
-    /// The `count`-th largest score (the threshold below which `min_tokens_to_keep` lets tokens go).
-    static func kthLargest(_ scores: UnsafeMutableBufferPointer<Float>, count: Int) -> Float {
-        let k = min(max(1, count), scores.count)
-        return RowMath.largest(UnsafeBufferPointer(scores), count: k).last?.value ?? -.infinity
+    /// Removes the tokens whose probability, as float32, is below `threshold` (torch compares float32
+    /// probabilities), except the `minTokensToKeep` most likely: the epsilon and eta cutoffs.
+    static func remove(
+        _ scores: UnsafeMutableBufferPointer<Float>, logProbabilities logp: [Double], below threshold: Float,
+        keeping minTokensToKeep: Int
+    ) {
+        let k = min(max(1, minTokensToKeep), scores.count)
+        let keep = RowMath.largest(UnsafeBufferPointer(scores), count: k).last?.value ?? -.infinity
+        for i in scores.indices where Float(exp(logp[i])) < threshold && scores[i] < keep {
+            scores[i] = -.infinity
+        }
     }
 }
 
@@ -71,10 +78,7 @@ public struct EpsilonWarper: LogitsProcessor {
     public func process(_ scores: UnsafeMutableBufferPointer<Float>, history: TokenHistory) {
         // torch compares the float32 probabilities with the Python float, as float32.
         let logp = RowDistribution.logProbabilities(scores)
-        let keep = RowDistribution.kthLargest(scores, count: minTokensToKeep)
-        for i in scores.indices where Float(exp(logp[i])) < Float(epsilon) && scores[i] < keep {
-            scores[i] = -.infinity
-        }
+        RowDistribution.remove(scores, logProbabilities: logp, below: Float(epsilon), keeping: minTokensToKeep)
     }
 }
 
@@ -93,9 +97,6 @@ public struct EtaWarper: LogitsProcessor {
         let logp = RowDistribution.logProbabilities(scores)
         let entropy = Float(RowDistribution.entropy(logp))
         let eta = min(epsilon, epsilon.squareRoot() * expf(-entropy))
-        let keep = RowDistribution.kthLargest(scores, count: minTokensToKeep)
-        for i in scores.indices where Float(exp(logp[i])) < eta && scores[i] < keep {
-            scores[i] = -.infinity
-        }
+        RowDistribution.remove(scores, logProbabilities: logp, below: eta, keeping: minTokensToKeep)
     }
 }

@@ -14,11 +14,11 @@ final class SmallDisk {
         holder = folder
         url = folder.url.appendingPathComponent("disk", isDirectory: true)
         guard (try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)) != nil,
-            Self.run("/bin/mount", ["-t", "tmpfs", "-o", "size=\(kilobytes)k", "tmpfs", url.path])
+            runQuietly("/bin/mount", ["-t", "tmpfs", "-o", "size=\(kilobytes)k", "tmpfs", url.path])
         else { return nil }
     }
 
-    deinit { _ = Self.run("/bin/umount", [url.path]) }
+    deinit { _ = runQuietly("/bin/umount", [url.path]) }
 
     /// Bytes still free.
     var free: Int {
@@ -34,18 +34,6 @@ final class SmallDisk {
     func unfill() throws { try FileManager.default.removeItem(at: url.appendingPathComponent("filler")) }
 
     static let isAvailable: Bool = SmallDisk(kilobytes: 64) != nil
-
-    private static func run(_ tool: String, _ arguments: [String]) -> Bool {
-        guard FileManager.default.isExecutableFile(atPath: tool) else { return false }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
-    }
 }
 
 /// The disk fills up in the middle of a run: `lntune train` stops with an error that says the last checkpoint

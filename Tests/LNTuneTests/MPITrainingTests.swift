@@ -226,17 +226,7 @@ private func canMakeNetworkNamespaces() -> Bool {
     guard getuid() == 0,
         let ip = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip"].first(where: FileManager.default.isExecutableFile)
     else { return false }
-    func succeeds(_ arguments: [String]) -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ip)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
-    }
     let probe = "lntune-probe-\(getpid())"
-    guard succeeds(["netns", "add", probe]) else { return false }
-    return succeeds(["netns", "delete", probe])
+    guard runQuietly(ip, ["netns", "add", probe]) else { return false }
+    return runQuietly(ip, ["netns", "delete", probe])
 }

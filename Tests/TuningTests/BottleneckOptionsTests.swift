@@ -4,23 +4,10 @@ import Testing
 import TestSupport
 import Tuning
 
-private func parse(_ method: String, _ words: String...) throws(TuningError) -> TuningConfiguration {
-    try TuningMethods.configuration(named: method, arguments: words)
-}
-
-private func message(_ body: () throws(TuningError) -> TuningConfiguration) -> String {
-    do {
-        _ = try body()
-        return ""
-    } catch {
-        return error.description
-    }
-}
-
 /// The bottleneck methods' defaults are AdapterHub's configs, and their options parse over them: the
 /// reduction factor and non-linearity for every kind, MAM's prefix options and the LN options of `+ln`.
 @Test func bottleneckOptionsParse() throws {
-    #expect(try parse("adapter") == .bottleneck(.sequential, options: .sequential))
+    #expect(try parseMethod("adapter") == .bottleneck(.sequential, options: .sequential))
     #expect(BottleneckOptions.sequential.bottleneckSize(channels: 768) == 48)
     #expect(BottleneckOptions.parallel.bottleneckSize(channels: 768) == 384)
     #expect(BottleneckOptions.houlsby.nonlinearity == .swish && BottleneckOptions.houlsby.attention)
@@ -28,22 +15,23 @@ private func message(_ body: () throws(TuningError) -> TuningConfiguration) -> S
     options.reductionFactor = 8
     options.nonlinearity = .geluNew
     #expect(
-        try parse("adapter", "--adapter-reduction-factor", "8", "--adapter-non-linearity=gelu_new")
+        try parseMethod("adapter", "--adapter-reduction-factor", "8", "--adapter-non-linearity=gelu_new")
             == .bottleneck(.sequential, options: options))
     var parallel = BottleneckOptions.parallel
     parallel.nonlinearity = .swish
-    #expect(try parse("par-adapter", "--adapter-non-linearity", "SiLU") == .bottleneck(.parallel, options: parallel))
     #expect(
-        try parse("adapter+ln", "--ln-modules", "attn", "--adapter-reduction-factor", "2.5")
+        try parseMethod("par-adapter", "--adapter-non-linearity", "SiLU") == .bottleneck(.parallel, options: parallel))
+    #expect(
+        try parseMethod("adapter+ln", "--ln-modules", "attn", "--adapter-reduction-factor", "2.5")
             == .bottleneckLN(
                 .sequential,
                 options: BottleneckOptions(
                     attention: false, mlp: true, placement: .residualStream, reductionFactor: 2.5,
                     nonlinearity: .relu),
                 ln: LNTuningOptions(modules: [.attn])))
-    #expect(try parse("mam") == .mam())
+    #expect(try parseMethod("mam") == .mam())
     #expect(
-        try parse("mam+ln", "--prefix-length", "8", "--prefix-hidden", "64", "--ln-terms", "bias")
+        try parseMethod("mam+ln", "--prefix-length", "8", "--prefix-hidden", "64", "--ln-terms", "bias")
             == .mamLN(
                 prefix: PrefixTuningOptions(virtualTokens: 8, projection: .mlp(hidden: 64), shiftsPositions: false),
                 ln: LNTuningOptions(terms: [.bias])))
@@ -53,21 +41,26 @@ private func message(_ body: () throws(TuningError) -> TuningConfiguration) -> S
 /// Bad values and options of other methods are refused naming the option.
 @Test func badBottleneckOptionsAreRefused() {
     #expect(
-        message { () throws(TuningError) in try parse("adapter", "--adapter-reduction-factor", "0") }.contains(
-            "out of range: use more than 0, at most 65,536"))
+        parseFailure { () throws(TuningError) in try parseMethod("adapter", "--adapter-reduction-factor", "0") }
+            .contains(
+                "out of range: use more than 0, at most 65,536"))
     #expect(
-        message { () throws(TuningError) in try parse("adapter", "--adapter-non-linearity", "mish") }.contains(
-            "expected one of relu, swish, gelu, gelu_new, tanh, leakyrelu"))
+        parseFailure { () throws(TuningError) in try parseMethod("adapter", "--adapter-non-linearity", "mish") }
+            .contains(
+                "expected one of relu, swish, gelu, gelu_new, tanh, leakyrelu"))
     #expect(
-        message { () throws(TuningError) in try parse("adapter", "--prefix-length", "3") }.contains(
+        parseFailure { () throws(TuningError) in try parseMethod("adapter", "--prefix-length", "3") }.contains(
             "needs --method prefix"))
-    #expect(message { () throws(TuningError) in try parse("mam", "--prefix-length", "0") }.contains("at least 1"))
     #expect(
-        message { () throws(TuningError) in try parse("ln", "--adapter-reduction-factor", "4") }.contains(
+        parseFailure { () throws(TuningError) in try parseMethod("mam", "--prefix-length", "0") }.contains("at least 1")
+    )
+    #expect(
+        parseFailure { () throws(TuningError) in try parseMethod("ln", "--adapter-reduction-factor", "4") }.contains(
             "needs --method adapter"))
     #expect(
-        message { () throws(TuningError) in try parse("mam", "--prefix-direct", "--prefix-hidden", "8") }.contains(
-            "without the MLP"))
+        parseFailure { () throws(TuningError) in try parseMethod("mam", "--prefix-direct", "--prefix-hidden", "8") }
+            .contains(
+                "without the MLP"))
 }
 
 /// AdapterHub's initialisations: `bert` N(0, 0.02) projections, `houlsby` N(0, 0.01) cut at ±0.02, `mam_adapter`

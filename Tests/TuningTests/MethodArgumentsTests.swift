@@ -1,12 +1,13 @@
 import Testing
 import Tuning
 
-private func parse(_ method: String, _ words: String...) throws(TuningError) -> TuningConfiguration {
+/// `TuningMethods.configuration` for `method` and its command-line words (shared by the method option tests).
+func parseMethod(_ method: String, _ words: String...) throws(TuningError) -> TuningConfiguration {
     try TuningMethods.configuration(named: method, arguments: words)
 }
 
 /// The message of the error `body` throws (empty when it throws none).
-private func message(_ body: () throws(TuningError) -> TuningConfiguration) -> String {
+func parseFailure(_ body: () throws(TuningError) -> TuningConfiguration) -> String {
     do {
         _ = try body()
         return ""
@@ -18,45 +19,58 @@ private func message(_ body: () throws(TuningError) -> TuningConfiguration) -> S
 /// A method's command-line options parse into its configuration, in both `--name value` and `--name=value`
 /// forms; what is not given takes the method's defaults.
 @Test func methodOptionsParse() throws {
-    #expect(try parse("ln") == .ln(LNTuningOptions()))
+    #expect(try parseMethod("ln") == .ln(LNTuningOptions()))
     #expect(
-        try parse("ln", "--ln-terms", "bias", "--ln-modules=attn,final", "--ln-layers", "1-2")
+        try parseMethod("ln", "--ln-terms", "bias", "--ln-modules=attn,final", "--ln-layers", "1-2")
             == .ln(LNTuningOptions(terms: [.bias], modules: [.attn, .final], layers: 1...2)))
     #expect(
-        try parse("prefix+ln", "--ln-terms", "gain", "--prefix-length", "5", "--prefix-direct")
+        try parseMethod("prefix+ln", "--ln-terms", "gain", "--prefix-length", "5", "--prefix-direct")
             == .prefixLN(
                 prefix: PrefixTuningOptions(virtualTokens: 5, projection: .direct), ln: LNTuningOptions(terms: [.gain]))
     )
-    #expect(try parse("prefix", "--prefix-hidden", "64") == .prefix(PrefixTuningOptions(projection: .mlp(hidden: 64))))
-    #expect(try parse("bitfit") == .bitfit && parse("full") == .full)
+    #expect(
+        try parseMethod("prefix", "--prefix-hidden", "64") == .prefix(PrefixTuningOptions(projection: .mlp(hidden: 64)))
+    )
+    #expect(try parseMethod("bitfit") == .bitfit && parseMethod("full") == .full)
 }
 
 /// Options of another method, unknown or repeated options, a missing value and combinations that make no
 /// sense are refused with a message naming the option and what to do — never ignored.
 @Test func badMethodOptionsAreRefused() {
-    #expect(message { () throws(TuningError) in try parse("ia3") }.contains("expected one of ln, prefix, prefix+ln"))
     #expect(
-        message { () throws(TuningError) in try parse("bitfit", "--ln-terms", "bias") }.contains(
+        parseFailure { () throws(TuningError) in try parseMethod("ia3") }.contains(
+            "expected one of ln, prefix, prefix+ln"))
+    #expect(
+        parseFailure { () throws(TuningError) in try parseMethod("bitfit", "--ln-terms", "bias") }.contains(
             "needs --method ln or prefix+ln"))
     #expect(
-        message { () throws(TuningError) in try parse("ln", "--prefix-length", "3") }.contains("prefix or prefix+ln"))
+        parseFailure { () throws(TuningError) in try parseMethod("ln", "--prefix-length", "3") }.contains(
+            "prefix or prefix+ln"))
     #expect(
-        message { () throws(TuningError) in try parse("prefix", "--prefix-hidden", "8", "--prefix-direct") }.contains(
-            "without the MLP"))
-    #expect(message { () throws(TuningError) in try parse("ln", "--ln-layers", "3-1") }.contains("ln-layers"))
+        parseFailure { () throws(TuningError) in try parseMethod("prefix", "--prefix-hidden", "8", "--prefix-direct") }
+            .contains(
+                "without the MLP"))
     #expect(
-        message { () throws(TuningError) in try parse("ln", "--ln-tems", "bias") }.contains(
+        parseFailure { () throws(TuningError) in try parseMethod("ln", "--ln-layers", "3-1") }.contains("ln-layers"))
+    #expect(
+        parseFailure { () throws(TuningError) in try parseMethod("ln", "--ln-tems", "bias") }.contains(
             "unknown option '--ln-tems'"))
     #expect(
-        message { () throws(TuningError) in try parse("ln", "--ln-terms", "bias", "--ln-terms", "gain") }.contains(
-            "given twice"))
-    #expect(message { () throws(TuningError) in try parse("ln", "--ln-terms") }.contains("needs a value"))
+        parseFailure { () throws(TuningError) in try parseMethod("ln", "--ln-terms", "bias", "--ln-terms", "gain") }
+            .contains(
+                "given twice"))
+    #expect(parseFailure { () throws(TuningError) in try parseMethod("ln", "--ln-terms") }.contains("needs a value"))
     #expect(
-        message { () throws(TuningError) in try parse("prefix", "--prefix-length", "ten") }.contains("whole number"))
-    #expect(message { () throws(TuningError) in try parse("prefix", "--prefix-length", "0") }.contains("at least 1"))
-    #expect(message { () throws(TuningError) in try parse("prefix", "extra") }.contains("expected an option"))
-    #expect(message { () throws(TuningError) in try parse("bitfit+ln") }.contains("LayerNorm biases already"))
-    #expect(message { () throws(TuningError) in try parse("ln+ln") }.contains("LN-Tuning already"))
+        parseFailure { () throws(TuningError) in try parseMethod("prefix", "--prefix-length", "ten") }.contains(
+            "whole number"))
+    #expect(
+        parseFailure { () throws(TuningError) in try parseMethod("prefix", "--prefix-length", "0") }.contains(
+            "at least 1"))
+    #expect(
+        parseFailure { () throws(TuningError) in try parseMethod("prefix", "extra") }.contains("expected an option"))
+    #expect(
+        parseFailure { () throws(TuningError) in try parseMethod("bitfit+ln") }.contains("LayerNorm biases already"))
+    #expect(parseFailure { () throws(TuningError) in try parseMethod("ln+ln") }.contains("LN-Tuning already"))
 }
 
 /// The registry offers every method, and `NAME+ln` exactly where LN-Tuning can be added.

@@ -114,9 +114,11 @@ def tiny_gpt2():
 
 # ----------------------------------------------------------------------------------------------------------------
 def run(model, prompts: list[list[int]], params: dict, use_cache: bool) -> list[list[dict]]:
-    """One generate() call on a left-padded batch; returns, per prompt, its returned sequences."""
+    """One generate() call on a left-padded batch; returns, per prompt, its returned sequences. eos_token_id may
+    be a list: a sequence ends at any of them."""
     pad = params["pad_token_id"]
     eos = params["eos_token_id"]
+    eos_set = set(eos) if isinstance(eos, list) else {eos}
     width = max(len(p) for p in prompts)
     ids = torch.tensor([[pad] * (width - len(p)) + p for p in prompts])
     mask = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in prompts])
@@ -135,7 +137,7 @@ def run(model, prompts: list[list[int]], params: dict, use_cache: bool) -> list[
             for j in range(n_ret):
                 k = i * n_ret + j
                 toks = new[k][: lengths[k]]
-                ended = bool(toks) and toks[-1] == eos
+                ended = bool(toks) and toks[-1] in eos_set
                 row.append({"tokens": toks[:-1] if ended else toks, "ended_with_eos": ended, "score": scores[k]})
             results.append(row)
     else:
@@ -144,7 +146,7 @@ def run(model, prompts: list[list[int]], params: dict, use_cache: bool) -> list[
             toks, total, ended = [], 0.0, False
             for t, tok in enumerate(new[i]):
                 total += logp[t][i, tok].item()
-                if tok == eos:
+                if tok in eos_set:
                     ended = True
                     break
                 toks.append(tok)

@@ -15,7 +15,6 @@ Same method and formats as make_generate_fixtures.py (whose models and helpers t
 
     ../venv/bin/python eval/reference/make_generate_option_fixtures.py
 """
-import json
 import pathlib
 import sys
 
@@ -106,62 +105,11 @@ def processor_cases(model) -> dict:
             "paddings": paddings, "histories": histories, "cases": out, "warpers": warpers}
 
 
-# ----------------------------------------------------------------------------------------------------------------
-def run(model, prompts, params, use_cache):
-    """make_generate_fixtures.run, with eos_token_id possibly a list (a sequence ends at any of them)."""
-    eos = params["eos_token_id"]
-    eos_set = set(eos) if isinstance(eos, list) else {eos}
-    pad = params["pad_token_id"]
-    width = max(len(p) for p in prompts)
-    ids = torch.tensor([[pad] * (width - len(p)) + p for p in prompts])
-    mask = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in prompts])
-    with torch.no_grad():
-        out = model.generate(ids, attention_mask=mask, return_dict_in_generate=True, output_scores=True,
-                             use_cache=use_cache, **params)
-    n_ret = params.get("num_return_sequences", 1)
-    new = out.sequences[:, width:].tolist()
-    results = []
-    if params.get("num_beams", 1) > 1:
-        lengths = (out.beam_indices >= 0).sum(dim=1).tolist()
-        scores = out.sequences_scores.tolist()
-        for i in range(len(prompts)):
-            row = []
-            for j in range(n_ret):
-                k = i * n_ret + j
-                toks = new[k][: lengths[k]]
-                ended = bool(toks) and toks[-1] in eos_set
-                row.append({"tokens": toks[:-1] if ended else toks, "ended_with_eos": ended, "score": scores[k]})
-            results.append(row)
-    else:
-        logp = [torch.log_softmax(s.double(), dim=-1) for s in out.scores]
-        for i in range(len(prompts)):
-            toks, total, ended = [], 0.0, False
-            for t, tok in enumerate(new[i]):
-                total += logp[t][i, tok].item()
-                if tok in eos_set:
-                    ended = True
-                    break
-                toks.append(tok)
-            results.append([{"tokens": toks, "ended_with_eos": ended, "score": total}])
-    return results
-
-
-def run_case(model, prompts, name, params, use_cache, batch_size=5) -> dict:
-    single = [run(model, [p], params, use_cache)[0] for p in prompts]
-    batches = [{"prompts": prompts[s:s + batch_size], "outputs": run(model, prompts[s:s + batch_size], params,
-                                                                     use_cache)}
-               for s in range(0, len(prompts), batch_size)]
-    ended = sum(r["ended_with_eos"] for rows in single for r in rows)
-    print(f"  {name:28s} {ended:3d}/{sum(len(r) for r in single)} sequences ended with EOS")
-    return {"name": name, "parameters": params,
-            "single": [{"prompts": [p], "outputs": [o]} for p, o in zip(prompts, single)], "batched": batches}
-
-
 def build(model, label, vocab, eos, positions, use_cache, seed) -> dict:
     rng = np.random.default_rng(seed)
     lengths = [1, 1, 2, 3, 12] + [int(x) for x in rng.integers(1, 13, size=15)]
     prompts = [[int(t) for t in rng.integers(0, eos, size=n)] for n in lengths]
-    greedy = [run(model, [p], {"eos_token_id": eos, "pad_token_id": eos, "max_new_tokens": 16}, use_cache)[0]
+    greedy = [base.run(model, [p], {"eos_token_id": eos, "pad_token_id": eos, "max_new_tokens": 16}, use_cache)[0]
               for p in prompts]
     counts = np.bincount([t for rows in greedy for r in rows for t in r["tokens"]], minlength=vocab)
     frequent = [int(t) for t in np.argsort(-counts, kind="stable")[:4]]
@@ -189,24 +137,17 @@ def build(model, label, vocab, eos, positions, use_cache, seed) -> dict:
     return {"generator": "eval/reference/make_generate_option_fixtures.py",
             "transformers_version": transformers.__version__, "torch_version": torch.__version__.split("+")[0],
             "model": label, "vocab_size": vocab, "eos_token_id": eos, "max_positions": positions,
-            "cases": [run_case(model, ps, name, params, use_cache) for name, ps, params in cases]}
-
-
-def write(name: str, data: dict) -> None:
-    base.OUT.mkdir(parents=True, exist_ok=True)
-    path = base.OUT / name
-    path.write_text(json.dumps(data, separators=(",", ":")) + "\n")
-    print(f"wrote {path.relative_to(base.ROOT)} ({path.stat().st_size // 1024} KB)")
+            "cases": [base.run_case(model, ps, name, params, use_cache) for name, ps, params in cases]}
 
 
 def main() -> None:
     torch.manual_seed(0)
-    write("options-processors.json", processor_cases(base.synthetic_model()))
+    base.write("options-processors.json", processor_cases(base.synthetic_model()))
     syn = build(base.synthetic_model(), "synthetic", base.SYN_VOCAB, SYN_EOS, base.SYN_POSITIONS, False, seed=23)
     if base.SyntheticLM.tie_rows:
         raise SystemExit(f"{base.SyntheticLM.tie_rows} synthetic rows had exact ties among their top logits")
-    write("options-synthetic.json", syn)
-    write("options-tiny-gpt2.json", build(base.tiny_gpt2(), "tiny-gpt2", 307, 306, 48, True, seed=29))
+    base.write("options-synthetic.json", syn)
+    base.write("options-tiny-gpt2.json", build(base.tiny_gpt2(), "tiny-gpt2", 307, 306, 48, True, seed=29))
 
 
 if __name__ == "__main__":
